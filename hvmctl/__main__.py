@@ -1,0 +1,3 @@
+from hvmctl.cli.main import main
+
+raise SystemExit(main())

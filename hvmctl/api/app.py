@@ -1,0 +1,110 @@
+"""HTTP/JSON routes over the daemon's actions. One error shape on the wire:
+``{"error": KIND, "message": ONE_LINE}`` with the status of the error's class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from hvmctl import __version__
+from hvmctl.daemon.service import Daemon
+from hvmctl.errors import HvmctlError
+
+
+class CreateRequest(BaseModel):
+    profile: str = Field(description="the profile's text, as read from the file")
+    filename: str = Field(default="<profile>", description="where it came from, for error messages")
+    overrides: list[str] = Field(default_factory=list, description="xm create's key=value arguments")
+    dry_run: bool = False
+    paused: bool = False
+
+
+class ShutdownRequest(BaseModel):
+    wait: bool = False
+    timeout: float = Field(default=60.0, gt=0, le=3600)
+    force: bool = False
+
+
+class RebootRequest(BaseModel):
+    wait: bool = False
+    timeout: float = Field(default=60.0, gt=0, le=3600)
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
+
+
+def create_app(daemon: Daemon) -> FastAPI:
+    app = FastAPI(title="hvmctl", version=__version__, responses={400: {"model": ErrorBody}})
+
+    @app.exception_handler(HvmctlError)
+    async def _hvmctl_error(_: Request, exc: HvmctlError) -> JSONResponse:
+        return JSONResponse({"error": exc.kind, "message": exc.message}, status_code=exc.http_status)
+
+    @app.get("/v1/host")
+    async def host() -> dict[str, Any]:
+        return daemon.host_info()
+
+    @app.get("/v1/domains")
+    async def domains() -> dict[str, Any]:
+        return {"host": daemon.host_info(), "domains": [d.summary() for d in daemon.all()]}
+
+    @app.post("/v1/domains")
+    async def create(req: CreateRequest) -> dict[str, Any]:
+        return await daemon.create(
+            req.profile, filename=req.filename, overrides=req.overrides, dry_run=req.dry_run, paused=req.paused
+        )
+
+    @app.get("/v1/domains/{ref}")
+    async def get(ref: str) -> dict[str, Any]:
+        return daemon.lookup(ref).summary()
+
+    @app.post("/v1/domains/{ref}/shutdown")
+    async def shutdown(ref: str, req: ShutdownRequest) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        result = await dom.shutdown(wait=req.wait, timeout=req.timeout, force=req.force)
+        return {"name": dom.name, "result": result}
+
+    @app.post("/v1/domains/{ref}/reboot")
+    async def reboot(ref: str, req: RebootRequest) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        result = await dom.reboot(wait=req.wait, timeout=req.timeout)
+        return {"name": dom.name, "result": result, "id": dom.domid}
+
+    @app.post("/v1/domains/{ref}/destroy")
+    async def destroy(ref: str) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        await dom.destroy()
+        return {"name": dom.name, "result": "destroyed"}
+
+    @app.post("/v1/domains/{ref}/pause")
+    async def pause(ref: str) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        await dom.pause()
+        return dom.summary()
+
+    @app.post("/v1/domains/{ref}/unpause")
+    async def unpause(ref: str) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        await dom.unpause()
+        return dom.summary()
+
+    @app.get("/v1/domains/{ref}/screenshot", response_class=Response,
+             responses={200: {"content": {"image/png": {}}}})
+    async def screenshot(ref: str) -> Response:
+        return Response(await daemon.lookup(ref).screenshot(), media_type="image/png")
+
+    @app.get("/v1/domains/{ref}/console-log", response_class=PlainTextResponse)
+    async def console_log(ref: str) -> PlainTextResponse:
+        path = daemon.lookup(ref).summary()["console_log"]
+        try:
+            with open(path, "rb") as fh:
+                return PlainTextResponse(fh.read().decode(errors="replace"))
+        except (OSError, TypeError):
+            return PlainTextResponse("")
+
+    return app

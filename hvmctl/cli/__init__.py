@@ -1,0 +1,1 @@
+"""Command-line front ends: `hvmctl` and its `xm` alias. Thin clients of the daemon's API."""

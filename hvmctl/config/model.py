@@ -1,0 +1,172 @@
+"""The typed domain model: frozen dataclasses built by the profile readers.
+
+Everything downstream (QEMU argv, daemon, writers) works on these objects, never on the
+raw dict a profile evaluates to. They serialise to plain JSON-able dicts (``to_dict``) and
+back (``from_dict``) for the runtime record a running guest leaves on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+DiskMode = Literal["r", "w", "w!"]
+DevType = Literal["disk", "cdrom"]
+LifecycleAction = Literal[
+    "destroy",
+    "restart",
+    "preserve",
+    "rename-restart",
+    "coredump-destroy",
+    "coredump-restart",
+    "soft-reset",
+]
+LIFECYCLE_ACTIONS: tuple[str, ...] = (
+    "destroy",
+    "restart",
+    "preserve",
+    "rename-restart",
+    "coredump-destroy",
+    "coredump-restart",
+    "soft-reset",
+)
+NIC_MODELS: tuple[str, ...] = ("rtl8139", "e1000", "ne2k_pci", "virtio", "pcnet", "i82559er", "vmxnet3")
+DEFAULT_NIC_MODEL = "rtl8139"  # Xen 3's default for HVM guests
+
+
+@dataclass(frozen=True)
+class DiskSpec:
+    """One entry of ``disk = [...]``.
+
+    ``target`` is the host path ('' for an empty cdrom drive). ``backend`` keeps what the
+    profile said (``file``, ``phy``, ``tap:aio``, ``tap:qcow``, ``tap:qcow2``, ``tap:vhd``)
+    so writers can give it back; ``format`` is the image format when known
+    (``raw``/``qcow2``/...), None to detect it at start.
+    """
+
+    target: str
+    vdev: str
+    mode: DiskMode = "w"
+    devtype: DevType = "disk"
+    backend: str = "file"
+    format: str | None = None
+
+    @property
+    def readonly(self) -> bool:
+        return self.mode == "r"
+
+    @property
+    def shared(self) -> bool:
+        """``w!``: writable and explicitly allowed in several guests at once."""
+        return self.mode == "w!"
+
+    @property
+    def bus(self) -> Literal["ide", "virtio", "scsi"]:
+        """Guest bus from the device name, as an HVM guest expects it."""
+        if self.vdev.startswith("hd"):
+            return "ide"
+        if self.vdev.startswith("sd"):
+            return "scsi"
+        return "virtio"  # xvdX and vdX: Xen's paravirtual disk → virtio-blk
+
+    @property
+    def empty(self) -> bool:
+        return self.target == ""
+
+
+@dataclass(frozen=True)
+class VifSpec:
+    """One entry of ``vif = [...]``; None means 'not given' (defaults decided later)."""
+
+    mac: str | None = None
+    bridge: str | None = None
+    model: str | None = None
+    ip: str | None = None
+    script: str | None = None
+    type: str | None = None
+    vifname: str | None = None
+    rate: str | None = None
+    backend: str | None = None
+
+    @property
+    def nic_model(self) -> str:
+        return self.model or DEFAULT_NIC_MODEL
+
+
+@dataclass(frozen=True)
+class VfbSpec:
+    """The graphical console: ``vfb = [...]`` or the HVM keys ``vnc``, ``vncunused``, ``sdl``..."""
+
+    type: Literal["vnc", "sdl"] = "vnc"
+    vncunused: bool = True
+    vncdisplay: int | None = None
+    vnclisten: str = "127.0.0.1"
+    vncpasswd: str | None = None
+    keymap: str | None = None
+
+
+@dataclass(frozen=True)
+class DomainConfig:
+    """A validated domain profile."""
+
+    name: str
+    builder: str = "hvm"  # "hvm", or "linux"/"generic" for a PV profile
+    uuid: str | None = None
+    memory: int = 128  # MiB
+    maxmem: int | None = None
+    vcpus: int = 1
+    maxvcpus: int | None = None
+    cpus: str | None = None
+    disks: tuple[DiskSpec, ...] = ()
+    vifs: tuple[VifSpec, ...] = ()
+    vfb: VfbSpec | None = None
+    boot: str = "c"  # letters a, c, d, n in order of preference
+    kernel: str | None = None  # None when hvmloader (firmware boot)
+    ramdisk: str | None = None
+    extra: str | None = None
+    root: str | None = None
+    bootloader: str | None = None  # e.g. /usr/bin/pygrub
+    bootargs: str | None = None
+    serial: str = "pty"  # pty | file:PATH | unix:PATH | tcp:HOST:PORT | null | none
+    on_poweroff: str = "destroy"
+    on_reboot: str = "restart"
+    on_crash: str = "restart"
+    acpi: bool = True
+    apic: bool = True
+    pae: bool = True
+    localtime: bool = False
+    rtc_timeoffset: int = 0
+    usb: bool = False
+    usbdevices: tuple[str, ...] = ()  # "tablet", "mouse", "host:1234:5678", ...
+    stdvga: bool = False
+    soundhw: str | None = None
+    keymap: str | None = None
+    device_model: str | None = None  # accepted as Xen's own default, not used
+    accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
+    # where each key came from (for host-check errors: file:line); not part of identity
+    source: str | None = field(default=None, compare=False)
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_hvm(self) -> bool:
+        return self.builder == "hvm"
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict (lists for tuples) for runtime records and the API."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DomainConfig":
+        """Inverse of :meth:`to_dict`; unknown keys are ignored (newer records)."""
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in data.items() if k in known}
+        kw["disks"] = tuple(DiskSpec(**d) for d in kw.get("disks", ()))
+        kw["vifs"] = tuple(VifSpec(**v) for v in kw.get("vifs", ()))
+        if kw.get("vfb") is not None:
+            kw["vfb"] = VfbSpec(**kw["vfb"])
+        kw["usbdevices"] = tuple(kw.get("usbdevices", ()))
+        kw["key_lines"] = dict(kw.get("key_lines", {}))
+        return cls(**kw)

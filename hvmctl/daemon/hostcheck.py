@@ -1,0 +1,89 @@
+"""Host checks done before anything starts: images exist and can be opened in the asked
+mode, formats detected, VNC displays free. Errors name the profile file and line."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.errors import ConfigError, ConflictError
+
+QCOW_MAGIC = b"QFI\xfb"
+
+
+def detect_format(path: str) -> str:
+    """Image format from the file's magic (qcow2 or raw); never trust the name."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return "raw"
+    if head[:4] == QCOW_MAGIC:
+        return "qcow2" if int.from_bytes(head[4:8], "big") >= 2 else "qcow"
+    return "raw"
+
+
+def _disk_error(cfg: DomainConfig, disk: DiskSpec, what: str) -> ConfigError:
+    return ConfigError(f"{disk.vdev}: {disk.target}: {what}", file=cfg.source, line=cfg.line_of("disk"), key="disk")
+
+
+def check_disks(cfg: DomainConfig) -> dict[str, str]:
+    """Every image exists and opens as asked; returns vdev -> image format."""
+    formats: dict[str, str] = {}
+    for disk in cfg.disks:
+        if disk.empty:
+            continue
+        path = disk.target
+        if not os.path.exists(path):
+            raise _disk_error(cfg, disk, "no such file or device")
+        if os.path.isdir(path):
+            raise _disk_error(cfg, disk, "is a directory, not an image")
+        want = os.R_OK if disk.readonly or disk.devtype == "cdrom" else os.R_OK | os.W_OK
+        if not os.access(path, want):
+            mode = "reading" if want == os.R_OK else "writing"
+            raise _disk_error(cfg, disk, f"permission denied for {mode}")
+        if disk.backend == "phy":
+            formats[disk.vdev] = "raw"
+            if not disk.readonly and _mounted(path):
+                raise _disk_error(cfg, disk, "is mounted on the host; refusing to give it to a guest for writing")
+        else:
+            formats[disk.vdev] = disk.format or detect_format(path)
+    return formats
+
+
+def _mounted(device: str) -> bool:
+    try:
+        real = os.path.realpath(device)
+        with open("/proc/mounts") as fh:
+            return any(os.path.realpath(line.split()[0]) == real for line in fh if line.startswith("/"))
+    except OSError:
+        return False
+
+
+def disk_identity(path: str) -> str:
+    """What makes two disk paths the same image: the resolved path."""
+    return os.path.realpath(path)
+
+
+def check_kernel_files(cfg: DomainConfig) -> None:
+    for key in ("kernel", "ramdisk"):
+        value = getattr(cfg, key)
+        if value and not Path(value).is_file():
+            raise ConfigError(f"{value}: no such file", file=cfg.source, line=cfg.line_of(key), key=key)
+
+
+def check_vnc_display_free(cfg: DomainConfig, display: int) -> None:
+    """A fixed vncdisplay that something already listens on is refused clearly."""
+    assert cfg.vfb is not None
+    host = cfg.vfb.vnclisten or "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, 5900 + display))
+        except OSError as exc:
+            raise ConflictError(
+                f"vncdisplay {display} (port {5900 + display} on {host}) is already in use", cause=exc
+            ) from exc

@@ -1,0 +1,101 @@
+"""`hvmctl daemon`: run the API on a Unix socket (mode 0600) until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import os
+import signal
+import socket
+from pathlib import Path
+
+from hvmctl.errors import DaemonError
+from hvmctl.paths import Paths
+
+PR_SET_CHILD_SUBREAPER = 36
+
+log = logging.getLogger("hvmctl.daemon")
+
+
+def _become_subreaper() -> None:
+    """Orphaned QEMUs of ours get reparented to us and reaped at once (PID 1 here is slow)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _bind_socket(path: Path) -> socket.socket:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+        probe.close()
+        raise DaemonError(f"{path}: another hvmctl daemon is already listening")
+    except (ConnectionRefusedError, FileNotFoundError):
+        probe.close()
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o177)
+    try:
+        sock.bind(str(path))
+    finally:
+        os.umask(old)
+    os.chmod(path, 0o600)
+    sock.listen(128)
+    return sock
+
+
+async def serve(paths: Paths) -> None:
+    import uvicorn
+
+    from hvmctl.api.app import create_app
+    from hvmctl.daemon.service import Daemon
+
+    daemon = Daemon(paths)
+    sock = _bind_socket(paths.socket)
+    await daemon.start()
+    app = create_app(daemon)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    # uvicorn catches SIGTERM/SIGINT to stop serving, then re-raises them against the
+    # handlers it found: make those harmless so our clean-up below still runs.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    log.info("hvmctl daemon listening on %s (pid %d)", paths.socket, os.getpid())
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        await daemon.shutdown_daemon()
+        try:
+            paths.socket.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _single_instance(paths: Paths) -> int | None:
+    """One daemon per state dir: two CLIs starting one at once must not get two."""
+    import fcntl
+
+    paths.state_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(paths.state_dir / "daemon.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def run() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    paths = Paths.from_env()
+    if _single_instance(paths) is None:
+        log.info("another hvmctl daemon already runs for %s", paths.state_dir)
+        return
+    _become_subreaper()
+    asyncio.run(serve(paths))

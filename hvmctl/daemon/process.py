@@ -1,0 +1,144 @@
+"""A QEMU process the daemon supervises but does not own the life of.
+
+QEMU is started in its own session so it survives the daemon; exit is noticed through a
+pidfd, which works for our own children and for processes adopted after a daemon restart
+alike (and does not wait for a slow init to reap a zombie).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from hvmctl.errors import QemuError
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the command name may hold spaces and parentheses: split after the last ')'
+    return raw[raw.rfind(")") + 2 :].split()
+
+
+def process_start_ticks(pid: int) -> int | None:
+    """Kernel start time of ``pid`` (clock ticks since boot); identifies it against pid reuse."""
+    fields = _stat_fields(pid)
+    return int(fields[19]) if fields else None
+
+
+def process_alive(pid: int, start_ticks: int | None = None) -> bool:
+    fields = _stat_fields(pid)
+    if fields is None or fields[0] in ("Z", "X"):
+        return False
+    return start_ticks is None or int(fields[19]) == start_ticks
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the process (xm list's Time(s) column)."""
+    fields = _stat_fields(pid)
+    if not fields:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class QemuProcess:
+    """One running QEMU: its pid, an exit future, and a way to kill it."""
+
+    def __init__(self, pid: int, start_ticks: int | None, popen: subprocess.Popen[bytes] | None = None) -> None:
+        self.pid = pid
+        self.start_ticks = start_ticks
+        self._popen = popen
+        self.exited: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._pidfd: int | None = None
+        self._watch()
+
+    @classmethod
+    def spawn(cls, argv: list[str], log_path: Path) -> "QemuProcess":
+        with open(log_path, "ab") as log:
+            try:
+                popen = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,
+                    close_fds=True,
+                )
+            except OSError as exc:
+                raise QemuError(f"cannot run {argv[0]}: {exc.strerror}", cause=exc) from exc
+        return cls(popen.pid, process_start_ticks(popen.pid), popen)
+
+    @classmethod
+    def adopt(cls, pid: int, start_ticks: int | None) -> "QemuProcess | None":
+        """Re-attach to a QEMU left running by an earlier daemon, if it still lives."""
+        if not process_alive(pid, start_ticks):
+            return None
+        return cls(pid, start_ticks)
+
+    def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            self._pidfd = os.pidfd_open(self.pid)
+        except OSError:
+            self._finish()
+            return
+        loop.add_reader(self._pidfd, self._finish)
+
+    def _finish(self) -> None:
+        if self._pidfd is not None:
+            asyncio.get_running_loop().remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = None
+        status: int | None = None
+        if self._popen is not None:
+            status = self._popen.poll()
+            if status is None:
+                try:
+                    status = self._popen.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    status = None
+        else:
+            try:  # an adopted child of ours after all (we are a subreaper)
+                _, raw = os.waitpid(self.pid, os.WNOHANG)
+                status = os.waitstatus_to_exitcode(raw) if raw else None
+            except ChildProcessError:
+                pass
+        if not self.exited.done():
+            self.exited.set_result(status)
+
+    @property
+    def alive(self) -> bool:
+        return not self.exited.done() and process_alive(self.pid, self.start_ticks)
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.exited.done():
+            return
+        try:
+            os.kill(self.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    async def wait(self, timeout: float) -> bool:
+        """True if the process ended within ``timeout`` seconds."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self.exited), timeout)
+            return True
+        except asyncio.TimeoutError:
+            return False

@@ -1,0 +1,327 @@
+"""The daemon's single set of actions, shared by every front end (HTTP API, CLI).
+
+``Daemon`` is the registry of domains (by UUID, name and ID), allocates domain IDs like
+Xen (monotonic, never reused), persists one record per domain, refuses conflicts before
+anything starts, and re-attaches to running guests after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import platform
+import random
+import time
+import uuid as uuidlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from hvmctl import __version__
+from hvmctl.config import LoadedProfile, parse_profile
+from hvmctl.config.model import DomainConfig
+from hvmctl.daemon import hostcheck
+from hvmctl.daemon.domain import Domain
+from hvmctl.daemon.state import DomainState
+from hvmctl.daemon.store import read_json, write_json_atomic
+from hvmctl.errors import ConflictError, NotFoundError
+from hvmctl.paths import Paths
+from hvmctl.qemu.accel import choose_accel
+from hvmctl.qemu.argv import HostFacts, LaunchPlan, NicPlan, build_argv
+
+log = logging.getLogger("hvmctl.daemon")
+
+LIVE_STATES = frozenset(set(DomainState))  # every known domain holds its name/uuid/disks
+
+
+class Daemon:
+    """All domains on this host, and the actions on them."""
+
+    def __init__(self, paths: Paths, *, accel: str | None = None) -> None:
+        self.paths = paths
+        self.domains: dict[str, Domain] = {}  # uuid -> Domain
+        self.started_at = time.time()
+        self._forced_accel = accel or os.environ.get("HVMCTL_ACCEL") or None
+        self._domid_file = paths.state_dir / "next-domid"
+        self._next_domid = self._load_next_domid()
+        self.facts = HostFacts(accel="tcg", qemu_binary=paths.qemu)
+        self.accel_reason = "not probed yet"
+        self._accel_ready = False
+        self._accel_lock = asyncio.Lock()
+
+    # ---- start-up ----------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load every saved record and re-attach to the guests still running."""
+        self.paths.domains_dir.mkdir(parents=True, exist_ok=True)
+        self.paths.run_dir.mkdir(parents=True, exist_ok=True)
+        records = sorted(self.paths.domains_dir.glob("*.json"))
+        for path in records:
+            try:
+                dom = Domain.from_record(self, read_json(path))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.error("%s: unreadable domain record, set aside: %s", path, exc)
+                path.rename(path.with_suffix(".broken"))
+                continue
+            self.domains[dom.uuid] = dom
+        await asyncio.gather(*(self._reattach(d) for d in list(self.domains.values())))
+
+    async def _reattach(self, dom: Domain) -> None:
+        try:
+            await dom.reattach()
+        except Exception:
+            log.exception("domain %s: re-attach failed", dom.name)
+
+    def facts_for(self, cfg: DomainConfig) -> HostFacts:
+        """Host facts for one guest: the profile's ``accel`` key overrides the probe."""
+        want = cfg.accel or self._forced_accel
+        return replace(self.facts, accel=want) if want else self.facts
+
+    async def ensure_accel(self, forced: str | None = None) -> HostFacts:
+        """The accelerator: forced by the profile/flag/env, else the cached probe verdict."""
+        want = forced or self._forced_accel
+        if want:
+            return replace(self.facts, accel=choose_accel(self.paths.qemu, self._accel_cache, want).accel)
+        async with self._accel_lock:
+            if not self._accel_ready:
+                verdict = await asyncio.to_thread(choose_accel, self.paths.qemu, self._accel_cache)
+                self.facts = replace(self.facts, accel=verdict.accel)
+                self.accel_reason = verdict.reason
+                self._accel_ready = True
+                log.info("accelerator: %s (%s)", verdict.accel, verdict.reason)
+        return self.facts
+
+    @property
+    def _accel_cache(self) -> Path:
+        return self.paths.state_dir / "accel.json"
+
+    # ---- DomainHost -------------------------------------------------------------------
+    def _load_next_domid(self) -> int:
+        try:
+            return int(self._domid_file.read_text().strip())
+        except (OSError, ValueError):
+            return 1
+
+    def next_domid(self) -> int:
+        domid = self._next_domid
+        self._next_domid += 1
+        self._domid_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._domid_file.with_suffix(".tmp")
+        tmp.write_text(f"{self._next_domid}\n")
+        os.replace(tmp, self._domid_file)
+        return domid
+
+    def run_dir_for(self, dom: Domain) -> Path:
+        return self.paths.domain_run_dir(dom.uuid)
+
+    def record_path(self, dom: Domain) -> Path:
+        return self.paths.domains_dir / f"{dom.uuid}.json"
+
+    def persist(self, dom: Domain) -> None:
+        if dom.uuid in self.domains:
+            write_json_atomic(self.record_path(dom), dom.to_record())
+
+    def forget(self, dom: Domain) -> None:
+        self.domains.pop(dom.uuid, None)
+        try:
+            self.record_path(dom).unlink()
+        except FileNotFoundError:
+            pass
+
+    def adopt_renamed(self, dom: Domain) -> None:
+        self.domains[dom.uuid] = dom
+        self.persist(dom)
+
+    def dump_dir(self) -> Path:
+        return self.paths.state_dir / "dump"
+
+    async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
+        formats = hostcheck.check_disks(dom.config)
+        hostcheck.check_kernel_files(dom.config)
+        nics = self._plan_nics(dom, domid)
+        self.paths.log_dir.mkdir(parents=True, exist_ok=True)
+        return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
+                          log_dir=self.paths.log_dir, name=dom.name)
+
+    async def release_launch(self, dom: Domain) -> None:
+        return None
+
+    def _plan_nics(self, dom: Domain, domid: int) -> tuple[NicPlan, ...]:
+        plans = []
+        for index, vif in enumerate(dom.config.vifs):
+            assert vif.mac is not None  # assigned at create
+            bridge = vif.bridge or "xenbr0"
+            if Path(f"/sys/class/net/{bridge}/bridge").is_dir():
+                plans.append(NicPlan(index, vif.mac, vif.nic_model, "bridge", vif.vifname or f"vif{domid}.{index}"))
+            else:
+                plans.append(NicPlan(index, vif.mac, vif.nic_model, "user"))
+        return tuple(plans)
+
+    # ---- lookups ---------------------------------------------------------------------
+    def lookup(self, ref: str) -> Domain:
+        """A domain by name, ID or UUID (xm accepts all three)."""
+        for dom in self.domains.values():
+            if dom.name == ref or dom.uuid == ref.lower():
+                return dom
+        if ref.isdigit():
+            for dom in self.domains.values():
+                if dom.domid == int(ref):
+                    return dom
+        raise NotFoundError(f"domain '{ref}' does not exist")
+
+    def all(self) -> list[Domain]:
+        return sorted(self.domains.values(), key=lambda d: (d.domid is None, d.domid or 0, d.name))
+
+    # ---- create ----------------------------------------------------------------------
+    async def create(
+        self,
+        text: str,
+        *,
+        filename: str,
+        overrides: list[str],
+        dry_run: bool = False,
+        paused: bool = False,
+    ) -> dict[str, Any]:
+        loaded = parse_profile(text, filename=filename, overrides=overrides, default_name=Path(filename).name)
+        cfg = self._complete(loaded)
+        self._check_conflicts(cfg)
+        facts = await self.ensure_accel(cfg.accel)
+        result: dict[str, Any] = {"warnings": [str(w) for w in loaded.warnings], "notes": []}
+        if dry_run:
+            plan = LaunchPlan(domid=self._next_domid, run_dir=self.paths.domain_run_dir(cfg.uuid or "dry-run"),
+                              log_dir=self.paths.log_dir, name=cfg.name,
+                              nics=tuple(NicPlan(i, v.mac or "", v.nic_model) for i, v in enumerate(cfg.vifs)))
+            result["argv"] = build_argv(cfg, facts, plan)
+            result["config"] = cfg.to_dict()
+            return result
+        dom = Domain(self, cfg, filename if filename.startswith("/") else None)
+        self.domains[dom.uuid] = dom
+        try:
+            await dom.launch(paused=paused)
+        except BaseException:
+            self.forget(dom)
+            raise
+        result["notes"] = [self._nic_note(n) for n in (dom.runtime.nics if dom.runtime else [])]
+        result["domain"] = dom.summary()
+        return result
+
+    def _complete(self, loaded: LoadedProfile) -> DomainConfig:
+        """Fill what the profile left to the toolstack: a UUID and stable MACs."""
+        cfg = loaded.config
+        cfg = replace(cfg, uuid=cfg.uuid or str(uuidlib.uuid4()))
+        used = self._macs_in_use()
+        vifs = []
+        for vif in cfg.vifs:
+            if vif.mac is None:
+                vif = replace(vif, mac=_random_mac(used))
+            assert vif.mac is not None
+            used.add(vif.mac.lower())
+            vifs.append(vif)
+        return replace(cfg, vifs=tuple(vifs))
+
+    def _macs_in_use(self) -> set[str]:
+        return {v.mac.lower() for d in self.domains.values() for v in d.config.vifs if v.mac}
+
+    def _check_conflicts(self, cfg: DomainConfig) -> None:
+        """Refuse before anything starts: name, UUID, MAC, writable disks, VNC display."""
+        where = f" ({cfg.source})" if cfg.source else ""
+        for dom in self.domains.values():
+            if dom.name == cfg.name:
+                raise ConflictError(f"domain name '{cfg.name}' is already in use by domain {dom.domid}{where}")
+            if dom.uuid == cfg.uuid:
+                raise ConflictError(f"uuid {cfg.uuid} is already in use by domain '{dom.name}'{where}")
+            theirs = {v.mac.lower(): i for i, v in enumerate(dom.config.vifs) if v.mac}
+            for vif in cfg.vifs:
+                if vif.mac and vif.mac.lower() in theirs:
+                    raise ConflictError(
+                        f"mac {vif.mac} is already used by domain '{dom.name}' (vif {theirs[vif.mac.lower()]})"
+                    )
+            self._check_disk_sharing(cfg, dom)
+            if cfg.vfb and dom.config.vfb and cfg.vfb.vncdisplay is not None and not cfg.vfb.vncunused:
+                if dom.runtime and dom.runtime.vnc_port == 5900 + cfg.vfb.vncdisplay:
+                    raise ConflictError(f"vncdisplay {cfg.vfb.vncdisplay} is already used by domain '{dom.name}'")
+        if cfg.vfb and cfg.vfb.type == "vnc" and not cfg.vfb.vncunused and cfg.vfb.vncdisplay is not None:
+            hostcheck.check_vnc_display_free(cfg, cfg.vfb.vncdisplay)
+
+    @staticmethod
+    def _check_disk_sharing(cfg: DomainConfig, other: Domain) -> None:
+        theirs = {hostcheck.disk_identity(d.target): d for d in other.config.disks if not d.empty}
+        for disk in cfg.disks:
+            if disk.empty:
+                continue
+            them = theirs.get(hostcheck.disk_identity(disk.target))
+            if them is None:
+                continue
+            writes = (disk.mode == "w", them.mode == "w")
+            if any(writes):
+                raise ConflictError(
+                    f"disk {disk.target} ({disk.vdev}) is already in use by domain '{other.name}' "
+                    f"({them.vdev}, mode {them.mode}); use mode 'w!' to share it on purpose"
+                )
+
+    @staticmethod
+    def _nic_note(nic: dict[str, Any]) -> str:
+        if nic["kind"] == "bridge":
+            return f"vif {nic['index']}: {nic['tap']} on bridge, mac {nic['mac']} ({nic['model']})"
+        return f"vif {nic['index']}: no bridge; user-mode NAT (guest 10.0.2.15), mac {nic['mac']} ({nic['model']})"
+
+    # ---- host ------------------------------------------------------------------------
+    def host_info(self) -> dict[str, Any]:
+        mem_total, mem_free = _meminfo()
+        uname = os.uname()
+        return {
+            "host": uname.nodename,
+            "release": uname.release,
+            "version": uname.version,
+            "machine": uname.machine,
+            "nr_cpus": os.cpu_count() or 1,
+            "total_memory": mem_total,
+            "free_memory": mem_free,
+            "hvmctl_version": __version__,
+            "qemu": self.paths.qemu,
+            "accel": self.facts.accel if self._accel_ready else None,
+            "accel_reason": self.accel_reason,
+            "daemon_pid": os.getpid(),
+            "daemon_uptime": round(time.time() - self.started_at, 1),
+            "domains": len(self.domains),
+            "cpu_time": round(_host_cpu_seconds(), 1),
+            "boot_time": _boot_time(),
+            "platform": platform.platform(),
+        }
+
+    async def shutdown_daemon(self) -> None:
+        """Close monitors (guests keep running: they are not the daemon's to end)."""
+        for dom in self.domains.values():
+            if dom.monitor is not None:
+                await dom.monitor.close()
+
+
+def _random_mac(used: set[str]) -> str:
+    while True:
+        mac = "00:16:3e:%02x:%02x:%02x" % (random.randrange(0x80), random.randrange(256), random.randrange(256))
+        if mac not in used:
+            return mac
+
+
+def _meminfo() -> tuple[int, int]:
+    values: dict[str, int] = {}
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            key, _, rest = line.partition(":")
+            values[key] = int(rest.split()[0])
+    return values["MemTotal"] // 1024, values.get("MemAvailable", values["MemFree"]) // 1024
+
+
+def _host_cpu_seconds() -> float:
+    with open("/proc/stat") as fh:
+        parts = fh.readline().split()
+    user, nice, system = (int(x) for x in parts[1:4])
+    return (user + nice + system) / os.sysconf("SC_CLK_TCK")
+
+
+def _boot_time() -> float:
+    with open("/proc/stat") as fh:
+        for line in fh:
+            if line.startswith("btime"):
+                return float(line.split()[1])
+    return 0.0

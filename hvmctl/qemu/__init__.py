@@ -1,0 +1,1 @@
+"""Everything that speaks QEMU: the argv builder, the QMP monitor, the accelerator probe."""
