@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,15 @@ from pydantic import BaseModel, Field
 from hvmctl import __version__
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import HvmctlError
+
+
+# feature areas, each in its own module exposing ``router(daemon) -> APIRouter``
+ROUTER_MODULES = (
+    "hvmctl.api.routes_network",
+    "hvmctl.api.routes_storage",
+    "hvmctl.api.routes_migration",
+    "hvmctl.api.routes_media",
+)
 
 
 class CreateRequest(BaseModel):
@@ -107,4 +117,6 @@ def create_app(daemon: Daemon) -> FastAPI:
         except (OSError, TypeError):
             return PlainTextResponse("")
 
+    for module in ROUTER_MODULES:
+        app.include_router(importlib.import_module(module).router(daemon))
     return app

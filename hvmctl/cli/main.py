@@ -8,6 +8,7 @@ few tens of milliseconds, and click alone costs ~40 ms to import here. Every com
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -18,7 +19,15 @@ from hvmctl.errors import HvmctlError
 from hvmctl.paths import Paths
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
-COMMANDS: dict[str, tuple[Handler, str]] = {}
+ArgSpec = Callable[[argparse.ArgumentParser], None]
+
+
+class Command:
+    def __init__(self, name: str, help: str, handler: Handler, args: ArgSpec | None) -> None:
+        self.name, self.help, self.handler, self.args = name, help, handler, args
+
+
+COMMANDS: dict[str, Command] = {}
 
 
 class Context:
@@ -36,12 +45,29 @@ class Context:
         return self._client
 
 
-def command(name: str, help: str) -> Callable[[Handler], Handler]:
+def command(name: str, help: str, args: ArgSpec | None = None, *, domain: bool = False) -> Callable[[Handler], Handler]:
+    """Register a subcommand. ``domain=True`` adds the positional DOMAIN (name, ID or UUID)."""
+
+    def spec(p: argparse.ArgumentParser) -> None:
+        if domain:
+            p.add_argument("domain", help="domain name, ID or UUID")
+        if args is not None:
+            args(p)
+
     def register(fn: Handler) -> Handler:
-        COMMANDS[name] = (fn, help)
+        COMMANDS[name] = Command(name, help, fn, spec)
         return fn
 
     return register
+
+
+def arg(*names: str, **kw: Any) -> ArgSpec:
+    """An ArgSpec adding one argument (for commands that take a single extra one)."""
+
+    def spec(p: argparse.ArgumentParser) -> None:
+        p.add_argument(*names, **kw)
+
+    return spec
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> int:
@@ -59,7 +85,15 @@ def _ref(ref: str) -> str:
 
 
 # ---- commands ---------------------------------------------------------------------------
-@command("create", "create a domain from a profile")
+def _create_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-c", "--console", action="store_true", help="attach to the console after creating")
+    p.add_argument("-n", "--dry-run", action="store_true", help="print the QEMU argv, start nothing")
+    p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after creating")
+    p.add_argument("profile", help="profile path, or name in the profile directory (/etc/xen)")
+    p.add_argument("overrides", nargs="*", metavar="key=value", help="override profile keys / set xm_vars")
+
+
+@command("create", "create a domain from a profile", _create_args)
 def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.config import find_profile
 
@@ -86,7 +120,12 @@ def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, result, "\n".join(lines))
 
 
-@command("list", "list domains")
+def _list_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-l", "--long", action="store_true", help="the long (SXP) form")
+    p.add_argument("domains", nargs="*")
+
+
+@command("list", "list domains", _list_args)
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
@@ -106,7 +145,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _simple(action: str, help: str) -> None:
-    @command(action, help)
+    @command(action, help, domain=True)
     def handler(args: argparse.Namespace, ctx: Context) -> int:
         result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/{action}")
         return emit(args, result, "")
@@ -117,7 +156,15 @@ for _action, _help in (("destroy", "terminate a domain immediately"), ("pause", 
     _simple(_action, _help)
 
 
-@command("shutdown", "ask a domain to shut down (ACPI power button)")
+def _shutdown_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-w", "--wait", action="store_true", help="wait for the domain to shut down")
+    p.add_argument("-a", "--all", action="store_true", help="shut down every domain")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait (with -w or --force)")
+    p.add_argument("-F", "--force", action="store_true", help="destroy the domain if it has not gone by then")
+    p.add_argument("domain", nargs="?")
+
+
+@command("shutdown", "ask a domain to shut down (ACPI power button)", _shutdown_args)
 def cmd_shutdown(args: argparse.Namespace, ctx: Context) -> int:
     if args.all:
         targets = [d["name"] for d in ctx.client.get("/v1/domains")["domains"] if d["state"] in ("running", "paused")]
@@ -131,7 +178,12 @@ def cmd_shutdown(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, results, text)
 
 
-@command("reboot", "reboot a domain (its on_reboot action applies)")
+def _reboot_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-w", "--wait", action="store_true", help="wait for the reboot to happen")
+    p.add_argument("--timeout", type=float, default=60.0)
+
+
+@command("reboot", "reboot a domain (its on_reboot action applies)", _reboot_args, domain=True)
 def cmd_reboot(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/reboot", {"wait": args.wait, "timeout": args.timeout})
     return emit(args, result, "" if result["result"] == "requested" else f"{result['name']}: {result['result']}")
@@ -145,7 +197,7 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, host, render.info_text(host))
 
 
-@command("uptime", "uptime of domains")
+@command("uptime", "uptime of domains", arg("domains", nargs="*"))
 def cmd_uptime(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
@@ -156,13 +208,13 @@ def cmd_uptime(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, rows, render.uptime_table(rows))
 
 
-@command("domid", "the ID of a domain, by name")
+@command("domid", "the ID of a domain, by name", domain=True)
 def cmd_domid(args: argparse.Namespace, ctx: Context) -> int:
     dom = _get(ctx, args.domain)
     return emit(args, {"name": dom["name"], "id": dom["id"]}, str(dom["id"]))
 
 
-@command("domname", "the name of a domain, by ID")
+@command("domname", "the name of a domain, by ID", domain=True)
 def cmd_domname(args: argparse.Namespace, ctx: Context) -> int:
     if args.domain == "0":
         return emit(args, {"name": "Domain-0", "id": 0}, "Domain-0")
@@ -174,7 +226,10 @@ def _get(ctx: Context, ref: str) -> dict[str, Any]:
     return ctx.client.get(f"/v1/domains/{_ref(ref)}")  # type: ignore[no-any-return]
 
 
-@command("log", "a domain's console log (or the daemon's log)")
+_optional_domain = arg("domain", nargs="?", help="domain name, ID or UUID")
+
+
+@command("log", "a domain's console log (or the daemon's log)", _optional_domain)
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     if args.domain:
         text = ctx.client.call("GET", f"/v1/domains/{_ref(args.domain)}/console-log").decode(errors="replace")
@@ -186,10 +241,11 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, {"log": text}, text.rstrip("\n"))
 
 
-COMMANDS["dmesg"] = (cmd_log, "the daemon's log (xm dmesg)")
+COMMANDS["dmesg"] = Command("dmesg", "the daemon's log (xm dmesg)", cmd_log, _optional_domain)
 
 
-@command("screenshot", "save a domain's screen as PNG")
+@command("screenshot", "save a domain's screen as PNG", arg("file", help="PNG file to write"),
+         domain=True)
 def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     png = ctx.client.call("GET", f"/v1/domains/{_ref(args.domain)}/screenshot")
     out = Path(args.file)
@@ -199,7 +255,8 @@ def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, {"file": str(out), "bytes": len(png)}, str(out))
 
 
-@command("vncviewer", "open a VNC viewer on a domain's console (or print its address)")
+@command("vncviewer", "open a VNC viewer on a domain's console (or print its address)",
+         arg("--print", dest="print_only", action="store_true", help="only print host:port"), domain=True)
 def cmd_vncviewer(args: argparse.Namespace, ctx: Context) -> int:
     import shutil
 
@@ -214,7 +271,7 @@ def cmd_vncviewer(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-@command("console", "attach to a domain's serial console (detach with Ctrl-])")
+@command("console", "attach to a domain's serial console (detach with Ctrl-])", domain=True)
 def cmd_console(args: argparse.Namespace, ctx: Context) -> int:
     return _console(ctx, args.domain)
 
@@ -236,45 +293,20 @@ def cmd_daemon(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+# feature areas register their commands on import (stdlib-only imports at module level)
+for _area in ("network", "storage", "migration", "media"):
+    importlib.import_module(f"hvmctl.cli.cmd_{_area}")
+
+
 # ---- argument parsing -------------------------------------------------------------------
-def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    one = {"destroy", "pause", "unpause", "domid", "domname", "console", "vncviewer", "reboot", "screenshot"}
-    if name in one:
-        p.add_argument("domain", help="domain name, ID or UUID")
-    if name == "create":
-        p.add_argument("-c", "--console", action="store_true", help="attach to the console after creating")
-        p.add_argument("-n", "--dry-run", action="store_true", help="print the QEMU argv, start nothing")
-        p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after creating")
-        p.add_argument("profile", help="profile path, or name in the profile directory (/etc/xen)")
-        p.add_argument("overrides", nargs="*", metavar="key=value", help="override profile keys / set xm_vars")
-    elif name == "list":
-        p.add_argument("-l", "--long", action="store_true", help="the long (SXP) form")
-        p.add_argument("domains", nargs="*")
-    elif name == "uptime":
-        p.add_argument("domains", nargs="*")
-    elif name == "shutdown":
-        p.add_argument("-w", "--wait", action="store_true", help="wait for the domain to shut down")
-        p.add_argument("-a", "--all", action="store_true", help="shut down every domain")
-        p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait (with -w or --force)")
-        p.add_argument("-F", "--force", action="store_true", help="destroy the domain if it has not gone by then")
-        p.add_argument("domain", nargs="?")
-    elif name == "reboot":
-        p.add_argument("-w", "--wait", action="store_true", help="wait for the reboot to happen")
-        p.add_argument("--timeout", type=float, default=60.0)
-    elif name in ("log", "dmesg"):
-        p.add_argument("domain", nargs="?")
-    elif name == "screenshot":
-        p.add_argument("file", help="PNG file to write")
-    elif name == "vncviewer":
-        p.add_argument("--print", dest="print_only", action="store_true", help="only print host:port")
-
-
 def build_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Run Xen xm/xl domain profiles as QEMU guests.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, help_text) in COMMANDS.items():
-        _add_arguments(name, sub.add_parser(name, help=help_text, description=help_text))
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        if cmd.args is not None:
+            cmd.args(p)
     return parser
 
 
@@ -287,9 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    handler, _ = COMMANDS[args.command]
     try:
-        return handler(args, Context(prog))
+        return COMMANDS[args.command].handler(args, Context(prog))
     except HvmctlError as exc:
         print(f"{prog}: error: {exc.message}".replace("\n", " "), file=sys.stderr)
         return 1

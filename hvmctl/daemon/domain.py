@@ -124,8 +124,11 @@ class Domain:
         check_action(self.name, self.state, action)
 
     # ---- start ----------------------------------------------------------------------
-    async def launch(self, *, paused: bool = False) -> None:
-        """Start a new incarnation: plan host resources, spawn QEMU, connect QMP."""
+    async def launch(self, *, paused: bool = False, incoming: str | None = None) -> None:
+        """Start a new incarnation: plan host resources, spawn QEMU, connect QMP.
+
+        ``incoming`` starts QEMU waiting for a migration stream (restore, migration target):
+        it then stays paused until the caller has fed it and sent ``cont``."""
         domid = self.host.next_domid()
         run_dir = self.host.run_dir_for(self)
         if run_dir.exists():
@@ -136,6 +139,8 @@ class Domain:
         self.ended = asyncio.Event()
         try:
             plan = await self.host.prepare_launch(self, domid, run_dir)
+            if incoming:
+                plan = replace(plan, incoming=incoming)
             if self.config.vfb is not None and self.config.vfb.vncpasswd:
                 secret = Path(plan.vnc_secret_file)
                 secret.touch(mode=0o600)
@@ -166,7 +171,7 @@ class Domain:
                 if reason:
                     raise QemuError(f"{self.name}: QEMU refused to start: {reason}", cause=exc) from exc
             raise
-        self.set_state(DomainState.PAUSED if paused else DomainState.RUNNING)
+        self.set_state(DomainState.PAUSED if paused or incoming else DomainState.RUNNING)
         self._start_supervisor()
         log.info("domain %s started as ID %d (pid %d)", self.name, domid, self.process.pid)
 
@@ -383,7 +388,7 @@ class Domain:
         async with self.lock:
             self.require("shutdown")
             ended = self.ended
-            await self._qmp("system_powerdown")
+            await self.qmp("system_powerdown")
         if not wait and not force:
             return "requested"
         try:
@@ -400,41 +405,44 @@ class Domain:
             self.require("reboot")
             old = self.domid
             ended = self.ended
-            await self._qmp("system_reset")
+            await self.qmp("system_reset")
         if wait:
             try:
                 await asyncio.wait_for(ended.wait(), timeout)
+                async with self.lock:  # the on_reboot action (a restart) runs under the lock
+                    pass
             except asyncio.TimeoutError:
                 raise TimeoutError_(f"domain '{self.name}' did not reboot within {timeout:.0f} s") from None
-            return f"rebooted (ID {old} -> {self.domid})"
+            return f"rebooted (ID {old} -> {self.domid})" if self.domid != old else "rebooted"
         return "requested"
 
     async def pause(self) -> None:
         async with self.lock:
             self.require("pause")
-            await self._qmp("stop")
+            await self.qmp("stop")
             self.set_state(DomainState.PAUSED)
 
     async def unpause(self) -> None:
         async with self.lock:
             self.require("unpause")
-            await self._qmp("cont")
+            await self.qmp("cont")
             self.set_state(DomainState.RUNNING)
 
     async def screenshot(self) -> bytes:
         self.require("screenshot")
         assert self.runtime is not None
         path = os.path.join(self.runtime.run_dir, f"screen-{time.monotonic_ns()}.png")
-        await self._qmp("screendump", {"filename": path, "format": "png"})
+        await self.qmp("screendump", {"filename": path, "format": "png"})
         try:
             return Path(path).read_bytes()
         finally:
             os.unlink(path)
 
-    async def _qmp(self, command: str, args: dict[str, Any] | None = None) -> Any:
+    async def qmp(self, command: str, args: dict[str, Any] | None = None, timeout: float = 30.0) -> Any:
+        """One QMP command on this guest's connection (the only one there is)."""
         if self.monitor is None:
             raise StateError(f"domain '{self.name}' has no running QEMU")
-        return await self.monitor.execute(command, args)
+        return await self.monitor.execute(command, args, timeout)
 
     # ---- views -----------------------------------------------------------------------
     def cpu_time(self) -> float:

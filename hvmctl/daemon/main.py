@@ -93,6 +93,7 @@ def _single_instance(paths: Paths) -> int | None:
 
 def run() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
     paths = Paths.from_env()
     if _single_instance(paths) is None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)

@@ -23,6 +23,7 @@ from hvmctl.config import LoadedProfile, parse_profile
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon import hostcheck
 from hvmctl.daemon.domain import Domain
+from hvmctl.daemon.netmgr import NetworkManager
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
 from hvmctl.errors import ConflictError, NotFoundError
@@ -49,12 +50,14 @@ class Daemon:
         self.accel_reason = "not probed yet"
         self._accel_ready = False
         self._accel_lock = asyncio.Lock()
+        self.network = NetworkManager(paths)
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self) -> None:
         """Load every saved record and re-attach to the guests still running."""
         self.paths.domains_dir.mkdir(parents=True, exist_ok=True)
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
+        await self.network.start()
         records = sorted(self.paths.domains_dir.glob("*.json"))
         for path in records:
             try:
@@ -138,24 +141,13 @@ class Daemon:
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
         formats = hostcheck.check_disks(dom.config)
         hostcheck.check_kernel_files(dom.config)
-        nics = self._plan_nics(dom, domid)
+        nics = await self.network.plan_nics(dom, domid)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
                           log_dir=self.paths.log_dir, name=dom.name)
 
     async def release_launch(self, dom: Domain) -> None:
-        return None
-
-    def _plan_nics(self, dom: Domain, domid: int) -> tuple[NicPlan, ...]:
-        plans = []
-        for index, vif in enumerate(dom.config.vifs):
-            assert vif.mac is not None  # assigned at create
-            bridge = vif.bridge or "xenbr0"
-            if Path(f"/sys/class/net/{bridge}/bridge").is_dir():
-                plans.append(NicPlan(index, vif.mac, vif.nic_model, "bridge", vif.vifname or f"vif{domid}.{index}"))
-            else:
-                plans.append(NicPlan(index, vif.mac, vif.nic_model, "user"))
-        return tuple(plans)
+        await self.network.release(dom)
 
     # ---- lookups ---------------------------------------------------------------------
     def lookup(self, ref: str) -> Domain:

@@ -98,7 +98,7 @@ class Monitor:
         self._closing = True
         try:
             await asyncio.wait_for(self._client.disconnect(), 2.0)
-        except (QMPError, OSError, asyncio.TimeoutError):
-            pass
+        except (QMPError, OSError, EOFError, asyncio.TimeoutError):
+            pass  # disconnect() re-raises how the peer left (EOF after 'quit'): that is expected
         if self._pump is not None:
             self._pump.cancel()

@@ -35,8 +35,8 @@ def test_create_list_console_screenshot_vnc_shutdown(hv: HvEnv, tmp_path: object
     hv.wait_console("tiny1", READY)
 
     table = hv.hv("list").stdout.splitlines()
-    assert table[0] == "Name                                        ID   Mem VCPUs      State   Time(s)"
-    assert table[1].startswith("Domain-0                                   0 ")
+    assert table[0] == "Name" + " " * 38 + "ID   Mem VCPUs      State   Time(s)"  # xm's header, exactly
+    assert table[1].startswith("%-40s %3s " % ("Domain-0", "0"))
     row = next(line for line in table if line.startswith("tiny1 "))
     assert re.fullmatch(r"tiny1 {36}\s+\d+ {4}96 {5}1 {5}r----- +\d+\.\d", row), row
 
@@ -118,11 +118,11 @@ def test_poweroff_preserve_and_coredump(hv: HvEnv) -> None:
     hv.wait_for(lambda: hv.domain("keep")["flags"] == "---s--", what="preserved as shut down")
     hv.hv("destroy", "keep")
 
-    create(hv, "dump", memory=64, more="on_crash = 'coredump-destroy'\n")
+    create(hv, "dump", more="on_crash = 'coredump-destroy'\n")
     type_into(hv, "dump", "echo c > /proc/sysrq-trigger")
     hv.wait_for(lambda: "dump" not in [d["name"] for d in hv.domains()], timeout=60, what="dumped and destroyed")
     dumps = list((hv.base / "state" / "dump").glob("*.dump.*.core"))
-    assert len(dumps) == 1 and dumps[0].stat().st_size > 64 * 1024 * 1024 * 0.9
+    assert len(dumps) == 1 and dumps[0].stat().st_size > 90 * 1024 * 1024
 
 
 def test_rename_restart_keeps_the_old_incarnation(hv: HvEnv) -> None:

@@ -1,0 +1,76 @@
+"""`xm list` wall time and daemon memory with many guests running.
+
+Figures, each with its baseline from the same run:
+- `hvmctl list` wall time with N guests running (goal <= 60 ms at 50; virsh list 22-24 ms),
+  against the bare Python interpreter start-up on this machine (the floor any Python CLI pays);
+- the daemon's resident memory with 1 and with N guests (goal <= 0.5 MiB per guest;
+  libvirtd +0.25-0.28 MiB), and a guest QEMU's RSS (libvirt's: ~196 MiB for a 96 MiB guest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import HvEnv, median, tiny_profile
+
+from hvmctl.daemon.process import rss_kib
+
+
+def time_cmd(argv: list[str], env: dict[str, str], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True, timeout=60)
+        times.append(time.perf_counter() - start)
+    return median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--guests", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    hv = HvEnv.make()
+    hv.start_daemon()
+    xm = [str(Path(sys.executable).with_name("xm")), "list"]
+    if not Path(xm[0]).exists():
+        xm = [sys.executable, "-m", "hvmctl", "list"]
+    try:
+        assert hv.daemon is not None
+        pid = hv.daemon.pid
+        hv.hv("list")
+        rss0 = rss_kib(pid)
+        names = [f"g{i:02d}" for i in range(args.guests)]
+        hv.write_profile(names[0], tiny_profile(names[0], memory=96))
+        hv.hv("create", names[0])
+        hv.wait_console(names[0], "HVMCTL-READY", timeout=120)
+        rss1 = rss_kib(pid)
+        qemu_rss = rss_kib(int(hv.domain(names[0])["pid"])) / 1024
+        list1 = time_cmd(xm, hv.env, args.rounds)
+        for name in names[1:]:
+            hv.write_profile(name, tiny_profile(name, memory=96))
+            hv.hv("create", name)
+        for name in names[1:]:
+            hv.wait_console(name, "HVMCTL-READY", timeout=600)
+        time.sleep(2)
+        rssn = rss_kib(pid)
+        listn = time_cmd(xm, hv.env, args.rounds)
+        python = time_cmd([sys.executable, "-c", "pass"], hv.env, args.rounds)
+        per_guest = (rssn - rss1) / 1024 / (args.guests - 1)
+        print(f"guests running: {len(hv.domains())}")
+        print(f"python -c pass (floor):         {python * 1000:6.1f} ms")
+        print(f"xm list, 1 guest:               {list1 * 1000:6.1f} ms")
+        print(f"xm list, {args.guests} guests:              {listn * 1000:6.1f} ms  (goal <= 60 ms; virsh 24 ms)")
+        print(f"daemon RSS idle / 1 / {args.guests}:        {rss0 / 1024:.1f} / {rss1 / 1024:.1f} / {rssn / 1024:.1f} MiB")
+        print(f"daemon growth per guest:        {per_guest:.3f} MiB  (goal <= 0.5; libvirtd 0.25-0.28)")
+        print(f"QEMU RSS, 96 MiB guest:         {qemu_rss:.1f} MiB  (libvirt's QEMU ~196 MiB)")
+    finally:
+        hv.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Shared bits of the benchmark scripts: an isolated hvmctl, timing helpers."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.integration.hvenv import HvEnv, tiny_profile  # noqa: E402
+
+__all__ = ["HvEnv", "tiny_profile", "wait_for_text", "median", "ROOT"]
+
+
+def wait_for_text(path: Path, text: bytes, timeout: float = 120.0, start: float | None = None) -> float:
+    """Seconds from ``start`` until ``text`` appears in the file at ``path`` (5 ms polling)."""
+    start = time.monotonic() if start is None else start
+    deadline = start + timeout
+    while time.monotonic() < deadline:
+        try:
+            if text in path.read_bytes():
+                return time.monotonic() - start
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005)
+    raise TimeoutError(f"{text!r} not in {path} after {timeout} s")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

@@ -1,0 +1,3 @@
+"""CLI commands for the network area (registered on import; keep imports stdlib-only here)."""
+
+from __future__ import annotations
