@@ -1,0 +1,44 @@
+"""Domain profiles: reading xm/xl files as data (never executing them), and writing them.
+
+``parse_profile`` turns profile text into a validated :class:`DomainConfig` plus warnings;
+``load_profile`` finds and reads the file first (``xm create SL50_64`` looks in the current
+directory, then in /etc/xen); ``write_xm``/``write_xl`` give a config back as a profile.
+Importing this package only imports the standard library (the CLI imports it on every run).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from hvmctl.config.lookup import find_profile, read_profile_text
+
+if TYPE_CHECKING:  # the heavy part (ast evaluator, key table) loads on first use
+    from hvmctl.config.build import COMMAND_LINE, ConfigWarning
+    from hvmctl.config.model import DiskSpec, DomainConfig, VfbSpec, VifSpec
+    from hvmctl.config.profile import LoadedProfile, load_profile, parse_profile
+    from hvmctl.config.writer import write_xl, write_xm
+
+__all__ = [
+    "COMMAND_LINE",
+    "ConfigWarning",
+    "DiskSpec",
+    "DomainConfig",
+    "LoadedProfile",
+    "VfbSpec",
+    "VifSpec",
+    "find_profile",
+    "load_profile",
+    "parse_profile",
+    "read_profile_text",
+    "write_xl",
+    "write_xm",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the parser only when something asks for it: `xm create` on the CLI side needs
+    only find_profile/read_profile_text, and must start fast."""
+    if name in __all__:
+        return getattr(importlib.import_module("hvmctl.config.profile"), name)
+    raise AttributeError(f"module 'hvmctl.config' has no attribute {name!r}")
