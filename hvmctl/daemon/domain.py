@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon.process import QemuProcess, cpu_seconds
+from hvmctl.daemon.process import QemuProcess, cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
 from hvmctl.errors import HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
@@ -71,6 +71,7 @@ class Runtime:
     accel: str = "tcg"
     console_log: str = ""
     qemu_log: str = ""
+    vcpu_threads: list[int] = field(default_factory=list)
 
     @property
     def qmp_socket(self) -> str:
@@ -123,12 +124,20 @@ class Domain:
     def require(self, action: str) -> None:
         check_action(self.name, self.state, action)
 
+    def expect_exit(self, expected: bool = True) -> None:
+        """Mark QEMU's exit as planned, not a crash: an incoming migration that fails ends
+        its QEMU, and that must not trigger on_crash (a restart would boot a fresh guest)."""
+        self._expect_exit = expected
+
     # ---- start ----------------------------------------------------------------------
-    async def launch(self, *, paused: bool = False, incoming: str | None = None) -> None:
+    async def launch(
+        self, *, paused: bool = False, incoming: str | None = None, vnc_display: int | None = None
+    ) -> None:
         """Start a new incarnation: plan host resources, spawn QEMU, connect QMP.
 
         ``incoming`` starts QEMU waiting for a migration stream (restore, migration target):
-        it then stays paused until the caller has fed it and sent ``cont``."""
+        it then stays paused until the caller has fed it and sent ``cont``. ``vnc_display``
+        pins the display (a restored or migrated guest keeps the one it had)."""
         domid = self.host.next_domid()
         run_dir = self.host.run_dir_for(self)
         if run_dir.exists():
@@ -141,6 +150,8 @@ class Domain:
             plan = await self.host.prepare_launch(self, domid, run_dir)
             if incoming:
                 plan = replace(plan, incoming=incoming)
+            if vnc_display is not None:
+                plan = replace(plan, vnc_display=vnc_display)
             if self.config.vfb is not None and self.config.vfb.vncpasswd:
                 secret = Path(plan.vnc_secret_file)
                 secret.touch(mode=0o600)
@@ -164,6 +175,7 @@ class Domain:
             self.host.persist(self)
             await self._connect(timeout=15.0)
             await self._read_vnc()
+            await self._read_vcpu_threads()
         except BaseException as exc:
             await self._abort_launch()
             if isinstance(exc, HvmctlError) and self.runtime is not None:
@@ -190,6 +202,22 @@ class Domain:
         proc = self.process
         self.monitor = Monitor(self.runtime.qmp_socket, self.name)
         await self.monitor.connect(timeout=timeout, alive=lambda: proc.alive)
+
+    async def _read_vcpu_threads(self) -> None:
+        """vCPU thread ids, so `list` can tell running (r) from blocked/idle (b) as xm did."""
+        if self.monitor is None or self.runtime is None:
+            return
+        cpus = await self.monitor.execute("query-cpus-fast")
+        self.runtime.vcpu_threads = [int(c["thread-id"]) for c in cpus if "thread-id" in c]
+
+    def flags(self) -> str:
+        """xm's state column; a running guest whose vCPUs all sleep is 'blocked' (-b----)."""
+        if self.state is DomainState.RUNNING and self.process is not None and self.runtime is not None:
+            if self.runtime.vcpu_threads and not any(
+                thread_running(self.process.pid, tid) for tid in self.runtime.vcpu_threads
+            ):
+                return "-b----"
+        return self.state.flags
 
     async def _read_vnc(self) -> None:
         if self.config.vfb is None or self.config.vfb.type != "vnc" or self.monitor is None:
@@ -226,6 +254,8 @@ class Domain:
             return
         if self.state is DomainState.STARTING:
             self.state = DomainState.RUNNING
+        if not rt.vcpu_threads:
+            await self._read_vcpu_threads()
         self._start_supervisor()
         if status == "shutdown":
             await self._guest_event("poweroff")
@@ -475,7 +505,7 @@ class Domain:
             "uuid": self.uuid,
             "id": self.domid,
             "state": self.state.value,
-            "flags": self.state.flags,
+            "flags": self.flags(),
             "memory": self.config.memory,
             "vcpus": self.config.vcpus,
             "cpu_time": round(self.cpu_time(), 1),

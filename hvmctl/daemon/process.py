@@ -40,6 +40,15 @@ def process_alive(pid: int, start_ticks: int | None = None) -> bool:
     return start_ticks is None or int(fields[19]) == start_ticks
 
 
+def thread_running(pid: int, tid: int) -> bool:
+    """Is this thread on a CPU or runnable right now (state R)?"""
+    try:
+        raw = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+    except OSError:
+        return False
+    return raw[raw.rfind(")") + 2] == "R"
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of the process (xm list's Time(s) column)."""
     fields = _stat_fields(pid)

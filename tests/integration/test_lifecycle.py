@@ -38,7 +38,7 @@ def test_create_list_console_screenshot_vnc_shutdown(hv: HvEnv, tmp_path: object
     assert table[0] == "Name" + " " * 38 + "ID   Mem VCPUs      State   Time(s)"  # xm's header, exactly
     assert table[1].startswith("%-40s %3s " % ("Domain-0", "0"))
     row = next(line for line in table if line.startswith("tiny1 "))
-    assert re.fullmatch(r"tiny1 {36}\s+\d+ {4}96 {5}1 {5}r----- +\d+\.\d", row), row
+    assert re.fullmatch(r"tiny1 {36}\s+\d+ {4}96 {5}1 {5}(r-----|-b----) +\d+\.\d", row), row
 
     dom = hv.domain("tiny1")
     assert dom["cpu_time"] > 0
@@ -73,7 +73,7 @@ def test_ids_grow_and_domain_named_by_id_and_uuid(hv: HvEnv) -> None:
     hv.hv("pause", "ida")
     assert hv.domain("ida")["flags"] == "--p---"
     hv.hv("unpause", "ida")
-    assert hv.domain("ida")["flags"] == "r-----"
+    assert hv.domain("ida")["flags"] in ("r-----", "-b----")  # running, or idle (blocked) as xm shows it
     up = hv.hv("uptime").stdout.splitlines()
     assert up[0].split() == ["Name", "ID", "Uptime"] and any(line.startswith("ida ") for line in up)
 
@@ -187,3 +187,12 @@ def test_dry_run_prints_argv_and_starts_nothing(hv: HvEnv) -> None:
     assert hv.domains() == []
     data = json.loads(hv.hv("create", "--dry-run", "--json", "dry").stdout)
     assert data["config"]["name"] == "dry"
+
+
+def test_idle_guest_shows_blocked_busy_guest_running(hv: HvEnv) -> None:
+    """xm's r/b flags come from the vCPU threads: an idle guest sleeps in HLT (-b----),
+    a guest spinning a loop is on the CPU (r-----)."""
+    create(hv, "flags")
+    hv.wait_for(lambda: hv.domain("flags")["flags"] == "-b----", timeout=20, what="idle guest blocked")
+    type_into(hv, "flags", "while :; do :; done &")
+    hv.wait_for(lambda: hv.domain("flags")["flags"] == "r-----", timeout=20, what="busy guest running")
