@@ -84,3 +84,15 @@ def test_create_with_console_attached(hv: HvEnv) -> None:
     out, err = proc.communicate(input=b"echo ATTACHED-$((6*7))\n", timeout=60)
     assert b"Started domain cc" in err
     assert b"ATTACHED-42" in out
+
+
+def test_qemu_refusing_to_start_is_reported_and_leaves_nothing(hv: HvEnv) -> None:
+    broken = hv.base / "broken.qcow2"
+    broken.write_bytes(b"QFI\xfb" + b"\x00\x00\x00\x63" + b"\xff" * 504)  # qcow2 magic, impossible version
+    hv.write_profile("qbad", tiny_profile("qbad", more=f"disk = ['file:{broken},hda,w']\n"))
+    res = hv.hv("create", "qbad", check=False)
+    assert res.returncode == 1
+    assert res.stderr.startswith("hvmctl: error: qbad: QEMU refused to start: ") and res.stderr.count("\n") == 1
+    assert hv.domains() == []
+    assert list((hv.base / "state" / "domains").glob("*.json")) == []
+    assert list((hv.base / "run" / "dom").glob("*/qemu.pid")) == []
