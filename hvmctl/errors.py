@@ -8,6 +8,11 @@ one line and exits non-zero. Nothing below the CLI calls ``sys.exit``.
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """Errors are one line: control characters a user put in a name are shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class HvmctlError(Exception):
     """Root of every error hvmctl raises on purpose."""
 

@@ -7,12 +7,14 @@ import importlib
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hvmctl import __version__
 from hvmctl.daemon.service import Daemon
-from hvmctl.errors import HvmctlError
+from hvmctl.errors import HvmctlError, one_line
 
 
 # feature areas, each in its own module exposing ``router(daemon) -> APIRouter``
@@ -53,7 +55,19 @@ def create_app(daemon: Daemon) -> FastAPI:
 
     @app.exception_handler(HvmctlError)
     async def _hvmctl_error(_: Request, exc: HvmctlError) -> JSONResponse:
-        return JSONResponse({"error": exc.kind, "message": exc.message}, status_code=exc.http_status)
+        return JSONResponse({"error": exc.kind, "message": one_line(exc.message)}, status_code=exc.http_status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = "not-found" if exc.status_code == 404 else "http"
+        return JSONResponse({"error": kind, "message": one_line(str(exc.detail))}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}" for err in exc.errors()
+        )
+        return JSONResponse({"error": "invalid-request", "message": one_line(problems)}, status_code=422)
 
     @app.get("/v1/host")
     async def host() -> dict[str, Any]:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from hvmctl.errors import HvmctlError
+from hvmctl.errors import HvmctlError, one_line
 from hvmctl.paths import Paths
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command].handler(args, Context(prog))
     except HvmctlError as exc:
-        print(f"{prog}: error: {exc.message}".replace("\n", " "), file=sys.stderr)
+        print(f"{prog}: error: {one_line(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
