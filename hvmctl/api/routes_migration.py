@@ -1,12 +1,98 @@
-"""API routes for the migration area."""
+"""API routes for save/restore, migration and host start/stop."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Any
+
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from hvmctl.daemon.service import Daemon
 
 
+class SaveRequest(BaseModel):
+    file: str = Field(description="absolute path of the save file to write (on the daemon's host)")
+    checkpoint: bool = Field(default=False, description="leave the domain running after saving")
+
+
+class RestoreRequest(BaseModel):
+    file: str = Field(description="absolute path of a save file")
+    paused: bool = False
+
+
+class MigrateRequestBody(BaseModel):
+    host: str = Field(description="destination host (address or name)")
+    port: int | None = Field(default=None, ge=1, le=65535, description="remote endpoint / ssh port")
+    transport: str = Field(default="ssh", pattern="^(ssh|tls)$")
+    live: bool = False
+    copy_storage: bool = False
+    dry_run: bool = False
+    token: str = Field(default="", description="the destination endpoint's token (tls)")
+    ca_pem: str | None = Field(default=None, description="PEM the destination's certificate must verify against")
+    ssh_user: str | None = None
+    ssh_options: list[str] = Field(default_factory=list, description="extra ssh -o options (KEY=VALUE)")
+    downtime_ms: int = Field(default=30, ge=1, le=60000)
+    bandwidth: int | None = Field(default=None, gt=0, description="bytes/s; default: no limit")
+    stall_timeout: float = Field(default=10.0, gt=0, le=3600)
+
+
+class AutostartRequest(BaseModel):
+    ref: str = Field(description="a domain (its profile is linked) or a profile name/path")
+    enable: bool = True
+
+
 def router(daemon: Daemon) -> APIRouter:
+    from hvmctl.migration import hoststart, live, qmpmig, saverestore
+
     api = APIRouter()
+
+    @api.post("/v1/domains/{ref}/save")
+    async def save(ref: str, req: SaveRequest) -> dict[str, Any]:
+        return await saverestore.save_domain(daemon.lookup(ref), Path(req.file), checkpoint=req.checkpoint)
+
+    @api.post("/v1/restore")
+    async def restore(req: RestoreRequest) -> dict[str, Any]:
+        dom = await saverestore.restore_domain(daemon, Path(req.file), paused=req.paused)
+        return dom.summary()
+
+    @api.post("/v1/domains/{ref}/migrate")
+    async def migrate(ref: str, req: MigrateRequestBody) -> dict[str, Any]:
+        """Pre-flight, then (unless dry_run) a background job: poll /v1/migrations/{job}."""
+        port = req.port if req.port is not None else (live.DEFAULT_PORT if req.transport == "tls" else None)
+        mreq = live.MigrateRequest(
+            host=req.host, port=port or 0, transport=req.transport, live=req.live,
+            copy_storage=req.copy_storage, dry_run=req.dry_run, token=req.token, ca_pem=req.ca_pem,
+            ssh_user=req.ssh_user, ssh_port=port if req.transport == "ssh" else None,
+            ssh_options=tuple(req.ssh_options), downtime_ms=req.downtime_ms, stall_timeout=req.stall_timeout,
+            bandwidth=req.bandwidth or qmpmig.UNLIMITED_BANDWIDTH,
+        )
+        return await live.start_migration(daemon, daemon.lookup(ref), mreq)
+
+    @api.get("/v1/migrations/{job}")
+    async def migration(job: str) -> dict[str, Any]:
+        return live.get_job(job).view()
+
+    @api.get("/v1/autostart")
+    async def autostart_list() -> dict[str, Any]:
+        life = hoststart.lifecycle(daemon)
+        return {"settings": hoststart.load_settings(daemon).to_dict(), "links": life.auto_links()}
+
+    @api.post("/v1/autostart")
+    async def autostart_set(req: AutostartRequest) -> dict[str, Any]:
+        life = hoststart.lifecycle(daemon)
+        return life.enable(req.ref) if req.enable else life.disable(req.ref)
+
+    @api.post("/v1/host/start")
+    async def host_start() -> dict[str, Any]:
+        life = hoststart.lifecycle(daemon)
+        if life.task is not None and not life.task.done():
+            await asyncio.shield(life.task)  # the daemon's own start-up run goes first
+        return await life.start()
+
+    @api.post("/v1/host/stop")
+    async def host_stop() -> dict[str, Any]:
+        return await hoststart.lifecycle(daemon).stop()
+
     return api

@@ -58,7 +58,11 @@ async def serve(paths: Paths) -> None:
 
     daemon = Daemon(paths)
     sock = _bind_socket(paths.socket)
+    from hvmctl.migration.startup import before_daemon_start, on_daemon_start
+
+    before_daemon_start(paths)  # discard incoming migrations a killed daemon never finished
     await daemon.start()
+    migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
     app = create_app(daemon)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
@@ -70,6 +74,7 @@ async def serve(paths: Paths) -> None:
     try:
         await server.serve(sockets=[sock])
     finally:
+        await migration.close()
         await daemon.shutdown_daemon()
         try:
             paths.socket.unlink()

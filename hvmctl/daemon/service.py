@@ -11,7 +11,6 @@ import asyncio
 import logging
 import os
 import platform
-import random
 import time
 import uuid as uuidlib
 from dataclasses import replace
@@ -30,6 +29,7 @@ from hvmctl.errors import ConflictError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, NicPlan, build_argv
+from hvmctl.storage.bootloader import kernel_boot_for
 
 log = logging.getLogger("hvmctl.daemon")
 
@@ -68,6 +68,7 @@ class Daemon:
                 continue
             self.domains[dom.uuid] = dom
         await asyncio.gather(*(self._reattach(d) for d in list(self.domains.values())))
+        await self.network.reconcile(list(self.domains.values()))  # taps whose guest is gone
 
     async def _reattach(self, dom: Domain) -> None:
         try:
@@ -141,10 +142,12 @@ class Daemon:
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
         formats = hostcheck.check_disks(dom.config)
         hostcheck.check_kernel_files(dom.config)
+        # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
+        kernel_boot = await asyncio.to_thread(kernel_boot_for, dom.config, run_dir, formats)
         nics = await self.network.plan_nics(dom, domid)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
-                          log_dir=self.paths.log_dir, name=dom.name)
+                          log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
 
     async def release_launch(self, dom: Domain) -> None:
         await self.network.release(dom)
@@ -186,33 +189,43 @@ class Daemon:
             result["argv"] = build_argv(cfg, facts, plan)
             result["config"] = cfg.to_dict()
             return result
-        dom = Domain(self, cfg, filename if filename.startswith("/") else None)
-        self.domains[dom.uuid] = dom
-        try:
-            await dom.launch(paused=paused)
-        except BaseException:
-            self.forget(dom)
-            raise
-        result["notes"] = [self._nic_note(n) for n in (dom.runtime.nics if dom.runtime else [])]
+        dom = await self.create_from_config(
+            cfg, profile_path=filename if filename.startswith("/") else None, paused=paused
+        )
+        result["notes"] = self.network.notes(dom)
         result["domain"] = dom.summary()
         return result
 
+    async def create_from_config(
+        self,
+        cfg: DomainConfig,
+        *,
+        profile_path: str | None = None,
+        paused: bool = False,
+        incoming: str | None = None,
+        vnc_display: int | None = None,
+    ) -> Domain:
+        """Register and launch a domain from a complete config (a parsed profile, or the
+        record a save file or a migration source carries): one path for every way in."""
+        await self.ensure_accel(cfg.accel)
+        self._check_conflicts(cfg)  # after the last await: nothing can slip in before we register
+        dom = Domain(self, cfg, profile_path)
+        self.domains[dom.uuid] = dom
+        try:
+            await dom.launch(paused=paused, incoming=incoming, vnc_display=vnc_display)
+        except BaseException:
+            self.forget(dom)
+            raise
+        return dom
+
     def _complete(self, loaded: LoadedProfile) -> DomainConfig:
-        """Fill what the profile left to the toolstack: a UUID and stable MACs."""
+        """Fill what the profile left to the toolstack: a UUID and stable MACs (kept in the
+        MAC registry by UUID, or by name for profiles without one: see NetworkManager)."""
         cfg = loaded.config
         cfg = replace(cfg, uuid=cfg.uuid or str(uuidlib.uuid4()))
-        used = self._macs_in_use()
-        vifs = []
-        for vif in cfg.vifs:
-            if vif.mac is None:
-                vif = replace(vif, mac=_random_mac(used))
-            assert vif.mac is not None
-            used.add(vif.mac.lower())
-            vifs.append(vif)
-        return replace(cfg, vifs=tuple(vifs))
-
-    def _macs_in_use(self) -> set[str]:
-        return {v.mac.lower() for d in self.domains.values() for v in d.config.vifs if v.mac}
+        return self.network.assign_macs(
+            cfg, keyed_by_uuid=loaded.config.uuid is not None, known=self.domains.values()
+        )
 
     def _check_conflicts(self, cfg: DomainConfig) -> None:
         """Refuse before anything starts: name, UUID, MAC, writable disks, VNC display."""
@@ -228,7 +241,8 @@ class Daemon:
                     raise ConflictError(
                         f"mac {vif.mac} is already used by domain '{dom.name}' (vif {theirs[vif.mac.lower()]})"
                     )
-            self._check_disk_sharing(cfg, dom)
+            if holds_disks(dom):
+                self._check_disk_sharing(cfg, dom)
             if cfg.vfb and dom.config.vfb and cfg.vfb.vncdisplay is not None and not cfg.vfb.vncunused:
                 if dom.runtime and dom.runtime.vnc_port == 5900 + cfg.vfb.vncdisplay:
                     raise ConflictError(f"vncdisplay {cfg.vfb.vncdisplay} is already used by domain '{dom.name}'")
@@ -250,12 +264,6 @@ class Daemon:
                     f"disk {disk.target} ({disk.vdev}) is already in use by domain '{other.name}' "
                     f"({them.vdev}, mode {them.mode}); use mode 'w!' to share it on purpose"
                 )
-
-    @staticmethod
-    def _nic_note(nic: dict[str, Any]) -> str:
-        if nic["kind"] == "bridge":
-            return f"vif {nic['index']}: {nic['tap']} on bridge, mac {nic['mac']} ({nic['model']})"
-        return f"vif {nic['index']}: no bridge; user-mode NAT (guest 10.0.2.15), mac {nic['mac']} ({nic['model']})"
 
     # ---- host ------------------------------------------------------------------------
     def host_info(self) -> dict[str, Any]:
@@ -288,11 +296,12 @@ class Daemon:
                 await dom.monitor.close()
 
 
-def _random_mac(used: set[str]) -> str:
-    while True:
-        mac = "00:16:3e:%02x:%02x:%02x" % (random.randrange(0x80), random.randrange(256), random.randrange(256))
-        if mac not in used:
-            return mac
+def holds_disks(dom: Domain) -> bool:
+    """A domain holds its disks while its QEMU may have them open: a preserved guest whose
+    QEMU is gone (killed, crashed) no longer does, however it ended."""
+    if dom.state in (DomainState.SHUTDOWN, DomainState.CRASHED):
+        return dom.process is not None and dom.process.alive
+    return True
 
 
 def _meminfo() -> tuple[int, int]:

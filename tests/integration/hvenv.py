@@ -38,9 +38,12 @@ class HvEnv:
     base: Path
     env: dict[str, str] = field(default_factory=dict)
     daemon: subprocess.Popen[bytes] | None = None
+    # argv prefix for the daemon, e.g. ["ip", "netns", "exec", NS] to run it as another host
+    wrap: list[str] = field(default_factory=list)
+    netns: str | None = None  # the daemon (and so its QEMUs) runs in this network namespace
 
     @classmethod
-    def make(cls) -> "HvEnv":
+    def make(cls, netns: str | None = None) -> "HvEnv":
         base = Path(tempfile.mkdtemp(prefix="hv", dir="/tmp"))
         env = dict(os.environ)
         env.update(
@@ -52,21 +55,32 @@ class HvEnv:
         )
         env.setdefault("HVMCTL_ACCEL", "tcg")  # the probe is tested on its own
         (base / "xen").mkdir(parents=True)
-        return cls(base, env)
+        if netns:  # a CLI call must never start a daemon outside the namespace
+            env["HVMCTL_NO_AUTOSTART"] = "1"
+        return cls(base, env, netns=netns)
 
     @property
     def profile_dir(self) -> Path:
         return self.base / "xen"
 
-    def start_daemon(self) -> None:
+    def start_daemon(self, netns: str | None = None) -> None:
+        """Start the daemon; inside ``netns`` (or the one given to make) when set."""
+        from hvmctl.network.netns import netns_preexec
+
+        self.netns = netns or self.netns
         log = open(self.base / "daemon.log", "ab")
-        self.daemon = subprocess.Popen(
-            [sys.executable, "-m", "hvmctl", "daemon"], env=self.env, stdout=log, stderr=log,
-            start_new_session=True,
-        )
+        preexec = netns_preexec(self.netns) if self.netns else None
+        try:
+            self.daemon = subprocess.Popen(
+                [*self.wrap, sys.executable, "-m", "hvmctl", "daemon"], env=self.env, stdout=log, stderr=log,
+                start_new_session=True, preexec_fn=preexec,
+            )
+        finally:
+            if preexec is not None:
+                preexec.close()
         sock = Path(self.env["HVMCTL_SOCKET"])
         deadline = time.monotonic() + 20
-        while not sock.exists():
+        while not _listening(sock):  # not just exists: a killed daemon leaves its socket file
             if self.daemon.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"daemon did not start: {self.daemon_log()}")
             time.sleep(0.02)
@@ -148,6 +162,17 @@ class HvEnv:
         else:
             subprocess.run(["pkill", "-KILL", "-f", f"{self.env['HVMCTL_STATE_DIR']}"], check=False, timeout=10)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def _listening(path: Path) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
 
 
 def tiny_profile(name: str, *, extra: str = "", memory: int = 96, more: str = "", vnc: bool = True) -> str:

@@ -1,0 +1,144 @@
+"""The daemon's remote endpoint: where a source daemon reaches this one to migrate a guest in.
+
+- TCP with TLS and a token, on ``HVMCTL_REMOTE_LISTEN`` (``ADDR:PORT``; unset = no TCP
+  endpoint at all). Certificate, key and token live in ``STATE_DIR/remote/`` and are made on
+  first start (``hvmctl.migration.protocol``). A client that does not present the token in
+  its first message is answered ``auth`` and disconnected; it never reaches an operation.
+- A Unix socket ``RUN_DIR/migrate.sock`` (mode 0600: root, or the daemon's user, only) for
+  the SSH transport: ``ssh HOST hvmctl migrate-receive`` pipes the channel into it, SSH having
+  authenticated the peer.
+
+Messages and operations are in ``hvmctl.migration.protocol``; one connection carries one
+incoming migration and a connection that drops before ``finish`` discards it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import ssl
+from typing import TYPE_CHECKING, Any
+
+from hvmctl.errors import ConfigError, HvmctlError
+from hvmctl.migration import protocol, target
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.service import Daemon
+
+log = logging.getLogger("hvmctl.remote")
+
+LISTEN_ENV = "HVMCTL_REMOTE_LISTEN"
+IDLE_TIMEOUT = 60.0  # the source pings every few seconds while a migration runs
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ConfigError(f"{LISTEN_ENV}={value!r}: expected ADDR:PORT")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def _keepalive(writer: asyncio.StreamWriter) -> None:
+    sock = writer.get_extra_info("socket")
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for opt, value in (("TCP_KEEPIDLE", 5), ("TCP_KEEPINTVL", 2), ("TCP_KEEPCNT", 3)):
+        if hasattr(socket, opt):
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, opt), value)
+
+
+class RemoteEndpoint:
+    def __init__(self, daemon: "Daemon") -> None:
+        self.daemon = daemon
+        self.servers: list[asyncio.AbstractServer] = []
+        self.token: str | None = None
+        self.address: tuple[str, int] | None = None
+
+    async def start(self) -> None:
+        paths = self.daemon.paths
+        unix_path = paths.run_dir / "migrate.sock"
+        unix_path.unlink(missing_ok=True)
+        old = os.umask(0o177)
+        try:
+            self.servers.append(await asyncio.start_unix_server(
+                lambda r, w: self._serve(r, w, need_token=False), path=str(unix_path), limit=protocol.MAX_MESSAGE))
+        finally:
+            os.umask(old)
+        listen = os.environ.get(LISTEN_ENV)
+        if not listen:
+            return
+        host, port = parse_listen(listen)
+        self.token = protocol.ensure_token(paths.state_dir)
+        cert, key = await asyncio.to_thread(protocol.ensure_certificate, paths.state_dir, [host])
+        ctx = protocol.server_context(cert, key)
+        server = await asyncio.start_server(lambda r, w: self._serve(r, w, need_token=True), host, port, ssl=ctx,
+                                            limit=protocol.MAX_MESSAGE, ssl_handshake_timeout=10.0)
+        self.servers.append(server)
+        bound = server.sockets[0].getsockname()
+        self.address = (str(bound[0]), int(bound[1]))
+        log.info("remote endpoint: TLS on %s:%d (token in %s)", bound[0], bound[1],
+                 protocol.remote_dir(paths.state_dir) / "token")
+
+    async def close(self) -> None:
+        for server in self.servers:
+            server.close()
+        for server in self.servers:
+            try:
+                await asyncio.wait_for(server.wait_closed(), 2.0)
+            except asyncio.TimeoutError:
+                pass
+        (self.daemon.paths.run_dir / "migrate.sock").unlink(missing_ok=True)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, need_token: bool) -> None:
+        peer = writer.get_extra_info("peername") or "unix"
+        _keepalive(writer)
+        session: target.IncomingSession | None = None
+        try:
+            first = await protocol.read_msg(reader, timeout=10.0)
+            given = (first.get("args") or {}).get("token")
+            if first.get("op") != "hello" or (need_token and not protocol.token_ok(given, self.token or "")):
+                log.warning("remote endpoint: refused %s (no valid token)", peer)
+                await protocol.write_msg(writer, {"error": "auth", "message": "a valid token is required"})
+                return
+            await protocol.write_msg(writer, {"ok": {"host": os.uname().nodename}})
+            sockname = writer.get_extra_info("sockname")
+            listen_host = str(sockname[0]) if isinstance(sockname, tuple) else "127.0.0.1"
+            session = target.IncomingSession(self.daemon, listen_host)
+            while True:
+                msg = await protocol.read_msg(reader, timeout=IDLE_TIMEOUT)
+                try:
+                    result = await self._dispatch(session, str(msg.get("op")), msg.get("args") or {})
+                    await protocol.write_msg(writer, {"ok": result})
+                except HvmctlError as exc:
+                    await protocol.write_msg(writer, {"error": exc.kind, "message": exc.message})
+        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, OSError, ssl.SSLError, ValueError):
+            pass
+        except Exception:
+            log.exception("remote endpoint: connection from %s failed", peer)
+        finally:
+            if session is not None and not session.done:
+                await session.abort("the source's connection closed before the migration finished")
+            writer.close()
+
+    async def _dispatch(self, session: target.IncomingSession, op: str, args: dict[str, Any]) -> Any:
+        if op == "ping":
+            return {}
+        if op == "preflight":
+            return await target.preflight(self.daemon, args)
+        if op == "prepare":
+            return await session.prepare(args)
+        if op == "finish":
+            return await session.finish(args)
+        if op == "abort":
+            await session.abort(str(args.get("why") or "the source aborted"))
+            return {}
+        raise HvmctlError(f"unknown operation {op!r}")
+
+
+async def start_remote(daemon: "Daemon") -> RemoteEndpoint:
+    endpoint = RemoteEndpoint(daemon)
+    await endpoint.start()
+    return endpoint

@@ -1,0 +1,188 @@
+"""The wire between two hvmctl daemons: length-prefixed JSON messages over a stream (TLS over
+TCP, or an SSH channel), plus the TLS and token material of the remote endpoint.
+
+A connection starts with ``{"op": "hello", "token": ...}``; a wrong or missing token gets
+an ``auth`` error and the connection is closed -- nothing else is ever answered before.
+Every later message is ``{"op": NAME, "args": {...}}`` answered by ``{"ok": RESULT}`` or
+``{"error": KIND, "message": ONE_LINE}``. One connection carries one migration: if it drops
+before ``finish``, the destination discards what it prepared.
+
+Where the endpoint keeps its material (generated on first use, mode 0600):
+``STATE_DIR/remote/token``, ``cert.pem`` (self-signed; give it to sources as their CA) and
+``key.pem``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import os
+import secrets
+import socket
+import ssl
+import struct
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
+
+MAX_MESSAGE = 16 << 20
+CONNECT_TIMEOUT = 10.0
+CALL_TIMEOUT = 600.0
+
+
+class AuthError(HvmctlError):
+    """The remote endpoint refused us (no token, wrong token)."""
+
+    kind = "auth"
+    http_status = 403
+
+
+async def read_msg(reader: asyncio.StreamReader, timeout: float | None = CALL_TIMEOUT) -> dict[str, Any]:
+    head = await asyncio.wait_for(reader.readexactly(4), timeout)
+    (size,) = struct.unpack(">I", head)
+    if size > MAX_MESSAGE:
+        raise DaemonError(f"peer sent a {size}-byte message (limit {MAX_MESSAGE})")
+    data = json.loads(await asyncio.wait_for(reader.readexactly(size), timeout))
+    if not isinstance(data, dict):
+        raise DaemonError("peer sent a message that is not an object")
+    return data
+
+
+async def write_msg(writer: asyncio.StreamWriter, data: dict[str, Any]) -> None:
+    body = json.dumps(data).encode()
+    writer.write(struct.pack(">I", len(body)) + body)
+    await writer.drain()
+
+
+def error_from(msg: dict[str, Any]) -> HvmctlError:
+    cls = ERROR_KINDS.get(str(msg.get("error")), HvmctlError)
+    if msg.get("error") == "auth":
+        cls = AuthError
+    return cls(f"destination: {msg.get('message', 'unknown error')}")
+
+
+def token_ok(given: object, expected: str) -> bool:
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+class Channel:
+    """The source's end of one connection to a destination daemon."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str) -> None:
+        self.reader, self.writer, self.peer = reader, writer, peer
+        self._lock = asyncio.Lock()
+
+    @property
+    def local_address(self) -> str | None:
+        info = self.writer.get_extra_info("sockname")
+        return str(info[0]) if isinstance(info, tuple) else None
+
+    async def call(self, op: str, args: dict[str, Any] | None = None, timeout: float = CALL_TIMEOUT) -> Any:
+        async with self._lock:
+            try:
+                await write_msg(self.writer, {"op": op, "args": args or {}})
+                reply = await read_msg(self.reader, timeout)
+            except asyncio.TimeoutError as exc:
+                raise DaemonError(f"destination {self.peer} did not answer '{op}' within {timeout:.0f} s") from exc
+            except (OSError, asyncio.IncompleteReadError, ssl.SSLError, ValueError) as exc:
+                raise DaemonError(f"lost the connection to {self.peer} during '{op}': "
+                                  f"{exc.__class__.__name__}: {exc}") from exc
+        if "error" in reply:
+            raise error_from(reply)
+        return reply.get("ok")
+
+    async def close(self) -> None:
+        try:
+            self.writer.close()
+            await asyncio.wait_for(self.writer.wait_closed(), 2.0)
+        except (OSError, asyncio.TimeoutError, ssl.SSLError):
+            pass
+
+
+async def hello(channel: Channel, token: str) -> dict[str, Any]:
+    try:
+        return await channel.call("hello", {"token": token}, timeout=CONNECT_TIMEOUT)  # type: ignore[no-any-return]
+    except DaemonError as exc:
+        # a server that drops us right after hello is one that refused the token
+        raise AuthError(f"destination {channel.peer} refused the connection: {exc.message}") from exc
+
+
+async def connect_tls(host: str, port: int, *, token: str, ca_pem: str | None) -> Channel:
+    """TCP + TLS to a destination daemon's remote endpoint, authenticated by its token.
+
+    The destination's certificate must verify against ``ca_pem`` (its self-signed cert, or
+    the CA that signed it); the system trust store is used when none is given."""
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    if ca_pem:
+        ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=ca_pem)
+        ctx.check_hostname = False  # the pinned certificate is the identity (addresses vary)
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=ctx, limit=MAX_MESSAGE), CONNECT_TIMEOUT
+        )
+    except asyncio.TimeoutError as exc:
+        raise DaemonError(f"cannot reach {host}:{port}: no answer within {CONNECT_TIMEOUT:.0f} s") from exc
+    except ssl.SSLError as exc:
+        raise AuthError(f"{host}:{port}: TLS failed ({exc.reason}); is --ca the destination's certificate?") from exc
+    except OSError as exc:
+        raise DaemonError(f"cannot reach {host}:{port}: {exc.strerror or exc}") from exc
+    channel = Channel(reader, writer, f"{host}:{port}")
+    await hello(channel, token)
+    return channel
+
+
+# ---- the endpoint's material ----------------------------------------------------------------
+def remote_dir(state_dir: Path) -> Path:
+    return state_dir / "remote"
+
+
+def ensure_token(state_dir: Path) -> str:
+    path = remote_dir(state_dir) / "token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(32) + "\n")
+    token = path.read_text().strip()
+    if len(token) < 16:
+        raise HostError(f"{path}: token too short (at least 16 characters)")
+    return token
+
+
+def ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
+    """A self-signed certificate for the endpoint (openssl CLI), made once."""
+    cert, key = remote_dir(state_dir) / "cert.pem", remote_dir(state_dir) / "key.pem"
+    if cert.exists() and key.exists():
+        return cert, key
+    cert.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sans = []
+    for name in dict.fromkeys(names + [socket.gethostname(), "localhost", "127.0.0.1"]):
+        try:
+            socket.inet_pton(socket.AF_INET6 if ":" in name else socket.AF_INET, name)
+            sans.append(f"IP:{name}")
+        except OSError:
+            sans.append(f"DNS:{name}")
+    tmp_cert, tmp_key = cert.with_suffix(".tmp"), key.with_suffix(".tmp")
+    argv = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", str(tmp_key), "-out", str(tmp_cert), "-days", "3650",
+            "-subj", f"/CN=hvmctl {socket.gethostname()}", "-addext", "subjectAltName=" + ",".join(sans)]
+    old = os.umask(0o077)
+    try:
+        subprocess.run(argv, check=True, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise HostError(f"cannot make the remote endpoint's certificate with openssl: {exc}") from exc
+    finally:
+        os.umask(old)
+    os.replace(tmp_key, key)
+    os.replace(tmp_cert, cert)
+    return cert, key
+
+
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key)
+    return ctx

@@ -1,0 +1,106 @@
+"""Drive one outgoing or incoming QEMU migration over the domain's QMP connection.
+
+The daemon's supervisor owns the domain's event queue, so progress and outcome are read by
+polling ``query-migrate`` (≈0.5 ms a call): simple, and it gives the figures the CLI shows.
+A stream that stops moving (peer gone, link cut: TCP may stay silent for minutes) is
+cancelled after ``stall_timeout`` so the source guest gets its CPU back quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from hvmctl.daemon.domain import Domain
+from hvmctl.errors import HvmctlError, QemuError, TimeoutError_
+
+Progress = Callable[[dict[str, Any]], Awaitable[None] | None]
+
+#: QEMU's default migration bandwidth is 128 MiB/s; saves and LAN migrations want the wire
+UNLIMITED_BANDWIDTH = 1 << 40  # bytes/s (1 TiB/s: no limit in practice)
+DONE = frozenset({"completed", "failed", "cancelled"})
+
+
+async def prepare(dom: Domain, *, bandwidth: int = UNLIMITED_BANDWIDTH, downtime_ms: int | None = None) -> None:
+    """Capabilities and parameters for the next migration of ``dom``'s QEMU."""
+    await dom.qmp("migrate-set-capabilities", {"capabilities": [{"capability": "events", "state": True}]})
+    params: dict[str, Any] = {"max-bandwidth": bandwidth}
+    if downtime_ms is not None:
+        params["downtime-limit"] = downtime_ms
+    await dom.qmp("migrate-set-parameters", params)
+
+
+async def wait_outgoing(
+    dom: Domain,
+    *,
+    progress: Progress | None = None,
+    poll: float = 0.01,
+    stall_timeout: float = 10.0,
+    timeout: float = 3600.0,
+) -> dict[str, Any]:
+    """Wait for the running migration to end; returns QEMU's final ``query-migrate``.
+
+    Raises QemuError (with QEMU's reason) when it failed or was cancelled, TimeoutError_
+    (after cancelling it) when it stalled or ran out of time."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    last_bytes, last_move = -1, start
+    while True:
+        info: dict[str, Any] = await dom.qmp("query-migrate", timeout=10.0)
+        status = info.get("status", "none")
+        if status in DONE:
+            if status != "completed":
+                reason = info.get("error-desc") or status
+                raise QemuError(f"{dom.name}: migration {status}: {reason}")
+            return info
+        now = loop.time()
+        moved = int((info.get("ram") or {}).get("transferred", 0))
+        if moved != last_bytes:
+            last_bytes, last_move = moved, now
+        if progress is not None:
+            res = progress(info)
+            if res is not None:
+                await res
+        reason = None
+        if now - last_move > stall_timeout:
+            reason = f"no data moved for {stall_timeout:.0f} s (peer gone or link cut)"
+        elif now - start > timeout:
+            reason = f"not finished within {timeout:.0f} s"
+        if reason is not None:
+            await cancel(dom)
+            raise TimeoutError_(f"{dom.name}: migration cancelled: {reason}")
+        await asyncio.sleep(poll)
+
+
+async def cancel(dom: Domain) -> None:
+    """Cancel a running migration and wait (briefly) until QEMU says it is over."""
+    try:
+        await dom.qmp("migrate_cancel", timeout=5.0)
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            info = await dom.qmp("query-migrate", timeout=5.0)
+            if info.get("status") in DONE:
+                return
+            await asyncio.sleep(0.05)
+    except HvmctlError:
+        pass
+
+
+async def wait_incoming(dom: Domain, *, timeout: float = 3600.0, poll: float = 0.01) -> None:
+    """Wait until an incoming stream is fully loaded (QEMU leaves the ``inmigrate`` state).
+
+    A failed incoming migration makes QEMU exit: that shows as a lost monitor, turned into
+    QemuError naming the last line of QEMU's log by the caller."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        status = (await dom.qmp("query-status", timeout=10.0))["status"]
+        if status != "inmigrate":
+            if status not in ("paused", "running", "prelaunch"):
+                raise QemuError(f"{dom.name}: incoming migration ended in state {status}")
+            return
+        if loop.time() > deadline:
+            raise TimeoutError_(f"{dom.name}: incoming migration not finished within {timeout:.0f} s")
+        await asyncio.sleep(poll)

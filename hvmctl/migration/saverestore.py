@@ -1,0 +1,245 @@
+"""``xm save`` and ``xm restore``.
+
+Save: the guest is stopped and QEMU streams its state into a file descriptor we pass over
+QMP (``getfd`` + ``migrate fd:``; QEMU 7.2 has no ``file:`` URI), after a header carrying the
+domain record (see ``savefile``). Everything that can fail before the guest is touched (the
+directory, the temporary file) is done first; if QEMU's stream fails (disk full, I/O error)
+the temporary file is removed and the guest resumes -- a failed save never loses a guest.
+
+Restore: a QEMU started with ``-incoming defer -S`` from the saved config (same name, UUID,
+MACs, VNC display when free), fed the stream from the file through another passed fd, then
+``cont``: the guest's processes carry on where they stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import socket
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hvmctl.config.model import DomainConfig
+from hvmctl.daemon.domain import Domain
+from hvmctl.daemon.state import DomainState
+from hvmctl.errors import HostError, HvmctlError, QemuError
+from hvmctl.migration import qmpmig, savefile
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.service import Daemon
+
+log = logging.getLogger("hvmctl.migration")
+
+SAVE_FORMAT = 1
+
+
+def saved_facts(dom: Domain) -> dict[str, Any]:
+    """What a save file / migration carries besides the record: the VNC display it had."""
+    rt = dom.runtime
+    return {
+        "vnc_display": rt.vnc_port - 5900 if rt and rt.vnc_port else None,
+        "was_running": dom.state is DomainState.RUNNING,
+    }
+
+
+async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> dict[str, Any]:
+    """Write ``dom``'s full state to ``path``; the guest ends (or, ``checkpoint``, resumes).
+
+    On any failure the guest is left as it was (running or paused) and no file remains."""
+    path = Path(os.path.abspath(path))
+    async with dom.lock:
+        dom.require("save")
+        was_running = dom.state is DomainState.RUNNING
+        header: dict[str, Any] = {
+            "format": SAVE_FORMAT,
+            "record": dom.to_record(),
+            "facts": saved_facts(dom),
+            "saved_at": time.time(),
+            "host": os.uname().nodename,
+            "qemu": await _qemu_version(dom),
+            "stream_offset": 0,
+            "stream_bytes": 0,
+        }
+        size = savefile.header_size(header)
+        header["stream_offset"] = size
+        fh, tmp = _open_temp(path)
+        started = time.monotonic()
+        try:
+            try:
+                savefile.write_header(fh, header, size)
+            except OSError as exc:
+                raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
+            dom.set_state(DomainState.SAVING)
+            try:
+                await qmpmig.prepare(dom)
+                if was_running:
+                    await dom.qmp("stop")
+                assert dom.monitor is not None
+                dom.monitor.send_fd(fh.fileno())
+                await dom.qmp("getfd", {"fdname": "hvmctl-save"})
+                await dom.qmp("migrate", {"uri": "fd:hvmctl-save"})
+                info = await qmpmig.wait_outgoing(dom, stall_timeout=60.0)
+                stream_end = os.fstat(fh.fileno()).st_size
+                header["stream_bytes"] = stream_end - size
+                header["seconds"] = round(time.monotonic() - started, 3)
+                savefile.write_header(fh, header, size)
+                await asyncio.to_thread(os.fsync, fh.fileno())
+                fh.close()
+                os.replace(tmp, path)
+                _fsync_dir(path.parent)
+            except BaseException as exc:
+                await _resume_after_failure(dom, was_running)
+                if isinstance(exc, OSError):
+                    raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
+                if isinstance(exc, HvmctlError):
+                    raise HostError(f"saving '{dom.name}' to {path} failed: {exc.message}; "
+                                    f"the domain is {dom.state.value}", cause=exc) from exc
+                raise
+        finally:
+            if not fh.closed:
+                fh.close()
+            if tmp.exists():
+                tmp.unlink()
+        seconds = time.monotonic() - started
+        result = {
+            "name": dom.name,
+            "file": str(path),
+            "bytes": path.stat().st_size,
+            "seconds": round(seconds, 3),
+            "memory_mib": dom.config.memory,
+            "qemu_total_ms": info.get("total-time"),
+        }
+        if checkpoint:
+            if was_running:
+                await dom.qmp("cont")
+            dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
+            result["result"] = "checkpointed"
+    if not checkpoint:
+        await dom.destroy()
+        result["result"] = "saved"
+    log.info("domain %s saved to %s (%d bytes, %.2f s)", dom.name, path, result["bytes"], seconds)
+    return result
+
+
+async def _resume_after_failure(dom: Domain, was_running: bool) -> None:
+    """Put the guest back the way it was; it must never be lost to a failed save."""
+    try:
+        await qmpmig.cancel(dom)
+        if was_running:
+            await dom.qmp("cont")
+        dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
+    except HvmctlError as exc:
+        log.error("domain %s: could not resume after a failed save: %s", dom.name, exc)
+        if dom.state is DomainState.SAVING:
+            dom.set_state(DomainState.PAUSED)
+
+
+def _open_temp(path: Path) -> tuple[io.BufferedRandom, Path]:
+    """The hidden temporary beside ``path``: an unwritable place fails here, guest untouched."""
+    if path.is_dir():
+        raise HostError(f"{path}: is a directory; give a file name to save to")
+    if not path.parent.is_dir():
+        raise HostError(f"{path.parent}: no such directory")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
+    return os.fdopen(fd, "r+b"), tmp
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+async def _qemu_version(dom: Domain) -> str:
+    try:
+        v = (await dom.qmp("query-version"))["qemu"]
+        return f"{v['major']}.{v['minor']}.{v['micro']}"
+    except (HvmctlError, KeyError, TypeError):
+        return "unknown"
+
+
+# ---- restore ------------------------------------------------------------------------------
+def vnc_display_free(display: int | None, host: str = "127.0.0.1") -> bool:
+    """Can the guest have its old VNC display back? (Else QEMU picks as the profile says.)"""
+    if display is None:
+        return False
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, 5900 + display))
+        except OSError:
+            return False
+    return True
+
+
+async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) -> Domain:
+    """Bring a saved guest back from ``path``, continuing where it stopped."""
+    path = Path(os.path.abspath(path))
+    header = await asyncio.to_thread(savefile.read_header, path)
+    record = header.record
+    cfg = DomainConfig.from_dict(record["config"])
+    facts = header.data.get("facts") or {}
+    paused = paused or not facts.get("was_running", True)  # a guest saved paused comes back paused
+    display = facts.get("vnc_display")
+    vnc_host = cfg.vfb.vnclisten if cfg.vfb else "127.0.0.1"
+    pin = display if cfg.vfb and cfg.vfb.type == "vnc" and vnc_display_free(display, vnc_host) else None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise HostError(f"{path}: cannot read the save file: {exc.strerror}", cause=exc) from exc
+    try:
+        os.lseek(fd, header.stream_offset, os.SEEK_SET)
+        dom = await daemon.create_from_config(
+            cfg, profile_path=record.get("profile_path"), paused=True, incoming="defer", vnc_display=pin
+        )
+        try:
+            await feed_incoming(dom, fd)
+        except BaseException as exc:
+            await dom.destroy()
+            if isinstance(exc, HvmctlError):
+                raise QemuError(f"restoring '{cfg.name}' from {path} failed: {exc.message}", cause=exc) from exc
+            raise
+    finally:
+        os.close(fd)
+    async with dom.lock:
+        if not paused:
+            await dom.qmp("cont")
+            dom.set_state(DomainState.RUNNING)
+    log.info("domain %s restored from %s as ID %s", dom.name, path, dom.domid)
+    return dom
+
+
+async def feed_incoming(dom: Domain, fd: int) -> None:
+    """Load a migration stream from ``fd`` into ``dom``'s waiting QEMU (``-incoming defer``)."""
+    dom.expect_exit(True)  # a bad stream makes QEMU exit: not a crash to restart from
+    assert dom.monitor is not None
+    await qmpmig.prepare(dom)
+    dom.monitor.send_fd(fd)
+    await dom.qmp("getfd", {"fdname": "hvmctl-restore"})
+    await dom.qmp("migrate-incoming", {"uri": "fd:hvmctl-restore"})
+    try:
+        await qmpmig.wait_incoming(dom)
+    except HvmctlError as exc:
+        reason = _qemu_log_tail(dom)
+        raise QemuError(f"QEMU could not load the state: {reason or exc.message}", cause=exc) from exc
+    dom.expect_exit(False)
+
+
+def _qemu_log_tail(dom: Domain) -> str:
+    if dom.runtime is None:
+        return ""
+    try:
+        lines = [ln for ln in Path(dom.runtime.qemu_log).read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    return lines[-1].removeprefix("qemu-system-x86_64: ") if lines else ""

@@ -1,0 +1,352 @@
+"""The destination's side of a migration: pre-flight checks, preparing an incoming guest
+(QEMU waiting with ``-incoming defer -S``, image copies exported over NBD), and finishing or
+discarding it.
+
+Nothing half-created outlives a failed migration: every image we create and the incoming
+domain are listed in a marker file (``STATE_DIR/migration/incoming-UUID.json``) before they
+exist; ``abort`` (also run when the source's connection drops) and the next daemon start
+(after a crash or kill) remove whatever a marker names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hvmctl import __version__
+from hvmctl.config.model import DomainConfig
+from hvmctl.daemon.domain import Domain
+from hvmctl.daemon.process import process_alive
+from hvmctl.daemon.state import DomainState
+from hvmctl.daemon.store import write_json_atomic
+from hvmctl.errors import ConflictError, HostError, HvmctlError, StateError
+from hvmctl.migration import qmpmig
+from hvmctl.migration.saverestore import vnc_display_free
+from hvmctl.paths import Paths
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.service import Daemon
+
+log = logging.getLogger("hvmctl.migration")
+
+MEMORY_HEADROOM_MIB = 64  # QEMU's own overhead beyond guest RAM
+
+
+@functools.lru_cache(maxsize=4)
+def qemu_version(binary: str) -> str:
+    try:
+        out = subprocess.run([binary, "-version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    match = re.search(r"version (\d+\.\d+\.\d+)", out)
+    return match.group(1) if match else "unknown"
+
+
+@functools.lru_cache(maxsize=4)
+def qemu_machines(binary: str) -> frozenset[str]:
+    try:
+        out = subprocess.run([binary, "-machine", "help"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.split()[0] for line in out.splitlines()[1:] if line.strip())
+
+
+def _version_tuple(v: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x) for x in v.split(".")[:2])
+    except ValueError:
+        return (0,)
+
+
+def _mem_available_mib() -> int:
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def marker_dir(daemon: "Daemon") -> Path:
+    return daemon.paths.state_dir / "migration"
+
+
+def copied_disks(cfg: DomainConfig, copy_storage: bool) -> list[str]:
+    """The vdevs whose contents move with a ``--copy-storage`` migration: writable disks.
+    Read-only disks and CD-ROMs must exist on both hosts, like shared storage."""
+    if not copy_storage:
+        return []
+    return [d.vdev for d in cfg.disks if not d.empty and d.devtype == "disk" and not d.readonly]
+
+
+async def preflight(daemon: "Daemon", req: dict[str, Any]) -> dict[str, Any]:
+    """Check, before any data moves, everything the destination needs; list every problem."""
+    cfg = DomainConfig.from_dict(req["record"]["config"])
+    problems: list[str] = []
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, ok: bool, detail: str) -> None:
+        checks.append({"check": name, "ok": ok, "detail": detail})
+        if not ok:
+            problems.append(f"{name}: {detail}")
+
+    # identity: name, UUID, MACs (each clash listed), then disks/VNC via the create checks
+    clashes = []
+    for dom in daemon.domains.values():
+        if dom.name == cfg.name:
+            clashes.append(f"name '{cfg.name}' is used by domain {dom.domid}")
+        if dom.uuid == cfg.uuid:
+            clashes.append(f"uuid {cfg.uuid} is used by domain '{dom.name}'")
+        theirs = {v.mac.lower() for v in dom.config.vifs if v.mac}
+        clashes += [f"mac {v.mac} is used by domain '{dom.name}'" for v in cfg.vifs if v.mac and v.mac.lower() in theirs]
+    if not clashes:
+        try:
+            daemon._check_conflicts(cfg)
+        except ConflictError as exc:
+            clashes.append(exc.message)
+    check("identity", not clashes, "; ".join(clashes) or f"name, uuid and macs of '{cfg.name}' are free")
+
+    # bridges the guest's NICs are on at the source
+    for nic in req.get("nics") or []:
+        if nic.get("kind") != "bridge":
+            continue
+        vif = cfg.vifs[nic["index"]] if nic["index"] < len(cfg.vifs) else None
+        bridge = (vif.bridge if vif else None) or "xenbr0"
+        ok = Path(f"/sys/class/net/{bridge}/bridge").is_dir()
+        check(f"bridge {bridge}", ok, f"vif {nic['index']} needs bridge {bridge}: " + ("present" if ok else "missing"))
+
+    # storage: shared images must be there; copies need a free path and the space
+    copy = set(copied_disks(cfg, bool(req.get("copy_storage"))))
+    sizes = {d["vdev"]: d for d in req.get("disks") or []}
+    need_by_dir: dict[str, int] = {}
+    for disk in cfg.disks:
+        if disk.empty:
+            continue
+        src = sizes.get(disk.vdev, {})
+        if disk.vdev in copy:
+            parent = os.path.dirname(disk.target) or "."
+            if os.path.lexists(disk.target):
+                check(f"disk {disk.vdev}", False, f"{disk.target} already exists here; refusing to overwrite it")
+            elif not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+                check(f"disk {disk.vdev}", False, f"cannot create {disk.target}: {parent} is not a writable directory")
+            else:
+                need_by_dir[parent] = need_by_dir.get(parent, 0) + int(src.get("allocated", 0))
+                check(f"disk {disk.vdev}", True, f"{disk.target} will be copied")
+        else:
+            if not os.path.exists(disk.target):
+                check(f"disk {disk.vdev}", False, f"{disk.target} does not exist here "
+                      "(shared storage must have the same path on both hosts; or use --copy-storage)")
+            elif src.get("size") is not None and disk.backend != "phy" and os.path.getsize(disk.target) != src["size"]:
+                check(f"disk {disk.vdev}", False, f"{disk.target} is {os.path.getsize(disk.target)} bytes here, "
+                      f"{src['size']} at the source: not the same image")
+            else:
+                check(f"disk {disk.vdev}", True, f"{disk.target} present (shared)")
+    for parent, need in need_by_dir.items():
+        st = os.statvfs(parent)
+        free = st.f_bavail * st.f_frsize
+        check(f"space in {parent}", free >= need, f"{need >> 20} MiB needed, {free >> 20} MiB free")
+    for key in ("kernel", "ramdisk"):
+        value = getattr(cfg, key)
+        if value:
+            check(key, os.path.isfile(value), f"{value} " + ("present" if os.path.isfile(value) else "missing"))
+
+    # memory, QEMU, machine type, accelerator
+    avail = _mem_available_mib()
+    check("memory", avail >= cfg.memory + MEMORY_HEADROOM_MIB,
+          f"{cfg.memory} MiB (+{MEMORY_HEADROOM_MIB} MiB QEMU) needed, {avail} MiB available")
+    mine = qemu_version(daemon.paths.qemu)
+    src_qemu = str(req.get("qemu") or "unknown")
+    check("qemu version", _version_tuple(mine) >= _version_tuple(src_qemu),
+          f"source {src_qemu}, destination {mine}" + ("" if _version_tuple(mine) >= _version_tuple(src_qemu)
+                                                      else " (older: cannot load a newer stream)"))
+    machine = str(req.get("machine") or "")
+    if machine:
+        ok = machine in qemu_machines(daemon.paths.qemu)
+        check("machine type", ok, f"{machine} " + ("supported" if ok else "not supported by this QEMU"))
+    facts = await daemon.ensure_accel(cfg.accel)
+    src_accel = str(req.get("accel") or facts.accel)
+    check("accelerator", src_accel == facts.accel, f"source {src_accel}, destination {facts.accel}")
+    return {"host": os.uname().nodename, "hvmctl": __version__, "qemu": mine, "checks": checks,
+            "problems": problems, "ok": not problems}
+
+
+def _free_port(host: str) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _hostport(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+class IncomingSession:
+    """One incoming migration, bound to the source's connection."""
+
+    def __init__(self, daemon: "Daemon", listen_host: str) -> None:
+        self.daemon = daemon
+        self.listen_host = listen_host
+        self.dom: Domain | None = None
+        self.created: list[str] = []
+        self.marker: Path | None = None
+        self.nbd = False
+        self.done = False
+
+    def _write_marker(self, uuid: str) -> None:
+        self.marker = marker_dir(self.daemon) / f"incoming-{uuid}.json"
+        write_json_atomic(self.marker, {"uuid": uuid, "created": self.created, "since": time.time()})
+
+    async def prepare(self, req: dict[str, Any]) -> dict[str, Any]:
+        if self.dom is not None:
+            raise StateError("this connection already prepared a migration")
+        report = await preflight(self.daemon, req)
+        if report["problems"]:
+            raise ConflictError("pre-flight refused: " + "; ".join(report["problems"]))
+        cfg = DomainConfig.from_dict(req["record"]["config"])
+        assert cfg.uuid is not None
+        copy = copied_disks(cfg, bool(req.get("copy_storage")))
+        sizes = {d["vdev"]: d for d in req.get("disks") or []}
+        targets = [d for d in cfg.disks if d.vdev in copy]
+        self.created = [d.target for d in targets]
+        self._write_marker(cfg.uuid)  # before the files exist: a crash now still cleans up
+        for disk in targets:
+            await _create_image(disk.target, sizes[disk.vdev].get("format") or "raw",
+                                int(sizes[disk.vdev]["virtual_size"]))
+        display = (req.get("facts") or {}).get("vnc_display")
+        vnc_host = cfg.vfb.vnclisten if cfg.vfb else "127.0.0.1"
+        pin = display if cfg.vfb and cfg.vfb.type == "vnc" and vnc_display_free(display, vnc_host) else None
+        self.dom = dom = await self.daemon.create_from_config(
+            cfg, profile_path=req["record"].get("profile_path"), paused=True, incoming="defer", vnc_display=pin
+        )
+        dom.expect_exit(True)  # until finish: a broken stream ends QEMU, that is no crash
+        dom.set_state(DomainState.MIGRATING)
+        await qmpmig.prepare(dom)
+        await dom.qmp("migrate-incoming", {"uri": f"tcp:{_hostport(self.listen_host, 0)}"})
+        info = await dom.qmp("query-migrate")
+        port = int(info["socket-address"][0]["port"])
+        result: dict[str, Any] = {"uri": f"tcp:{_hostport(self.listen_host, port)}", "host": self.listen_host,
+                                  "port": port, "domid": dom.domid}
+        if copy:
+            nbd_port = _free_port(self.listen_host)
+            await dom.qmp("nbd-server-start", {"addr": {"type": "inet", "data": {
+                "host": self.listen_host, "port": str(nbd_port)}}})
+            self.nbd = True
+            for vdev in copy:
+                await dom.qmp("nbd-server-add", {"device": f"drive-{vdev}", "writable": True})
+            result["nbd"] = {"host": self.listen_host, "port": nbd_port,
+                             "exports": {vdev: f"drive-{vdev}" for vdev in copy}}
+        log.info("incoming migration of %s prepared (ID %s, %s)", cfg.name, dom.domid, result["uri"])
+        return result
+
+    async def finish(self, req: dict[str, Any]) -> dict[str, Any]:
+        """The source says the stream is complete: run the guest here."""
+        dom = self.dom
+        if dom is None:
+            raise StateError("nothing was prepared on this connection")
+        t0 = time.monotonic()
+        await qmpmig.wait_incoming(dom, timeout=60.0, poll=0.001)
+        if req.get("running", True):
+            await dom.qmp("cont")
+        t_cont = time.monotonic()
+        dom.expect_exit(False)
+        if self.nbd:
+            await dom.qmp("nbd-server-stop")
+        dom.set_state(DomainState.RUNNING if req.get("running", True) else DomainState.PAUSED)
+        self.done = True
+        self._drop_marker()
+        log.info("incoming migration of %s finished (ID %s)", dom.name, dom.domid)
+        # how long the reply was held after the guest already ran (not downtime)
+        return dom.summary() | {"after_cont_ms": (time.monotonic() - t_cont) * 1000,
+                                "before_cont_ms": (t_cont - t0) * 1000}
+
+    async def abort(self, why: str) -> None:
+        """Discard everything this migration created here."""
+        if self.done:
+            return
+        self.done = True
+        if self.dom is not None:
+            log.warning("incoming migration of %s discarded: %s", self.dom.name, why)
+            try:
+                await self.dom.destroy()
+            except HvmctlError as exc:
+                log.error("discarding %s: %s", self.dom.name, exc)
+        _remove_files(self.created)
+        self._drop_marker()
+
+    def _drop_marker(self) -> None:
+        if self.marker is not None:
+            self.marker.unlink(missing_ok=True)
+
+
+async def _create_image(path: str, fmt: str, size: int) -> None:
+    """An empty image of the source's virtual size, to mirror into."""
+    if fmt == "raw":
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.ftruncate(fd, size)
+        finally:
+            os.close(fd)
+        return
+    argv = ["qemu-img", "create", "-q", "-f", fmt, path, str(size)]
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    except asyncio.TimeoutError as exc:
+        proc.kill()
+        raise HostError(f"qemu-img create {path}: no answer within 60 s") from exc
+    if proc.returncode != 0:
+        raise HostError(f"qemu-img create {path}: {out.decode(errors='replace').strip()}")
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.error("cannot remove %s: %s", path, exc)
+
+
+def cleanup_stale(paths: Paths) -> None:
+    """Before the daemon loads its records: an incoming migration the last daemon never
+    finished is discarded -- its QEMU killed, its record and created images removed -- so
+    re-attach never sees it (a dead incoming QEMU must not count as a crash to restart)."""
+    directory = paths.state_dir / "migration"
+    if not directory.is_dir():
+        return
+    for marker in directory.glob("incoming-*.json"):
+        try:
+            data = json.loads(marker.read_text())
+        except (OSError, ValueError):
+            marker.unlink(missing_ok=True)
+            continue
+        record = paths.domains_dir / f"{data.get('uuid')}.json"
+        try:
+            rt = json.loads(record.read_text()).get("runtime") or {}
+        except (OSError, ValueError):
+            rt = {}
+        pid = rt.get("pid")
+        if pid and process_alive(int(pid), rt.get("start_ticks")):
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        record.unlink(missing_ok=True)
+        if rt.get("run_dir"):
+            shutil.rmtree(rt["run_dir"], ignore_errors=True)
+        _remove_files(list(data.get("created") or []))
+        log.warning("discarded unfinished incoming migration of %s", data.get("uuid"))
+        marker.unlink(missing_ok=True)
