@@ -7,6 +7,7 @@ import select
 import socket
 import sys
 import termios
+import time
 import tty
 
 from hvmctl.errors import HvmctlError
@@ -33,24 +34,31 @@ def attach(socket_path: str, name: str) -> int:
         sock.close()
 
 
+DRAIN_AFTER_EOF = 1.0  # seconds of guest output still shown after piped input ends
+
+
 def _pump(sock: socket.socket, stdin: int, interactive: bool) -> int:
+    """Copy both ways. With piped input (scripts, tests), stop a moment after it ends --
+    also when the guest keeps printing, so `echo cmd | xm console DOM` always returns."""
     out = sys.stdout.buffer
     watch: list[socket.socket | int] = [sock, stdin]
-    stdin_open = True
+    stop_at: float | None = None
     while True:
-        ready, _, _ = select.select(watch if stdin_open else watch[:1], [], [], None if stdin_open else 1.0)
-        if not ready and not stdin_open:
-            return 0  # stdin closed and the guest has gone quiet: done
+        timeout = None if stop_at is None else max(0.0, stop_at - time.monotonic())
+        ready, _, _ = select.select(watch, [], [], timeout)
+        if stop_at is not None and time.monotonic() >= stop_at:
+            return 0
         if sock in ready:
             data = sock.recv(65536)
             if not data:
                 return 0
             out.write(data)
             out.flush()
-        if stdin_open and stdin in ready:
+        if stdin in ready:
             data = os.read(stdin, 4096)
             if not data:
-                stdin_open = False
+                watch = [sock]
+                stop_at = time.monotonic() + DRAIN_AFTER_EOF
                 continue
             if interactive and ESCAPE in data:
                 sock.sendall(data.split(ESCAPE)[0])

@@ -96,3 +96,13 @@ def test_qemu_refusing_to_start_is_reported_and_leaves_nothing(hv: HvEnv) -> Non
     assert hv.domains() == []
     assert list((hv.base / "state" / "domains").glob("*.json")) == []
     assert list((hv.base / "run" / "dom").glob("*/qemu.pid")) == []
+
+
+def test_piped_console_returns_even_when_the_guest_keeps_printing(hv: HvEnv) -> None:
+    hv.write_profile("chatty", tiny_profile("chatty", extra="hvtest.counter=1"))
+    hv.hv("create", "chatty")
+    hv.wait_console("chatty", "COUNTER 3")
+    started = time.monotonic()
+    out = hv.hv("console", "chatty", input="echo PIPED-$((40+2))\n", timeout=30)
+    assert "PIPED-42" in out.stdout
+    assert time.monotonic() - started < 10
