@@ -1,0 +1,298 @@
+"""The daemon's storage actions on running guests: block-attach/detach/list (hotplug) and
+exporting a domain (paused, or ``--live`` through a temporary overlay).
+
+Hot-plugged disks join the domain's config, so they are in its record: a daemon restart,
+the guest's restart, conflict checks and export all know them, as xend kept them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hvmctl.config.keys import Mismatch
+from hvmctl.config.model import DiskSpec
+from hvmctl.config.specs import parse_disk
+from hvmctl.daemon import hostcheck
+from hvmctl.daemon.state import DomainState
+from hvmctl.errors import ConfigError, ConflictError, HvmctlError, NotFoundError, QemuError, StateError, TimeoutError_
+from hvmctl.storage import bundle as bundles
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.domain import Domain
+    from hvmctl.daemon.service import Daemon
+
+UNPLUG_TIMEOUT = 30.0  # a TCG guest takes a few seconds to answer the ACPI eject
+JOB_TIMEOUT = 600.0
+
+
+# ---------------------------------------------------------------------------------------------
+# hotplug
+
+
+def parse_attach(uname: str, vdev: str, mode: str, *, hvm: bool) -> DiskSpec:
+    """``xm block-attach DOM phy:/dev/sdb2 xvdb w`` -> DiskSpec."""
+    try:
+        disk, _ = parse_disk(f"{uname},{vdev},{mode}", hvm=hvm)
+    except Mismatch as exc:
+        raise ConfigError(f"block-attach: {exc.describe()}") from None
+    if disk.empty or disk.devtype == "cdrom":
+        raise ConfigError("block-attach: a cdrom is changed with the media commands, not attached")
+    if disk.bus == "ide":
+        raise ConfigError(f"block-attach: {vdev}: IDE disks cannot be hot-plugged; use xvdX (virtio) or sdX (SCSI)")
+    return disk
+
+
+def _check_attach(daemon: "Daemon", dom: "Domain", disk: DiskSpec) -> str:
+    """Host checks and conflicts for one new disk; returns its format."""
+    from hvmctl.daemon.service import Daemon as DaemonClass, holds_disks
+
+    if any(d.vdev == disk.vdev for d in dom.config.disks):
+        raise ConflictError(f"domain '{dom.name}' already has a disk {disk.vdev}")
+    alone = replace(dom.config, disks=(disk,))
+    mine = {hostcheck.disk_identity(d.target) for d in dom.config.disks if not d.empty}
+    if hostcheck.disk_identity(disk.target) in mine:
+        raise ConflictError(f"{disk.target} is already attached to domain '{dom.name}'")
+    formats = hostcheck.check_disks(alone)
+    for other in daemon.domains.values():
+        if other is not dom and holds_disks(other):
+            DaemonClass._check_disk_sharing(alone, other)
+    return formats[disk.vdev]
+
+
+async def _peripherals(dom: "Domain") -> set[str]:
+    items = await dom.qmp("qom-list", {"path": "/machine/peripheral"})
+    return {str(i["name"]) for i in items}
+
+
+async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, mode: str) -> dict[str, Any]:
+    async with dom.lock:
+        dom.require("hotplug")
+        disk = parse_attach(uname, vdev, mode, hvm=dom.config.is_hvm)
+        fmt = _check_attach(daemon, dom, disk)
+        node = f"drive-{disk.vdev}"
+        block = os.path.exists(disk.target) and hostcheck.disk_identity(disk.target).startswith("blk:")
+        proto: dict[str, Any] = {"driver": "host_device" if block else "file", "filename": disk.target,
+                                 "read-only": disk.readonly}
+        if disk.shared:
+            proto["locking"] = "off"  # w!: sharing allowed on purpose, as xm did
+        if disk.backend == "phy":
+            proto.update({"cache": {"direct": True}, "aio": "native"})
+        await dom.qmp("blockdev-add", {"driver": fmt, "node-name": node, "read-only": disk.readonly, "file": proto})
+        try:
+            if disk.bus == "scsi" and "scsi0" not in await _peripherals(dom):
+                await dom.qmp("device_add", {"driver": "virtio-scsi-pci", "id": "scsi0"})
+            if disk.bus == "scsi":
+                device = {"driver": "scsi-hd", "drive": node, "id": disk.vdev, "bus": "scsi0.0"}
+            else:
+                device = {"driver": "virtio-blk-pci", "drive": node, "id": disk.vdev}
+            await dom.qmp("device_add", device)
+        except BaseException:
+            try:
+                await dom.qmp("blockdev-del", {"node-name": node})
+            except HvmctlError:
+                pass
+            raise
+        dom.config = replace(dom.config, disks=dom.config.disks + (disk,))
+        daemon.persist(dom)
+    return {"name": dom.name, "vdev": disk.vdev, "target": disk.target, "mode": disk.mode, "format": fmt}
+
+
+async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: float = UNPLUG_TIMEOUT) -> dict[str, Any]:
+    async with dom.lock:
+        dom.require("hotplug")
+        disk = next((d for d in dom.config.disks if d.vdev == vdev), None)
+        if disk is None:
+            raise NotFoundError(f"domain '{dom.name}' has no disk {vdev}")
+        if disk.bus == "ide":
+            raise ConfigError(f"block-detach: {vdev}: IDE disks cannot be hot-unplugged")
+        if vdev in await _peripherals(dom):
+            await dom.qmp("device_del", {"id": vdev})
+            deadline = time.monotonic() + timeout
+            while vdev in await _peripherals(dom):
+                if time.monotonic() > deadline:
+                    raise TimeoutError_(f"domain '{dom.name}' did not release {vdev} within {timeout:.0f} s "
+                                        "(the guest must support PCI hot-unplug)")
+                await asyncio.sleep(0.1)
+        try:  # a hot-plugged disk's node; a boot-time -drive went away with its device
+            await dom.qmp("blockdev-del", {"node-name": f"drive-{vdev}"})
+        except QemuError:
+            pass
+        dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev))
+        daemon.persist(dom)
+    return {"name": dom.name, "vdev": vdev, "target": disk.target}
+
+
+async def block_list(dom: "Domain") -> list[dict[str, Any]]:
+    """The domain's disks, with what QEMU has open for each while it runs."""
+    live: dict[str, dict[str, Any]] = {}
+    if dom.monitor is not None:
+        try:
+            for blk in await dom.qmp("query-block"):
+                qdev = str(blk.get("qdev") or "")
+                name = qdev.split("/")[3] if qdev.startswith("/machine/peripheral/") else qdev
+                live[name] = blk
+        except HvmctlError:
+            pass
+    rows = []
+    for disk in sorted(dom.config.disks, key=lambda d: (len(d.vdev), d.vdev)):
+        blk = live.get(disk.vdev, {})
+        inserted = blk.get("inserted") or {}
+        rows.append({"vdev": disk.vdev, "target": disk.target, "mode": disk.mode, "devtype": disk.devtype,
+                     "backend": disk.backend, "bus": disk.bus,
+                     "format": inserted.get("drv") or disk.format,
+                     "attached": bool(blk), "read_only": bool(inserted.get("ro", disk.readonly))})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# export of a known domain
+
+
+def _profile_text(dom: "Domain") -> tuple[str, str]:
+    """The profile to pack: the domain's own file when it still describes this guest (it
+    keeps the user's comments), else the config as running (hot-plugged disks, the UUID and
+    MACs the toolstack filled in)."""
+    from hvmctl.config import parse_profile, write_xm
+
+    cfg = dom.config
+    name = os.path.basename(dom.profile_path) if dom.profile_path else cfg.name
+    if dom.profile_path:
+        try:
+            text = Path(dom.profile_path).read_text()
+            saved = parse_profile(text, filename=dom.profile_path).config
+            same = (saved.uuid == cfg.uuid and saved.disks == cfg.disks and saved.name == cfg.name
+                    and [v.mac for v in saved.vifs] == [v.mac for v in cfg.vifs])
+            if same:
+                return name, text
+        except (OSError, HvmctlError):
+            pass
+    return name, write_xm(cfg)
+
+
+RUNNING_STATES = (DomainState.RUNNING, DomainState.STARTING, DomainState.MIGRATING, DomainState.SAVING)
+
+
+def check_exportable(dom: "Domain", live: bool) -> None:
+    if dom.state in RUNNING_STATES and not live:
+        raise StateError(f"domain '{dom.name}' is {dom.state.value}; pause it first (xm pause) or export with "
+                         "--live for a consistent copy while it runs")
+    if dom.state is DomainState.DYING:
+        raise StateError(f"domain '{dom.name}' is dying; cannot export it")
+
+
+async def export_domain(daemon: "Daemon", dom: "Domain", out: str, *, live: bool, force: bool,
+                        progress: Callable[[int, int], None], cancel: threading.Event) -> dict[str, Any]:
+    """Pack a domain. Paused or stopped: its images as they are. Live: a brief QMP
+    transaction puts every writable disk on a temporary overlay, the now-stable images are
+    packed while the guest writes to the overlays, and an active commit folds them back."""
+
+    def tick(done: int, total: int) -> None:
+        if cancel.is_set():
+            raise HvmctlError("export cancelled")
+        progress(done, total)
+
+    async with dom.lock:
+        check_exportable(dom, live)
+        profile_name, text = _profile_text(dom)
+        images, notes = bundles.export_plan(dom.config)
+        extra = {"domain": {"name": dom.name, "uuid": dom.uuid, "state": dom.state.value, "live": False}}
+        running = dom.state in RUNNING_STATES and dom.monitor is not None
+        if not (live and running):
+            result = await asyncio.to_thread(bundles.write_bundle, out, profile_name=profile_name, profile_text=text,
+                                             images=images, force=force, progress=tick, extra=extra)
+        else:
+            extra["domain"]["live"] = True
+            overlays = await _freeze(dom, images)
+            try:
+                result = await asyncio.to_thread(bundles.write_bundle, out, profile_name=profile_name,
+                                                 profile_text=text, images=images, force=force, progress=tick,
+                                                 extra=extra)
+            finally:
+                await _thaw(dom, overlays)
+    result["notes"] = notes
+    return result
+
+
+async def _node_of(dom: "Domain", vdev: str) -> str:
+    for blk in await dom.qmp("query-block"):
+        qdev = str(blk.get("qdev") or "")
+        if qdev == vdev or qdev.startswith(f"/machine/peripheral/{vdev}/"):
+            node = (blk.get("inserted") or {}).get("node-name")
+            if node:
+                return str(node)
+    raise QemuError(f"domain '{dom.name}': QEMU has no open image for {vdev}")
+
+
+async def _freeze(dom: "Domain", images: list[bundles.ExportImage]) -> list[tuple[str, str, str]]:
+    """One transaction: every packed disk gets an overlay at the same instant, so the copy is
+    consistent across disks. Returns (vdev, base node, overlay file)."""
+    assert dom.runtime is not None
+    plan = []
+    actions = []
+    for image in images:
+        base = await _node_of(dom, image.vdev)
+        overlay = os.path.join(dom.runtime.run_dir, f"export-{image.vdev}.qcow2")
+        if os.path.exists(overlay):
+            raise ConflictError(f"{overlay} exists: an earlier live export of '{dom.name}' did not finish")
+        plan.append((image.vdev, base, overlay))
+        actions.append({"type": "blockdev-snapshot-sync",
+                        "data": {"node-name": base, "snapshot-file": overlay, "format": "qcow2",
+                                 "snapshot-node-name": f"export-{image.vdev}", "mode": "absolute-paths"}})
+    if actions:
+        await dom.qmp("transaction", {"actions": actions})
+    return plan
+
+
+async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
+    """Fold each overlay back into its image (active commit), then delete it. If QEMU is gone
+    meanwhile, commit the overlay offline so no write the guest made is lost."""
+    from hvmctl.storage.images import run_qemu_img
+
+    failures = []
+    for vdev, base, overlay in plan:
+        job = f"export-commit-{vdev}"
+        try:
+            await dom.qmp("block-commit", {"job-id": job, "device": f"export-{vdev}", "base-node": base,
+                                           "auto-dismiss": False})
+            await _finish_job(dom, job)
+            os.unlink(overlay)
+        except HvmctlError as exc:
+            if dom.process is None or not dom.process.alive:
+                try:
+                    await asyncio.to_thread(run_qemu_img, ["commit", "-q", "-f", "qcow2", overlay], JOB_TIMEOUT)
+                    os.unlink(overlay)
+                    continue
+                except HvmctlError as offline:
+                    exc = offline
+            failures.append(f"{vdev}: {exc} (the guest's recent writes are in {overlay})")
+    if failures:
+        raise QemuError("live export: could not fold the overlays back: " + "; ".join(failures))
+
+
+async def _finish_job(dom: "Domain", job: str) -> None:
+    """Wait for a commit job: complete it once ready, then check how it ended and dismiss it."""
+    deadline = time.monotonic() + JOB_TIMEOUT
+    completed = False
+    while time.monotonic() < deadline:
+        jobs = {j["id"]: j for j in await dom.qmp("query-jobs")}
+        info = jobs.get(job)
+        if info is None:
+            return
+        status = info.get("status")
+        if status == "ready" and not completed:
+            await dom.qmp("job-complete", {"id": job})
+            completed = True
+        elif status == "concluded":
+            await dom.qmp("job-dismiss", {"id": job})
+            if info.get("error"):
+                raise QemuError(f"{job}: {info['error']}")
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError_(f"{job} did not finish within {JOB_TIMEOUT:.0f} s")
