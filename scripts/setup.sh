@@ -9,6 +9,8 @@ APT_PACKAGES=(
   # building the test guests and media offline (tests/fixtures/guests.py)
   busybox-static cpio syslinux-common syslinux isolinux xorriso mtools dosfstools fdisk
   python3-venv iputils-ping
+  # storage tests: ext4 images for the PV (pygrub) guest, loop devices for phy: disks
+  e2fsprogs mount
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -17,8 +19,8 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null
+  apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # the guest builders download kernels with apt-get download: make sure lists exist
 if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock | grep -v partial)" ]; then

@@ -1,12 +1,206 @@
-"""API routes for the media area."""
+"""API routes for removable media: change, eject and insert the CD of a running guest.
+
+What xm offered as ``block-configure DOM UNAME hdc:cdrom r`` (the seed swaps the install
+ISO for a driver CD without restarting the guest). QEMU does the work with
+``blockdev-change-medium`` and ``eject`` on the guest's own connection; the domain's
+recorded config follows, so a restart (on_reboot) or a daemon that re-attaches knows which
+medium is in the drive now -- the profile on disk is never edited.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import dataclasses
+import logging
+import os
+from typing import Any
 
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.service import Daemon
+from hvmctl.errors import ConfigError, ConflictError, NotFoundError, QemuError, StateError
+
+log = logging.getLogger("hvmctl.media")
+
+
+class BlockConfigureRequest(BaseModel):
+    uname: str = Field(description="the new medium: 'file:/path.iso', 'phy:/dev/sr0', or 'file:' to eject")
+    vdev: str = Field(description="the guest device, e.g. 'hdc' or 'hdc:cdrom'")
+    mode: str = Field(default="r", description="access mode; removable media are read-only")
+    force: bool = Field(default=False, description="take the old medium out even if the guest locked the tray")
+
+
+class EjectRequest(BaseModel):
+    vdev: str
+    force: bool = Field(default=False, description="eject even if the guest locked the tray")
+
+
+class InsertRequest(BaseModel):
+    vdev: str
+    path: str = Field(description="absolute path of the image to insert (on the daemon's host)")
+    format: str | None = Field(default=None, description="image format; detected from the file when absent")
+    force: bool = False
+
+
+# ---- pure helpers (no I/O, no QEMU) ------------------------------------------------------------
+def parse_medium(uname: str, vdev: str, mode: str) -> DiskSpec:
+    """xm's ``UNAME VDEV MODE`` triple as a DiskSpec, by the profile's own disk parser, so
+    ``file:``, ``phy:``, ``tap:aio:`` and ``hdc:cdrom`` mean what they mean in a profile."""
+    from hvmctl.config.keys import Mismatch
+    from hvmctl.config.specs import parse_disk
+
+    bare = vdev.removeprefix("ioemu:")
+    front = bare if ":" in bare else f"{bare}:cdrom"
+    try:
+        spec, _notes = parse_disk(f"{uname},{front},{mode}")
+    except Mismatch as exc:
+        raise ConfigError(f"block-configure: {exc.describe()}") from None
+    if spec.devtype != "cdrom":
+        raise ConfigError(f"block-configure: {spec.vdev} must be a cdrom (hdX:cdrom); disks cannot change medium")
+    if spec.mode != "r":
+        raise ConfigError(f"block-configure: removable media are read-only; mode {spec.mode!r} refused")
+    return spec
+
+
+def find_cdrom(cfg: DomainConfig, vdev: str) -> DiskSpec:
+    """The domain's removable drive ``vdev`` (``hdc`` or ``hdc:cdrom``)."""
+    name = vdev.removeprefix("ioemu:").split(":")[0]
+    for disk in cfg.disks:
+        if disk.vdev == name:
+            if disk.devtype != "cdrom":
+                raise ConfigError(f"domain '{cfg.name}': {name} is a hard disk, not a cdrom drive; "
+                                  "only removable media can be changed")
+            return disk
+    drives = ", ".join(d.vdev for d in cfg.disks if d.devtype == "cdrom") or "none"
+    raise NotFoundError(f"domain '{cfg.name}' has no device {name} (its cdrom drives: {drives})")
+
+
+def with_medium(cfg: DomainConfig, vdev: str, medium: DiskSpec | None) -> DomainConfig:
+    """``cfg`` with the drive ``vdev`` holding ``medium`` (None: empty), everything else kept."""
+    disks = []
+    for disk in cfg.disks:
+        if disk.vdev == vdev:
+            if medium is None:
+                disk = dataclasses.replace(disk, target="", format=None, backend="file")
+            else:
+                disk = dataclasses.replace(disk, target=medium.target, format=medium.format,
+                                           backend=medium.backend, mode="r")
+        disks.append(disk)
+    return dataclasses.replace(cfg, disks=tuple(disks))
+
+
+# ---- the actions ------------------------------------------------------------------------------
+def _check_image(dom: Domain, daemon: Daemon, spec: DiskSpec) -> str:
+    """The image exists, is readable, is nobody's writable disk; returns its format."""
+    from hvmctl.daemon import hostcheck
+
+    path = spec.target
+    if not os.path.isabs(path):
+        raise ConfigError(f"{path}: the medium must be given as an absolute path")
+    if not os.path.exists(path):
+        raise NotFoundError(f"{path}: no such file or device")
+    if os.path.isdir(path):
+        raise ConfigError(f"{path}: is a directory, not an image")
+    if not os.access(path, os.R_OK):
+        raise ConfigError(f"{path}: permission denied for reading")
+    me = hostcheck.disk_identity(path)
+    for other in daemon.all():
+        for disk in other.config.disks:
+            if not disk.empty and disk.mode != "r" and hostcheck.disk_identity(disk.target) == me:
+                raise ConflictError(f"{path} is a writable disk of domain '{other.name}' ({disk.vdev}); "
+                                    "it cannot be a CD at the same time")
+    if spec.backend == "phy":
+        return "raw"
+    return spec.format or hostcheck.detect_format(path)
+
+
+def _locked_hint(exc: QemuError, dom: Domain, vdev: str) -> QemuError:
+    if "locked" in exc.message.lower():
+        return QemuError(f"domain '{dom.name}': the guest has locked the tray of {vdev} (the CD is in use, "
+                         "e.g. mounted); release it in the guest, or use --force", cause=exc)
+    return exc
+
+
+async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec | None,
+                        *, force: bool = False) -> dict[str, Any]:
+    """Put ``medium`` into the drive ``vdev`` (None ejects), then record it in the config."""
+    async with dom.lock:
+        dom.require("media")
+        drive = find_cdrom(dom.config, vdev)
+        if medium is None:
+            if not drive.empty or force:
+                try:
+                    await dom.qmp("eject", {"id": drive.vdev, "force": force})
+                except QemuError as exc:
+                    raise _locked_hint(exc, dom, drive.vdev) from exc
+        else:
+            fmt = _check_image(dom, daemon, medium)
+            medium = dataclasses.replace(medium, format=fmt)
+            if force:
+                await dom.qmp("blockdev-open-tray", {"id": drive.vdev, "force": True})
+            try:
+                await dom.qmp("blockdev-change-medium", {
+                    "id": drive.vdev, "filename": medium.target, "format": fmt, "read-only-mode": "read-only",
+                })
+            except QemuError as exc:
+                raise _locked_hint(exc, dom, drive.vdev) from exc
+        dom.config = with_medium(dom.config, drive.vdev, medium)
+        dom.host.persist(dom)
+        log.info("domain %s: %s now holds %s", dom.name, drive.vdev, medium.target if medium else "no medium")
+        return await _drive_view(dom, drive.vdev)
+
+
+async def media_list(dom: Domain) -> list[dict[str, Any]]:
+    """Every cdrom drive: what the config records and what QEMU says is in it."""
+    if dom.monitor is None:
+        raise StateError(f"domain '{dom.name}' has no running QEMU")
+    return [await _drive_view(dom, d.vdev) for d in dom.config.disks if d.devtype == "cdrom"]
+
+
+async def _drive_view(dom: Domain, vdev: str) -> dict[str, Any]:
+    recorded = next(d for d in dom.config.disks if d.vdev == vdev)
+    view: dict[str, Any] = {"vdev": vdev, "recorded": recorded.target or None, "format": recorded.format,
+                            "medium": None, "tray_open": None, "locked": None}
+    for blk in await dom.qmp("query-block"):
+        if blk.get("qdev") in (vdev, f"/machine/peripheral/{vdev}/{vdev}") or blk.get("device") == f"drive-{vdev}":
+            inserted = blk.get("inserted") or {}
+            view.update(medium=inserted.get("file"), tray_open=blk.get("tray_open"), locked=blk.get("locked"))
+            break
+    return view
 
 
 def router(daemon: Daemon) -> APIRouter:
     api = APIRouter()
+
+    @api.get("/v1/domains/{ref}/media")
+    async def list_media(ref: str) -> list[dict[str, Any]]:
+        return await media_list(daemon.lookup(ref))
+
+    @api.post("/v1/domains/{ref}/media/block-configure")
+    async def block_configure(ref: str, req: BlockConfigureRequest) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        spec = parse_medium(req.uname, req.vdev, req.mode)
+        return await change_medium(daemon, dom, spec.vdev, None if spec.empty else spec, force=req.force)
+
+    @api.post("/v1/domains/{ref}/media/eject")
+    async def eject(ref: str, req: EjectRequest) -> dict[str, Any]:
+        return await change_medium(daemon, daemon.lookup(ref), req.vdev, None, force=req.force)
+
+    @api.post("/v1/domains/{ref}/media/insert")
+    async def insert(ref: str, req: InsertRequest) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        vdev = find_cdrom(dom.config, req.vdev).vdev
+        spec = parse_medium(f"file:{req.path}", vdev, "r")
+        if req.format is not None:
+            from hvmctl.config.specs import DISK_FORMATS
+
+            if req.format not in DISK_FORMATS:
+                raise ConfigError(f"insert: format {req.format!r} is not one of {', '.join(DISK_FORMATS)}")
+            spec = dataclasses.replace(spec, format=req.format)
+        if spec.empty:
+            raise ConfigError("insert: name the image to insert")
+        return await change_medium(daemon, dom, vdev, spec, force=req.force)
+
     return api

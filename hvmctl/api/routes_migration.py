@@ -33,6 +33,8 @@ class MigrateRequestBody(BaseModel):
     ca_pem: str | None = Field(default=None, description="PEM the destination's certificate must verify against")
     ssh_user: str | None = None
     ssh_options: list[str] = Field(default_factory=list, description="extra ssh -o options (KEY=VALUE)")
+    remote_hvmctl: list[str] = Field(default_factory=lambda: ["hvmctl"], min_length=1,
+                                     description="argv that runs hvmctl on the destination (ssh)")
     downtime_ms: int = Field(default=30, ge=1, le=60000)
     bandwidth: int | None = Field(default=None, gt=0, description="bytes/s; default: no limit")
     stall_timeout: float = Field(default=10.0, gt=0, le=3600)
@@ -65,7 +67,7 @@ def router(daemon: Daemon) -> APIRouter:
             host=req.host, port=port or 0, transport=req.transport, live=req.live,
             copy_storage=req.copy_storage, dry_run=req.dry_run, token=req.token, ca_pem=req.ca_pem,
             ssh_user=req.ssh_user, ssh_port=port if req.transport == "ssh" else None,
-            ssh_options=tuple(req.ssh_options), downtime_ms=req.downtime_ms, stall_timeout=req.stall_timeout,
+            ssh_options=tuple(req.ssh_options), remote_hvmctl=tuple(req.remote_hvmctl), downtime_ms=req.downtime_ms, stall_timeout=req.stall_timeout,
             bandwidth=req.bandwidth or qmpmig.UNLIMITED_BANDWIDTH,
         )
         return await live.start_migration(daemon, daemon.lookup(ref), mreq)

@@ -1,12 +1,107 @@
-"""API routes for the storage area."""
+"""API routes for the storage area: hotplug (block-attach/detach/list) and exporting a
+known domain. Export streams its progress as JSON lines (``application/x-ndjson``): one
+``{"done": N, "total": M}`` per step, then ``{"result": {...}}`` or ``{"error": KIND,
+"message": ...}`` -- a long copy shows a progress bar and still ends in one error shape."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import threading
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 
 from hvmctl.daemon.service import Daemon
+from hvmctl.errors import HvmctlError
+from hvmctl.storage import actions
+
+PROGRESS_INTERVAL = 0.2  # seconds between progress lines
+
+
+class AttachRequest(BaseModel):
+    uname: str = Field(description="the disk as in a profile: file:/path, phy:/dev/sdb2, tap:aio:/path")
+    vdev: str = Field(description="guest device: xvdb, sdb...")
+    mode: str = Field(default="w", description="r, w or w!")
+
+
+class DetachRequest(BaseModel):
+    vdev: str
+    timeout: float = Field(default=actions.UNPLUG_TIMEOUT, gt=0, le=600)
+
+
+class ExportRequest(BaseModel):
+    bundle: str = Field(description="absolute path of the bundle to write (.tar, .tar.zst, .tar.gz)")
+    live: bool = Field(default=False, description="consistent copy of a running guest (temporary overlay)")
+    force: bool = Field(default=False, description="replace an existing bundle file")
 
 
 def router(daemon: Daemon) -> APIRouter:
     api = APIRouter()
+
+    @api.post("/v1/domains/{ref}/block-attach")
+    async def block_attach(ref: str, req: AttachRequest) -> dict[str, Any]:
+        return await actions.block_attach(daemon, daemon.lookup(ref), req.uname, req.vdev, req.mode)
+
+    @api.post("/v1/domains/{ref}/block-detach")
+    async def block_detach(ref: str, req: DetachRequest) -> dict[str, Any]:
+        return await actions.block_detach(daemon, daemon.lookup(ref), req.vdev, req.timeout)
+
+    @api.get("/v1/domains/{ref}/block-list")
+    async def block_list(ref: str) -> dict[str, Any]:
+        dom = daemon.lookup(ref)
+        return {"name": dom.name, "disks": await actions.block_list(dom)}
+
+    @api.post("/v1/domains/{ref}/export", response_class=StreamingResponse,
+              responses={200: {"content": {"application/x-ndjson": {}}}})
+    async def export(ref: str, req: ExportRequest) -> StreamingResponse:
+        dom = daemon.lookup(ref)
+        actions.check_exportable(dom, req.live)  # refused before the stream starts: a plain error answer
+        if not req.bundle.startswith("/"):
+            raise HvmctlError(f"{req.bundle}: the bundle path must be absolute")
+        return StreamingResponse(_export_lines(daemon, ref, req), media_type="application/x-ndjson")
+
     return api
+
+
+async def _export_lines(daemon: Daemon, ref: str, req: ExportRequest) -> AsyncIterator[bytes]:
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+    cancel = threading.Event()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:  # runs in the copying thread
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL or done >= total:
+            last[0] = now
+            loop.call_soon_threadsafe(queue.put_nowait, (done, total))
+
+    dom = daemon.lookup(ref)
+    task = asyncio.ensure_future(actions.export_domain(daemon, dom, req.bundle, live=req.live, force=req.force,
+                                                       progress=progress, cancel=cancel))
+    try:
+        while not task.done():
+            getter = asyncio.ensure_future(queue.get())
+            await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                done, total = getter.result()
+                yield _line({"done": done, "total": total})
+            else:
+                getter.cancel()
+        try:
+            yield _line({"result": task.result()})
+        except HvmctlError as exc:
+            yield _line({"error": exc.kind, "message": exc.message})
+        except Exception as exc:  # the one error shape, even for the unexpected
+            yield _line({"error": "error", "message": f"export failed: {exc}"})
+    finally:
+        if not task.done():  # the client went away: stop copying (the overlay is still folded back)
+            cancel.set()
+
+
+def _line(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data) + "\n").encode()

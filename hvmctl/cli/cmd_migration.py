@@ -100,6 +100,10 @@ def _migrate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ca", help="certificate the destination must present "
                    "(default STATE_DIR/remote/peers/HOST/cert.pem)")
     p.add_argument("--ssh-user", help="ssh login (default: ssh's own)")
+    p.add_argument("--remote-hvmctl", metavar="COMMAND",
+                   default=os.environ.get("HVMCTL_REMOTE_HVMCTL", "hvmctl"),
+                   help="how to run hvmctl on the destination over ssh, as words "
+                        "(default: $HVMCTL_REMOTE_HVMCTL or 'hvmctl')")
     p.add_argument("-o", dest="ssh_options", action="append", default=[], metavar="KEY=VALUE",
                    help="extra ssh option (repeatable)")
     p.add_argument("-r", "--resource", type=float, metavar="MBIT",
@@ -126,6 +130,7 @@ def _read_optional(path: str | None, default: Any, what: str) -> str | None:
 
 @command("migrate", "move a domain to another host's hvmctl daemon", _migrate_args, domain=True)
 def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
+    import shlex
     import sys
     import time
 
@@ -138,7 +143,8 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
     body: dict[str, Any] = {
         "host": host, "port": port, "transport": args.transport, "live": args.live,
         "copy_storage": args.copy_storage, "dry_run": args.dry_run, "ssh_user": args.ssh_user,
-        "ssh_options": args.ssh_options, "downtime_ms": args.downtime_ms, "stall_timeout": args.stall_timeout,
+        "ssh_options": args.ssh_options, "remote_hvmctl": shlex.split(args.remote_hvmctl),
+        "downtime_ms": args.downtime_ms, "stall_timeout": args.stall_timeout,
     }
     if args.resource:
         body["bandwidth"] = int(args.resource * 125_000)
@@ -208,3 +214,48 @@ class _Bar:
 
     def close(self) -> None:
         self.progress.stop()
+
+
+@command("migrate-receive", "(internal) the destination's end of `migrate` over ssh")
+def cmd_migrate_receive(args: argparse.Namespace, ctx: Context) -> int:
+    """The destination's end of the ssh transport (``ssh HOST hvmctl migrate-receive``): bridge
+    stdin/stdout into this host's daemon at ``RUN_DIR/migrate.sock``. ssh has authenticated
+    the source; the socket (0600) admits only root or the daemon's user, as ssh logged in."""
+    import socket
+    import sys
+    import threading
+
+    from hvmctl.errors import DaemonError
+
+    path = ctx.paths.run_dir / "migrate.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10.0)
+    try:
+        sock.connect(str(path))
+    except OSError as exc:
+        raise DaemonError(f"no hvmctl daemon accepting migrations at {path}: {exc.strerror or exc}") from exc
+    sock.settimeout(None)  # a migration may run for a long time; the daemon times out idle sessions
+    sys.stdout.flush()
+
+    def upstream() -> None:
+        try:
+            while data := os.read(0, 1 << 16):
+                sock.sendall(data)
+        except OSError:
+            pass
+        try:
+            sock.shutdown(socket.SHUT_WR)  # the source went away: the daemon discards the session
+        except OSError:
+            pass
+
+    threading.Thread(target=upstream, daemon=True).start()
+    try:
+        while data := sock.recv(1 << 16):
+            view = memoryview(data)
+            while view:
+                view = view[os.write(1, view):]
+    except OSError:
+        return 1
+    finally:
+        sock.close()
+    return 0

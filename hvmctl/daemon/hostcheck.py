@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 from pathlib import Path
 
 from hvmctl.config.model import DiskSpec, DomainConfig
@@ -54,17 +55,59 @@ def check_disks(cfg: DomainConfig) -> dict[str, str]:
 
 
 def _mounted(device: str) -> bool:
+    """Whether the host uses the device: mounted or swapped on, itself, one of its partitions
+    (a whole disk given to a guest while /dev/sdb1 is mounted) or something stacked on it
+    (LVM, dm-crypt)."""
     try:
+        st = os.stat(device)
+        family = _block_family(st.st_rdev) if stat.S_ISBLK(st.st_mode) else set()
         real = os.path.realpath(device)
+        sources = []
         with open("/proc/mounts") as fh:
-            return any(os.path.realpath(line.split()[0]) == real for line in fh if line.startswith("/"))
+            sources += [line.split()[0] for line in fh if line.startswith("/")]
+        with open("/proc/swaps") as fh:
+            sources += [line.split()[0] for line in fh if line.startswith("/")]
     except OSError:
         return False
+    for source in sources:
+        if os.path.realpath(source) == real:
+            return True
+        try:
+            src = os.stat(source)
+        except OSError:
+            continue
+        if stat.S_ISBLK(src.st_mode) and src.st_rdev in family:
+            return True
+    return False
+
+
+def _block_family(rdev: int, depth: int = 0) -> set[int]:
+    """A block device, its partitions and its holders (recursively), as device numbers."""
+    family = {rdev}
+    base = Path(f"/sys/dev/block/{os.major(rdev)}:{os.minor(rdev)}")
+    if depth > 8 or not base.exists():
+        return family
+    nodes = [p for p in base.iterdir() if (p / "partition").exists()]
+    nodes += list((base / "holders").iterdir()) if (base / "holders").is_dir() else []
+    for node in nodes:
+        try:
+            major, minor = (int(x) for x in (node / "dev").read_text().split(":"))
+        except (OSError, ValueError):
+            continue
+        family |= _block_family(os.makedev(major, minor), depth + 1)
+    return family
 
 
 def disk_identity(path: str) -> str:
-    """What makes two disk paths the same image: the resolved path."""
-    return os.path.realpath(path)
+    """What makes two disk paths the same image: the same inode (hard links, symlinks and
+    bind mounts included), or the same block device however it is named."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    if stat.S_ISBLK(st.st_mode):
+        return f"blk:{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
+    return f"ino:{st.st_dev}:{st.st_ino}"
 
 
 def check_kernel_files(cfg: DomainConfig) -> None:

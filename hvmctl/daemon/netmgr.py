@@ -1,37 +1,644 @@
-"""The daemon's side of host networking: how each vif of a starting guest reaches the host
-(a tap on a bridge, or user-mode NAT when no bridge exists), and cleaning up after it."""
+"""The daemon's side of host networking: what each vif of a starting guest becomes on the
+host, NIC hotplug on running guests, and cleaning up after both.
+
+A vif whose bridge exists gets a persistent tap ``vif<DOMID>.<N>`` (or its ``vifname=``),
+joined to the bridge, shaped by ``rate=``, announced to its ``script=`` (Xen's vif-script
+interface, ``add``/``remove``) before QEMU starts; QEMU opens the tap by name. A vif whose
+bridge does not exist falls back to QEMU's user-mode NAT, unless a network script is
+configured (then the bridge was meant to be there, and its absence is an error).
+
+Everything that touches the kernel runs in worker threads (pyroute2's sync API). The
+daemon works in whatever network namespace it was started in: tests start it inside one.
+
+What is made for a guest is written to ``STATE_DIR/network/nics.json`` (per incarnation,
+i.e. per domain ID) *before* it is made, so a daemon killed at any moment finds and removes
+it on its next start (:meth:`NetworkManager.reconcile`).
+
+Settings (environment of the daemon, see README):
+``HVMCTL_NETWORK_SCRIPT``  xend's ``network-script``, run as ``start`` at daemon start, e.g.
+                           ``my-network-script`` or ``network-bridge netdev=eth1``
+``HVMCTL_SCRIPTS_DIR``     where script names without a directory live (/etc/xen/scripts)
+"""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from hvmctl.config.model import DomainConfig, VifSpec
+from hvmctl.errors import (
+    ConfigError,
+    ConflictError,
+    HostError,
+    HvmctlError,
+    NotFoundError,
+    QemuError,
+    TimeoutError_,
+)
+from hvmctl.network import XEN_SCRIPTS_DIR
+from hvmctl.network._state import read_json, write_json_atomic
+from hvmctl.network.mac import MacRegistry, is_valid_mac, normalise_mac
+from hvmctl.network.nat import DEFAULT_BRIDGE, VifPlan, parse_hostfwd, plan_vif
 from hvmctl.paths import Paths
-from hvmctl.qemu.argv import NicPlan
+from hvmctl.qemu.argv import NIC_DEVICES, NicPlan
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
 
+log = logging.getLogger("hvmctl.network")
+
+LEDGER_VERSION = 1
+#: how long a guest may take to let go of a NIC after device_del (ACPI eject under TCG)
+DETACH_TIMEOUT = 15.0
+_VIF_TAP = re.compile(r"^vif(\d+)\.(\d+)$")
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """The host-wide network settings (xend-config.sxp's, from the daemon's environment)."""
+
+    network_script: str | None = None
+    scripts_dir: Path = XEN_SCRIPTS_DIR
+    default_bridge: str = DEFAULT_BRIDGE
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "NetworkSettings":
+        environ = os.environ if env is None else env
+        return cls(
+            network_script=environ.get("HVMCTL_NETWORK_SCRIPT") or None,
+            scripts_dir=Path(environ.get("HVMCTL_SCRIPTS_DIR") or XEN_SCRIPTS_DIR),
+        )
+
+    @property
+    def nat_fallback(self) -> bool:
+        """With no network script, a missing bridge means "this host has none": use NAT."""
+        return self.network_script is None
+
+
+def mac_key(name: str, uuid: str | None, recorded: Iterable[str]) -> str:
+    """The MAC registry key of a domain: its UUID when the registry knows it, else its name.
+
+    Profiles without ``uuid`` get a fresh UUID on every create, so their MACs are kept
+    under ``name:NAME`` instead (renaming such a profile gives new MACs).
+    """
+    return uuid if uuid is not None and uuid in set(recorded) else f"name:{name}"
+
+
+def parse_attach_words(words: Sequence[str]) -> tuple[VifSpec, tuple[str, ...]]:
+    """``network-attach`` arguments (``bridge=xenbr1 mac=... model=e1000``) → VifSpec, plus
+    hvmctl's ``hostfwd=RULE`` (repeatable, for user-mode NAT), which xm did not have."""
+    from hvmctl.config.keys import Mismatch
+    from hvmctl.config.specs import parse_vif
+
+    spec: list[str] = []
+    forwards: list[str] = []
+    for word in words:
+        key, sep, value = word.partition("=")
+        if not sep:
+            raise ConfigError(f"network-attach: expected key=value, got {word!r}")
+        if key.strip() == "hostfwd":
+            forwards.append(parse_hostfwd(value).to_qemu())
+        else:
+            if "," in word:
+                raise ConfigError(f"network-attach: one key=value per argument, got {word!r}")
+            spec.append(word)
+    try:
+        vif, _notes = parse_vif(",".join(spec))
+    except Mismatch as exc:
+        raise ConfigError(f"network-attach: {exc.describe()}") from None
+    if vif.backend not in (None, "0", "Domain-0"):
+        raise ConfigError("network-attach: only backend=0 (this host) is supported")
+    return vif, tuple(forwards)
+
+
+def _vif_dict(vif: VifSpec) -> dict[str, Any]:
+    return dataclasses.asdict(vif)
+
+
+def _record(plan: VifPlan, index: int, vif: VifSpec, *, hotplug: bool) -> dict[str, Any]:
+    """One NIC as the daemon keeps it (runtime.nics for hotplugged ones, and the ledger)."""
+    rec = plan.to_dict()
+    # state: planned -> making (the name is ours to take) -> made (tap exists) -> added
+    # (vif script ran); teardown undoes exactly what the state says was done
+    rec.update(index=index, hotplug=hotplug, vif=_vif_dict(vif), state="planned")
+    return rec
+
+
+def _view(rec: Mapping[str, Any]) -> dict[str, Any]:
+    """A NIC record without the bookkeeping, for runtime.nics and the API."""
+    return {k: v for k, v in rec.items() if k != "state"}
+
+
+def format_nic_list(nics: Sequence[Mapping[str, Any]]) -> str:
+    """``xm network-list``'s table, with what a QEMU NIC has instead of rings and channels."""
+    head = f"{'Idx':<4}{'BE':<4}{'MAC Addr.':<19}{'Model':<9}{'Kind':<8}{'Interface':<17}{'Bridge':<16}IP"
+    rows = [head]
+    for n in nics:
+        where = n.get("tap") or "-"
+        bridge = n.get("bridge") or ("(NAT)" if n.get("kind") == "user" else "-")
+        rows.append(
+            f"{n['index']:<4}{0:<4}{n.get('mac') or '-':<19}{n.get('model') or '-':<9}"
+            f"{n.get('kind') or '-':<8}{where:<17}{bridge:<16}{n.get('ip') or '-'}"
+        )
+    return "\n".join(rows)
+
 
 class NetworkManager:
-    def __init__(self, paths: Paths) -> None:
-        self.paths = paths
+    """Taps, vif scripts, NAT fallback, MACs and NIC hotplug for the daemon's guests."""
 
+    def __init__(self, paths: Paths, settings: NetworkSettings | None = None) -> None:
+        self.paths = paths
+        self.settings = settings if settings is not None else NetworkSettings.from_env()
+        self.macs = MacRegistry(paths.state_dir)
+        self.ledger_path = paths.state_dir / "network" / "nics.json"
+        self._ledger: dict[str, dict[str, Any]] = self._load_ledger()
+        # uuid -> domain ID being launched: release() must also undo a launch that failed
+        # after plan_nics but before the new incarnation became dom.runtime
+        self._launching: dict[str, int] = {}
+        self.script_results: list[dict[str, Any]] = []
+        self.script_error: str | None = None
+
+    # ---- the ledger of what we made ------------------------------------------------------
+    def _load_ledger(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = read_json(self.ledger_path)
+        except HvmctlError as exc:
+            log.error("%s; starting with an empty one", exc)
+            return {}
+        if not isinstance(data, dict) or not isinstance(data.get("incarnations"), dict):
+            return {}
+        return dict(data["incarnations"])
+
+    def _save_ledger(self) -> None:
+        write_json_atomic(self.ledger_path, {"version": LEDGER_VERSION, "incarnations": self._ledger})
+
+    def _entry(self, domid: int, dom: "Domain") -> dict[str, Any]:
+        return self._ledger.setdefault(str(domid), {"uuid": dom.uuid, "name": dom.name, "nics": []})
+
+    def ledger(self) -> dict[str, dict[str, Any]]:
+        """What the daemon holds on the host, per domain ID (a copy, for views and tests)."""
+        return {k: dict(v) for k, v in self._ledger.items()}
+
+    # ---- daemon start -------------------------------------------------------------------
     async def start(self) -> None:
-        """Daemon start: bring up configured bridges, remove taps nobody owns any more."""
-        return None
+        """Daemon start: run the configured network script (``start``; idempotent).
+
+        A failing script is logged, not fatal: running guests must still be re-attached,
+        and a guest whose bridge is missing then gets a clear error at create.
+        """
+        spec = self.settings.network_script
+        if spec is None:
+            return
+        from hvmctl.network.netscript import run_network_script
+
+        try:
+            results = await asyncio.to_thread(
+                run_network_script, spec, "start", state_dir=self.paths.state_dir,
+                scripts_dir=self.settings.scripts_dir,
+            )
+        except HvmctlError as exc:
+            self.script_error = f"network-script {spec!r}: {exc.message}"
+            log.error("%s", self.script_error)
+            return
+        self.script_results = [r.to_dict() for r in results]
+        for r in results:
+            log.info("%s", r.message)
+
+    async def reconcile(self, domains: Iterable["Domain"]) -> list[str]:
+        """After re-attach: remove what belongs to no live QEMU any more; return tap names.
+
+        Live = a domain whose QEMU process we hold. Recorded incarnations that are not live
+        are released (vif script ``remove``, tap deleted). Untracked taps named ``vifD.N``
+        are removed when domain ID D is not live *and* nobody holds the tap open (no
+        carrier): another toolstack's tap in use is never touched.
+        """
+        from hvmctl.network.taps import delete_tap, tap_carriers
+
+        live = {d.domid for d in domains if d.domid is not None and d.process is not None}
+        removed: list[str] = []
+        for key in list(self._ledger):
+            if int(key) not in live:
+                removed += await self._release_incarnation(int(key))
+        tracked = {n["tap"] for e in self._ledger.values() for n in e["nics"] if n.get("tap")}
+        try:
+            carriers = await asyncio.to_thread(tap_carriers, prefix="vif")
+        except HvmctlError as exc:
+            log.warning("cannot list taps: %s", exc)
+            return removed
+        for name, carrier in sorted(carriers.items()):
+            m = _VIF_TAP.match(name)
+            if name in tracked or m is None or int(m.group(1)) in live or carrier:
+                continue
+            try:
+                if await asyncio.to_thread(delete_tap, name):
+                    removed.append(name)
+                    log.info("removed orphan tap %s", name)
+            except HvmctlError as exc:
+                log.warning("orphan tap %s: %s", name, exc)
+        return removed
+
+    # ---- MACs ---------------------------------------------------------------------------
+    def key_of(self, dom: "Domain") -> str:
+        """The MAC registry key of a known domain (see :func:`mac_key`)."""
+        return mac_key(dom.name, dom.uuid, self.macs.domains())
+
+    def _active_keys(self, known: Iterable["Domain"]) -> set[str]:
+        recorded = self.macs.domains()
+        return {mac_key(d.name, d.uuid, recorded) for d in known}
+
+    def assign_macs(self, cfg: DomainConfig, *, keyed_by_uuid: bool, known: Iterable["Domain"]) -> DomainConfig:
+        """Give every vif its MAC: the profile's ``mac=``, else the one this domain had
+        before (kept across restarts and daemon restarts), else a fresh unique one.
+
+        ``keyed_by_uuid``: the profile named its UUID (else the name is the key, because
+        such profiles get a fresh UUID on every create). A ``mac=`` held by a domain that
+        exists now is refused (ConflictError); one recorded for a domain gone is taken over.
+        """
+        assert cfg.uuid is not None
+        known = list(known)
+        key = cfg.uuid if keyed_by_uuid else f"name:{cfg.name}"
+        recorded = self.macs.domains()
+        others = [d for d in known if mac_key(d.name, d.uuid, recorded) != key]  # same key: a name clash
+        self.refuse_duplicates([v.mac for v in cfg.vifs], others)
+        macs = self.macs.assign_all(
+            key, {i: v.mac for i, v in enumerate(cfg.vifs)}, name=cfg.name, active=self._active_keys(known)
+        )
+        return replace(cfg, vifs=tuple(replace(v, mac=macs[i]) for i, v in enumerate(cfg.vifs)))
+
+    @classmethod
+    def refuse_duplicates(cls, wanted: Iterable[str | None], known: Iterable["Domain"]) -> None:
+        """ConflictError when a requested MAC is on a NIC of a domain that exists now."""
+        holders = {
+            normalise_mac(mac): (name, index)
+            for name, macs in cls.macs_in_use(known).items()
+            for index, mac in enumerate(macs)
+            if mac
+        }
+        for mac in wanted:
+            if mac and normalise_mac(mac) in holders:
+                name, index = holders[normalise_mac(mac)]
+                raise ConflictError(f"mac {normalise_mac(mac)} is already used by domain '{name}' (vif {index})")
+
+    @staticmethod
+    def macs_in_use(known: Iterable["Domain"], *, skip: "Domain | None" = None) -> dict[str, list[str | None]]:
+        """``{domain name: [mac, ...]}`` of every known domain's NICs, hotplugged included."""
+        result: dict[str, list[str | None]] = {}
+        for d in known:
+            if d is skip:
+                continue
+            macs: list[str | None] = [v.mac for v in d.config.vifs]
+            if d.runtime is not None:
+                macs += [n.get("mac") for n in d.runtime.nics if n["index"] >= len(d.config.vifs)]
+            result[d.name] = macs
+        return result
+
+    # ---- launch / teardown ----------------------------------------------------------------
+    def _wanted(self, dom: "Domain") -> list[tuple[int, VifSpec, str | None, bool, tuple[str, ...]]]:
+        """(index, vif, mac, hotplugged, forwards) of the NICs this incarnation gets.
+
+        A restart keeps what the previous incarnation had at its end, as xend did: NICs
+        hot-attached come back, NICs detached stay away, NAT port forwards stay.
+        """
+        previous = dom.runtime.nics if dom.runtime is not None else None
+        by_index = {int(n["index"]): n for n in previous} if previous is not None else {}
+        wanted = []
+        for index, vif in enumerate(dom.config.vifs):
+            if previous is not None and index not in by_index:
+                continue
+            old = by_index.get(index, {})
+            wanted.append((index, vif, vif.mac, False, tuple(old.get("hostfwd") or ())))
+        for index, old in sorted(by_index.items()):
+            if old.get("hotplug") and index >= len(dom.config.vifs) and isinstance(old.get("vif"), dict):
+                vif = VifSpec(**old["vif"])
+                wanted.append((index, vif, old.get("mac"), True, tuple(old.get("hostfwd") or ())))
+        return wanted
 
     async def plan_nics(self, dom: "Domain", domid: int) -> tuple[NicPlan, ...]:
-        plans = []
-        for index, vif in enumerate(dom.config.vifs):
-            assert vif.mac is not None  # assigned at create
-            bridge = vif.bridge or "xenbr0"
-            if Path(f"/sys/class/net/{bridge}/bridge").is_dir():
-                plans.append(NicPlan(index, vif.mac, vif.nic_model, "bridge", vif.vifname or f"vif{domid}.{index}"))
-            else:
-                plans.append(NicPlan(index, vif.mac, vif.nic_model, "user"))
-        return tuple(plans)
+        """Before QEMU starts: decide every vif, create and wire its tap, run its script.
+
+        On any failure whatever this call made is removed again before the error goes up.
+        """
+        from hvmctl.network.bridge import list_bridges
+
+        wanted = self._wanted(dom)
+        self._launching[dom.uuid] = domid
+        if not wanted:
+            return ()
+        bridges = {b.name for b in await asyncio.to_thread(list_bridges)}
+        entry = self._entry(domid, dom)
+        try:
+            for index, vif, mac, hotplug, forwards in wanted:
+                if mac is None:
+                    mac = self.macs.assign(self.key_of(dom), index, name=dom.name)
+                plan = plan_vif(
+                    vif, index, domid, bridges.__contains__, mac=mac,
+                    default_bridge=self.settings.default_bridge,
+                    nat_fallback=self.settings.nat_fallback, hostfwd=forwards,
+                )
+                rec = _record(plan, index, vif, hotplug=hotplug)
+                entry["nics"].append(rec)
+                self._save_ledger()
+                if plan.kind == "bridge":
+                    await self._bring_up(rec, domid)
+        except BaseException:
+            await self._release_incarnation(domid)
+            raise
+        return tuple(
+            NicPlan(r["index"], r["mac"], r["model"], r["kind"], r["tap"], tuple(r["hostfwd"]))
+            for r in entry["nics"]
+        )
+
+    async def _bring_up(self, rec: dict[str, Any], domid: int) -> None:
+        """The tap (replacing a stale one nobody holds), its bridge and rate, then the vif
+        script's ``add`` — Xen's order: the device exists before the hook. Each step is
+        written down before it is taken, so a crash at any point is undone on restart."""
+        await asyncio.to_thread(self._claim_name, rec)
+        rec["state"] = "making"
+        self._save_ledger()
+        await asyncio.to_thread(self._make_tap, rec)
+        rec["state"] = "made"
+        self._save_ledger()
+        await asyncio.to_thread(self._vif_script, rec, "add", domid)
+        rec["state"] = "added"
+        self._save_ledger()
+
+    @staticmethod
+    def _claim_name(rec: dict[str, Any]) -> None:
+        """Worker thread: refuse a tap of that name in use; remove a stale one (no carrier)."""
+        from hvmctl.network.taps import delete_tap, tap_carriers, tap_info
+
+        name = rec["tap"]
+        if tap_info(name) is not None:  # ConflictError when it is not a tap at all
+            if tap_carriers(prefix=name).get(name):
+                raise ConflictError(f"vif {rec['index']}: interface {name} exists and is in use")
+            log.warning("replacing stale tap %s", name)
+            delete_tap(name)
+
+    @staticmethod
+    def _make_tap(rec: dict[str, Any]) -> None:
+        from hvmctl.network.taps import create_tap
+
+        create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"))
+
+    def _vif_script(self, rec: dict[str, Any], action: str, domid: int) -> None:
+        from hvmctl.network.vifscript import run_vif_script
+
+        run_vif_script(
+            rec.get("script"), action, vif=rec["tap"], bridge=rec.get("bridge"), mac=rec.get("mac"),
+            ip=rec.get("ip"), domid=domid, devid=rec["index"], scripts_dir=self.settings.scripts_dir,
+        )
+
+    def _tear_down(self, rec: dict[str, Any], domid: int) -> None:
+        """Worker thread: the vif script's ``remove`` (if ``add`` ran), then the tap goes.
+        Errors are logged: a teardown must finish whatever one step says."""
+        from hvmctl.network.taps import delete_tap
+
+        name = rec.get("tap")
+        state = rec.get("state")
+        if not name or state not in ("making", "made", "added"):
+            return  # never made by us: a tap of that name is someone else's
+        if state == "added":
+            try:
+                self._vif_script(rec, "remove", domid)
+            except HvmctlError as exc:
+                log.warning("%s", exc)
+        try:
+            delete_tap(name)
+        except HvmctlError as exc:
+            log.warning("tap %s: %s", name, exc)
+
+    async def _release_incarnation(self, domid: int) -> list[str]:
+        entry = self._ledger.get(str(domid))
+        if entry is None:
+            return []
+        gone = []
+        for rec in entry["nics"]:
+            if rec.get("tap"):
+                await asyncio.to_thread(self._tear_down, rec, domid)
+                gone.append(rec["tap"])
+        self._ledger.pop(str(domid), None)  # only once done: a crash midway is retried
+        self._save_ledger()
+        return gone
 
     async def release(self, dom: "Domain") -> None:
-        """The guest's QEMU is gone: remove its taps."""
-        return None
+        """The guest's QEMU is gone (or never started): remove its taps. Idempotent."""
+        domids = {dom.domid, self._launching.pop(dom.uuid, None)}
+        for domid in sorted(d for d in domids if d is not None):
+            await self._release_incarnation(domid)
+
+    # ---- views ----------------------------------------------------------------------------
+    def nics(self, dom: "Domain") -> list[dict[str, Any]]:
+        """Every NIC of the running incarnation, with what the ledger knows about it."""
+        if dom.runtime is None:
+            return []
+        entry = self._ledger.get(str(dom.runtime.domid), {"nics": []})
+        rich = {int(n["index"]): n for n in entry["nics"]}
+        out = []
+        for nic in dom.runtime.nics:
+            out.append(_view(dict(rich.get(int(nic["index"]), {})) | dict(nic)))
+        return sorted(out, key=lambda n: int(n["index"]))
+
+    def notes(self, dom: "Domain") -> list[str]:
+        """One line per NIC for ``create``'s output: tap and bridge, or NAT and why."""
+        return [f"{n['note']}, mac {n['mac']} ({n['model']})" for n in self.nics(dom) if n.get("note")]
+
+    # ---- hotplug ---------------------------------------------------------------------------
+    async def attach(self, dom: "Domain", words: Sequence[str], known: Iterable["Domain"]) -> dict[str, Any]:
+        """``network-attach``: a new NIC on a running guest (tap + netdev_add + device_add)."""
+        from hvmctl.network.bridge import list_bridges
+
+        vif, forwards = parse_attach_words(words)
+        known = list(known)
+        async with dom.lock:
+            dom.require("hotplug")
+            rt = dom.runtime
+            if rt is None or dom.monitor is None:
+                raise HvmctlError(f"domain '{dom.name}' has no running QEMU")
+            index = max([int(n["index"]) for n in rt.nics] + [len(dom.config.vifs) - 1]) + 1
+            key = self.key_of(dom)
+            requested = normalise_mac(vif.mac) if vif.mac else None
+            self.refuse_duplicates([requested], known)
+            mac = self.macs.assign(key, index, name=dom.name, requested=requested,
+                                   active=self._active_keys(known))
+            bridges = {b.name for b in await asyncio.to_thread(list_bridges)}
+            try:
+                plan = plan_vif(vif, index, rt.domid, bridges.__contains__, mac=mac,
+                                default_bridge=self.settings.default_bridge,
+                                nat_fallback=self.settings.nat_fallback, hostfwd=forwards)
+            except BaseException:
+                self.macs.release(key, index=index)
+                raise
+            rec = _record(plan, index, vif, hotplug=True)
+            entry = self._entry(rt.domid, dom)
+            entry["nics"].append(rec)
+            self._save_ledger()
+            try:
+                if plan.kind == "bridge":
+                    await self._bring_up(rec, rt.domid)
+                await self._qmp_add(dom, rec)
+            except BaseException:
+                await asyncio.to_thread(self._tear_down, rec, rt.domid)
+                entry["nics"].remove(rec)
+                self._save_ledger()
+                self.macs.release(key, index=index)
+                raise
+            nic = _view(rec)
+            rt.nics.append(nic)
+            dom.host.persist(dom)
+            log.info("domain %s: attached %s", dom.name, rec["note"])
+            return nic
+
+    @staticmethod
+    async def _qmp_add(dom: "Domain", rec: dict[str, Any]) -> None:
+        netdev = f"net{rec['index']}"
+        args: dict[str, Any] = {"id": netdev}
+        if rec["kind"] == "bridge":
+            args.update(type="tap", ifname=rec["tap"], script="no", downscript="no")
+        else:
+            args.update(type="user")
+            if rec["hostfwd"]:
+                args["hostfwd"] = [{"str": f} for f in rec["hostfwd"]]
+        await dom.qmp("netdev_add", args)
+        try:
+            await dom.qmp("device_add", {
+                "driver": NIC_DEVICES[rec["model"]], "netdev": netdev, "mac": rec["mac"],
+                "id": f"nic{rec['index']}", "bus": "pci.0",
+                "romfile": "",  # no PXE ROM: a hot-added NIC never boots the guest
+            })
+        except BaseException:
+            try:
+                await dom.qmp("netdev_del", {"id": netdev})
+            except HvmctlError:
+                pass
+            raise
+
+    @staticmethod
+    def _find(dom: "Domain", which: str) -> dict[str, Any]:
+        rt = dom.runtime
+        nics = rt.nics if rt is not None else []
+        if which.isdigit():
+            found = [n for n in nics if int(n["index"]) == int(which)]
+        elif is_valid_mac(which):
+            found = [n for n in nics if n.get("mac") == normalise_mac(which)]
+        else:
+            raise ConfigError(f"network-detach: expected a device number or a MAC, got {which!r}")
+        if not found:
+            raise NotFoundError(f"domain '{dom.name}' has no network device {which}")
+        return found[0]
+
+    async def detach(self, dom: "Domain", which: str, *, force: bool = False,
+                     timeout: float = DETACH_TIMEOUT) -> dict[str, Any]:
+        """``network-detach``: unplug a NIC (the guest must let go: ACPI eject), then its
+        netdev and tap. ``force`` removes the backend even when the guest did not answer."""
+        async with dom.lock:
+            dom.require("hotplug")
+            rt = dom.runtime
+            if rt is None or dom.monitor is None:
+                raise HvmctlError(f"domain '{dom.name}' has no running QEMU")
+            nic = self._find(dom, which)
+            index = int(nic["index"])
+            device = f"nic{index}"
+            try:
+                await dom.qmp("device_del", {"id": device})
+            except QemuError as exc:
+                if "DeviceNotFound" not in exc.message:
+                    raise
+            if not await self._device_gone(dom, device, timeout) and not force:
+                raise TimeoutError_(
+                    f"domain '{dom.name}': the guest did not release network device {index} within "
+                    f"{timeout:.0f} s (no ACPI PCI hotplug in the guest?); use --force to remove it anyway"
+                )
+            try:
+                await dom.qmp("netdev_del", {"id": f"net{index}"})
+            except QemuError as exc:
+                if "not found" not in exc.message.lower():
+                    raise
+            entry = self._ledger.get(str(rt.domid), {"nics": []})
+            for rec in [n for n in entry["nics"] if int(n["index"]) == index]:
+                await asyncio.to_thread(self._tear_down, rec, rt.domid)
+                entry["nics"].remove(rec)
+            self._save_ledger()
+            rt.nics.remove(nic)
+            dom.host.persist(dom)
+            if nic.get("hotplug"):
+                self.macs.release(self.key_of(dom), index=index)
+            log.info("domain %s: detached network device %d (%s)", dom.name, index, nic.get("mac"))
+            return _view(nic)
+
+    @staticmethod
+    async def _device_gone(dom: "Domain", device: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            buses = await dom.qmp("query-pci")
+            ids = {d.get("qdev_id") for bus in buses for d in _pci_devices(bus.get("devices", []))}
+            if device not in ids:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.1)
+
+    async def forward(self, dom: "Domain", rule: str, *, index: int | None = None,
+                      remove: bool = False) -> dict[str, Any]:
+        """Add (or remove) a host port forward on a user-mode NAT NIC of a running guest;
+        it is kept for the domain's later incarnations."""
+        fwd = parse_hostfwd(rule)
+        async with dom.lock:
+            dom.require("hotplug")
+            rt = dom.runtime
+            if rt is None or dom.monitor is None:
+                raise HvmctlError(f"domain '{dom.name}' has no running QEMU")
+            users = [n for n in rt.nics if n.get("kind") == "user"]
+            if index is not None:
+                users = [n for n in users if int(n["index"]) == index]
+            if not users:
+                which = f"network device {index}" if index is not None else "any network device"
+                raise ConfigError(f"domain '{dom.name}': {which} on user-mode NAT; forwards need one")
+            nic = users[0]
+            text = fwd.to_qemu()
+            if remove:
+                line = f"hostfwd_remove net{nic['index']} {fwd.proto}:{fwd.host_addr}:{fwd.host_port}"
+            else:
+                if text in (nic.get("hostfwd") or []):
+                    raise ConflictError(f"forward {text} is already set on network device {nic['index']}")
+                line = f"hostfwd_add net{nic['index']} {text}"
+            answer = str(await dom.qmp("human-monitor-command", {"command-line": line}) or "").strip()
+            # HMP's only report: silence when a rule was added, "... removed" / "... not found"
+            if (remove and not answer.endswith("removed")) or (not remove and answer):
+                raise HostError(f"domain '{dom.name}': {line}: {answer or 'failed'}")
+            current = [f for f in (nic.get("hostfwd") or []) if f != text]
+            nic["hostfwd"] = current if remove else current + [text]
+            dom.host.persist(dom)
+            return dict(nic)
+
+    # ---- host bridges ---------------------------------------------------------------------
+    async def bridges(self) -> list[dict[str, Any]]:
+        """``brctl show``: every bridge of the daemon's network namespace."""
+        from hvmctl.network.bridge import list_bridges
+
+        return [b.to_dict() for b in await asyncio.to_thread(list_bridges)]
+
+    async def network_bridge(self, args: Sequence[str], *, force: bool = False) -> dict[str, Any]:
+        """Xen's ``network-bridge start|stop|status vifnum=N [bridge=] [netdev=]``."""
+        from hvmctl.network.netbridge import network_bridge
+
+        result = await asyncio.to_thread(network_bridge, list(args), state_dir=self.paths.state_dir, force=force)
+        log.info("%s", result.message)
+        return result.to_dict()
+
+
+def _pci_devices(devices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """query-pci's devices, including those behind PCI bridges."""
+    out = []
+    for d in devices:
+        out.append(d)
+        bridge = d.get("pci_bridge") or {}
+        out += _pci_devices(bridge.get("devices", []))
+    return out

@@ -24,16 +24,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import time
 import uuid as uuidlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
-from hvmctl.errors import ConflictError, HostError, HvmctlError, NotFoundError, QemuError, TimeoutError_
-from hvmctl.migration import protocol, qmpmig
+from hvmctl.errors import ConflictError, HvmctlError, NotFoundError, QemuError, TimeoutError_
+from hvmctl.migration import protocol, qmpmig, sshlink
 from hvmctl.migration.relay import NbdRelay
 from hvmctl.migration.saverestore import saved_facts
 from hvmctl.migration.target import copied_disks
@@ -60,6 +62,7 @@ class MigrateRequest:
     ssh_user: str | None = None
     ssh_port: int | None = None
     ssh_options: tuple[str, ...] = ()
+    remote_hvmctl: tuple[str, ...] = ("hvmctl",)  # how the destination runs hvmctl (ssh)
     downtime_ms: int = 30
     bandwidth: int = qmpmig.UNLIMITED_BANDWIDTH
     stall_timeout: float = 10.0
@@ -214,14 +217,34 @@ class MigrationJob:
         return result
 
     async def _stream_uri(self, session: dict[str, Any]) -> str:
-        return str(session["uri"])
+        if not isinstance(self.channel, sshlink.SshChannel):
+            return str(session["uri"])
+        # ssh: QEMU writes into an ``ssh -W`` to the destination's loopback listener
+        sock = await self.channel.tunnel(str(session["host"]), int(session["port"]))
+        try:
+            assert self.dom.monitor is not None
+            self.dom.monitor.send_fd(sock.fileno())
+            await self.dom.qmp("getfd", {"fdname": "hvmctl-migrate"})
+        finally:
+            sock.close()  # QEMU holds its own copy now
+        return "fd:hvmctl-migrate"
 
     async def _mirror(self, session: dict[str, Any]) -> list[str]:
         """Copy the writable disks into the destination's NBD exports; wait until in sync."""
         self.phase = "storage"
         nbd = session["nbd"]
         assert self.dom.runtime is not None
-        self.relay = NbdRelay(nbd["host"], int(nbd["port"]), Path(self.dom.runtime.run_dir) / "nbd.sock")
+        opener: Callable[[], Awaitable[socket.socket]] | None = None
+        if isinstance(self.channel, sshlink.SshChannel):
+            channel, host, port = self.channel, str(nbd["host"]), int(nbd["port"])
+
+            async def tunnel() -> socket.socket:
+                return await channel.tunnel(host, port)
+
+            opener = tunnel
+
+        self.relay = NbdRelay(nbd["host"], int(nbd["port"]), Path(self.dom.runtime.run_dir) / "nbd.sock",
+                              opener)
         await self.relay.start()
         jobs = []
         for vdev in copied_disks(self.dom.config, True):
@@ -327,8 +350,8 @@ async def connect(req: MigrateRequest) -> Any:
             raise ConflictError("the tls transport needs the destination's token (--token-file)")
         return await protocol.connect_tls(req.host, req.port, token=req.token, ca_pem=req.ca_pem)
     if req.transport == "ssh":
-        raise HostError("the ssh transport is not implemented yet; use --transport tls "
-                        "(the destination daemon's TLS endpoint, HVMCTL_REMOTE_LISTEN)")
+        return await sshlink.connect_ssh(req.host, port=req.ssh_port, user=req.ssh_user,
+                                         options=req.ssh_options, hvmctl=req.remote_hvmctl)
     raise ConflictError(f"unknown transport {req.transport!r} (tls or ssh)")
 
 

@@ -4,6 +4,9 @@ destination's NBD server.
 Why: when the destination dies or the link is cut, QEMU's NBD client waits for the TCP
 timeout (many minutes) with its main loop blocked in a flush, so nothing could resume the
 guest. Closing our relay makes every pending request fail at once.
+
+Over the ssh transport the destination's NBD server listens on its loopback only; each
+upstream connection is then an ``ssh -W`` tunnel (``opener``) instead of a TCP connect.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from hvmctl.errors import DaemonError
@@ -20,8 +25,10 @@ CONNECT_TIMEOUT = 10.0
 
 
 class NbdRelay:
-    def __init__(self, host: str, port: int, path: Path) -> None:
+    def __init__(self, host: str, port: int, path: Path,
+                 opener: Callable[[], Awaitable[socket.socket]] | None = None) -> None:
         self.host, self.port, self.path = host, port, path
+        self.opener = opener
         self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -37,8 +44,12 @@ class NbdRelay:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
         try:
-            up_r, up_w = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), CONNECT_TIMEOUT)
-        except (OSError, asyncio.TimeoutError):
+            if self.opener is not None:
+                up_r, up_w = await asyncio.wait_for(
+                    asyncio.open_connection(sock=await self.opener()), CONNECT_TIMEOUT)
+            else:
+                up_r, up_w = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), CONNECT_TIMEOUT)
+        except (OSError, asyncio.TimeoutError, DaemonError):
             writer.close()
             return
         self._writers.add(up_w)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,19 +162,36 @@ class MacRegistry:
     # -- changing ------------------------------------------------------------------------
 
     def assign(
-        self, uuid: str, index: int, *, name: str | None = None, requested: str | None = None
+        self,
+        uuid: str,
+        index: int,
+        *,
+        name: str | None = None,
+        requested: str | None = None,
+        active: Collection[str] | None = None,
     ) -> str:
         """The MAC of vif ``index`` of domain ``uuid``: the profile's, the recorded one, or new."""
-        return self.assign_all(uuid, {index: requested}, name=name)[index]
+        return self.assign_all(uuid, {index: requested}, name=name, active=active)[index]
 
     def assign_all(
-        self, uuid: str, vifs: Mapping[int, str | None], *, name: str | None = None
+        self,
+        uuid: str,
+        vifs: Mapping[int, str | None],
+        *,
+        name: str | None = None,
+        active: Collection[str] | None = None,
     ) -> dict[int, str]:
         """Assign every vif of one domain under one lock (``{index: requested mac or None}``).
 
         A requested MAC (the profile's ``mac=``) wins over a recorded one but is refused
         when another domain, or another vif of this one, holds it. Without one, the
         recorded MAC is given back, else a fresh random 00:16:3e MAC no one holds.
+
+        ``active`` names the keys of the domains that exist now (running or preserved). When
+        given, a requested MAC recorded for a domain *not* among them is taken over (that
+        domain draws a new one next time): xm refused duplicates only among live guests, and
+        a profile's explicit ``mac=`` must not be blocked forever by a guest long gone.
+        An empty entry is kept even for ``vifs={}`` so later hotplugs find the key.
         """
         with file_lock(self.lock_path):
             data = self._load()
@@ -191,10 +208,15 @@ class MacRegistry:
                     mac = normalise_mac(requested)
                     holder = owners.get(mac)
                     if holder is not None and (holder.uuid, holder.index) != (uuid, index):
-                        who = holder.name or holder.uuid
-                        raise ConflictError(
-                            f"mac {mac}: already used by {_owner_text(who, holder.index)}"
-                        )
+                        if active is not None and holder.uuid != uuid and holder.uuid not in active:
+                            gone = data["domains"][holder.uuid].get("vifs", {})
+                            gone.pop(str(holder.index), None)
+                            owners.pop(mac)
+                        else:
+                            who = holder.name or holder.uuid
+                            raise ConflictError(
+                                f"mac {mac}: already used by {_owner_text(who, holder.index)}"
+                            )
                 elif key in recorded:
                     mac = recorded[key]
                 else:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import os
+import subprocess
+import sys
 from types import TracebackType
 
-from .netns import create_netns, remove_netns
+from .netns import create_netns, netns_preexec, remove_netns
 
 _counter = itertools.count()
 IFA_F_NODAD = 0x02
@@ -109,3 +111,90 @@ class FakeHost:
         )
         sandbox.default_route(self.host, self.LAN0)
         sandbox.default_route(self.host, self.LAN0_V6)
+
+
+# -- probes run from inside a namespace (no ping binary needed) -----------------------------
+
+_PING = r"""
+import ipaddress, os, socket, struct, sys, time
+addr, timeout = sys.argv[1], float(sys.argv[2])
+v6 = ipaddress.ip_address(addr).version == 6
+sock = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
+                     socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+ident, payload = os.getpid() & 0xFFFF, b"hvmctl-probe"
+def checksum(b):
+    b += b"\0" * (len(b) % 2)
+    t = sum(struct.unpack(f"!{len(b) // 2}H", b))
+    t = (t >> 16) + (t & 0xFFFF)
+    return ~(t + (t >> 16)) & 0xFFFF
+deadline, seq = time.monotonic() + timeout, 0
+while time.monotonic() < deadline:
+    seq += 1
+    head = struct.pack("!BBHHH", 128 if v6 else 8, 0, 0, ident, seq)
+    if not v6:  # the kernel fills in ICMPv6 checksums itself
+        head = struct.pack("!BBHHH", 8, 0, checksum(head + payload), ident, seq)
+    sock.sendto(head + payload, (addr, 0))
+    until = min(deadline, time.monotonic() + 0.5)
+    while time.monotonic() < until:
+        sock.settimeout(max(0.01, until - time.monotonic()))
+        try:
+            data = sock.recv(2048)
+        except socket.timeout:
+            break
+        if not v6:
+            data = data[(data[0] & 0x0F) * 4:]
+        if data[0] == (129 if v6 else 0) and struct.unpack("!H", data[4:6])[0] == ident:
+            sys.exit(0)
+sys.exit(1)
+"""
+
+_TCP = r"""
+import socket, sys, time
+host, port, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+deadline, last = time.monotonic() + timeout, None
+while time.monotonic() < deadline:
+    try:
+        with socket.create_connection((host, port), timeout=max(0.1, deadline - time.monotonic())) as c:
+            c.sendall(sys.argv[4].encode())
+            chunks = []
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    break
+                chunks.append(b)
+            sys.stdout.buffer.write(b"".join(chunks))
+            sys.exit(0)
+    except OSError as e:
+        last = e
+        time.sleep(0.2)
+sys.stderr.write(f"{last}\n")
+sys.exit(1)
+"""
+
+
+def _run_in(netns: str | None, code: str, args: list[str], timeout: float) -> "subprocess.CompletedProcess[bytes]":
+    preexec = netns_preexec(netns) if netns is not None else None
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, timeout=timeout + 5,
+            preexec_fn=preexec, stdin=subprocess.DEVNULL,
+        )
+    finally:
+        if preexec is not None:
+            preexec.close()
+
+
+def ping(netns: str | None, address: str, timeout: float = 3.0) -> bool:
+    """True when ``address`` answers an ICMP echo sent from inside ``netns`` within
+    ``timeout`` seconds (a raw socket in a child process: no ping binary needed)."""
+    return _run_in(netns, _PING, [address, str(timeout)], timeout).returncode == 0
+
+
+def tcp_request(netns: str | None, host: str, port: int, data: str = "", timeout: float = 10.0) -> bytes:
+    """Connect from inside ``netns`` (retrying until ``timeout``), send ``data``, return
+    everything the peer sent before closing; OSError when no connection was made."""
+    proc = _run_in(netns, _TCP, [host, str(port), str(timeout), data], timeout)
+    if proc.returncode != 0:
+        raise OSError(f"no TCP answer from {host}:{port} in {netns or 'the host'}: "
+                      f"{proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout

@@ -123,6 +123,17 @@ def list_taps(*, netns: str | None = None, prefix: str | None = "vif") -> list[s
     return sorted(names)
 
 
+def tap_carriers(*, netns: str | None = None, prefix: str | None = "vif") -> dict[str, bool]:
+    """``{tap name: carrier}``: carrier is up while a process (QEMU) holds the tap open,
+    so a persistent tap without carrier is one nobody uses any more."""
+    with iproute(netns) as ipr, nl_errors(f"list taps in {where(netns)}"):
+        return {
+            str(link.get("ifname")): link.get("carrier") == 1
+            for link in ipr.get_links()
+            if _is_tap(link) and (prefix is None or str(link.get("ifname")).startswith(prefix))
+        }
+
+
 def create_tap(
     name: str,
     *,

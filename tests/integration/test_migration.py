@@ -289,3 +289,70 @@ def test_link_cut_mid_copy_storage_migration() -> None:
             assert not dst_disk.exists()
         finally:
             h.link(True)
+
+
+# ---- the ssh transport (the default) ----------------------------------------------------------
+def test_ssh_live_migration_shared_storage_and_refusals() -> None:
+    with two_hosts(sshd=True) as h:
+        assert h.ssh is not None
+        disk = h.src.base / "sshared.img"  # the same path on both hosts: shared storage
+        subprocess.run(["truncate", "-s", "16M", str(disk)], check=True, timeout=10)
+        before = counter_guest(h.src, "sm1", more=f'disk = ["file:{disk},xvda,w"]\n')
+        up_before = float(run_in_guest(h.src, "sm1", "UPA", "cut -d' ' -f1 /proc/uptime"))
+
+        # a key the destination does not authorize: ssh's own reason, on one line; nothing moved
+        res = h.migrate_ssh("--live", "sm1", h.dst_addr, key=h.ssh.dir / "other_key", check=False)
+        assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+        assert "ssh to 10.98.0.2 refused" in res.stderr and "Permission denied" in res.stderr, res.stderr
+        assert h.src.domain("sm1")["state"] == "running" and h.dst.domains() == []
+        # the same for a host key that does not match (StrictHostKeyChecking, never a prompt)
+        (h.ssh.dir / "known_hosts").write_text(
+            f"[{h.dst_addr}]:{h.ssh.port} " + " ".join((h.ssh.dir / "other_key.pub").read_text().split()[:2]) + "\n")
+        res = h.migrate_ssh("--live", "sm1", h.dst_addr, check=False)
+        assert res.returncode == 1 and "Host key verification failed" in res.stderr, res.stderr
+        host_pub = (h.ssh.dir / "host_key.pub").read_text().split()
+        (h.ssh.dir / "known_hosts").write_text(f"[{h.dst_addr}]:{h.ssh.port} {host_pub[0]} {host_pub[1]}\n")
+        assert h.src.domain("sm1")["state"] == "running" and h.dst.domains() == []
+
+        dry = h.migrate_ssh("--dry-run", "--json", "sm1", h.dst_addr).json()
+        assert dry["ok"] and h.dst.domains() == []
+
+        res = h.migrate_ssh("--live", "--json", "sm1", h.dst_addr).json()  # no -t: ssh is the default
+        assert res["transport"] == "ssh" and res["live"] and res["ram_bytes"] > 1 << 20
+        assert 0 < res["downtime_ms"] < res["total_ms"]
+        assert h.src.domains() == []
+        moved = h.dst.domain("sm1")
+        assert moved["state"] == "running" and moved["uuid"] == before["uuid"]
+        assert_continued(h.src, h.dst, "sm1")
+        assert float(run_in_guest(h.dst, "sm1", "UPB", "cut -d' ' -f1 /proc/uptime")) > up_before
+        # both sessions really went through sshd (control + the -W memory stream)
+        log = h.ssh.log()
+        assert log.count("Accepted publickey for root") >= 3, log[-2000:]
+        assert "direct-tcpip" in log or "Connection from" in log
+
+
+def test_ssh_live_migration_copy_storage() -> None:
+    with two_hosts(private_dir=True, sshd=True) as h:
+        assert h.private is not None and h.ssh is not None
+        disk = h.private / "sslocal.img"
+        subprocess.run(["truncate", "-s", "32M", str(disk)], check=True, timeout=10)
+        counter_guest(h.src, "sc1", more=f'disk = ["file:{disk},xvda,w"]\n')
+        up_before = float(run_in_guest(h.src, "sc1", "UPA", "cut -d' ' -f1 /proc/uptime"))
+        stamp = f"HVSSH{os.getpid()}"
+        type_line(h.src, "sc1", f"echo {stamp} | dd of=/dev/vda bs=512 seek=200 conv=fsync 2>/dev/null"
+                                " && echo WROTE-$((40+3))")
+        h.src.wait_console("sc1", "WROTE-43", timeout=30)
+        dst_disk = h.dst_root() / str(disk).lstrip("/")
+        assert not dst_disk.exists()
+
+        res = h.migrate_ssh("--live", "--copy-storage", "--json", "sc1", h.dst_addr).json()
+        assert res["transport"] == "ssh" and res["copy_storage"] and res["disk_bytes"] == 32 << 20
+        assert h.src.domains() == []
+        assert_continued(h.src, h.dst, "sc1")
+        data = dst_disk.read_bytes()
+        assert len(data) == 32 << 20 and data[512 * 200: 512 * 200 + len(stamp)] == stamp.encode()
+        out = run_in_guest(h.dst, "sc1", "DISK",
+                           "echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip=200 count=1 2>/dev/null"
+                           " | head -c 20")
+        assert out.startswith(stamp)
+        assert float(run_in_guest(h.dst, "sc1", "UPB", "cut -d' ' -f1 /proc/uptime")) > up_before

@@ -1,0 +1,141 @@
+"""Moving a guest (seed 2.3.2): `hvmctl export`/`import` of a 20 GiB sparse image holding
+100 MiB of data, against GNU `tar -cSzf`/`tar -xSzf` of the same file, alternating, in the
+same run. Goal: <= 0.5x tar's time each way, and a bundle no larger than the data.
+
+The data: 100 chunks of 1 MiB spread over the image; by default half random (binaries,
+compressed files) and half text (logs, configs), like a real root filesystem; ``--data
+random`` makes it all incompressible. Both tools run as commands, start-up included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, median
+
+GIB = 1 << 30
+MIB = 1 << 20
+
+
+def make_image(path: Path, size: int, data_mib: int, kind: str, seed: int = 42) -> None:
+    rng = random.Random(seed)
+    words = [bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz ") for _ in range(rng.randint(3, 12))) for _ in range(2000)]
+    step = size // data_mib
+    with path.open("wb") as fh:
+        for i in range(data_mib):
+            if kind == "random" or i % 2 == 0:
+                chunk = os.urandom(MIB)
+            else:
+                text = b" ".join(rng.choice(words) for _ in range(MIB // 6))
+                chunk = (text + b"\n" * MIB)[:MIB]
+            fh.seek(i * step + (rng.randrange(64) * 4096))
+            fh.write(chunk)
+        fh.truncate(size)
+
+
+CPU: dict[str, list[float]] = {}
+
+
+def timed(argv: list[str], env: dict[str, str], cwd: Path | None = None, name: str = "") -> float:
+    """Wall seconds of one command; its CPU seconds (user + system) go to CPU[name]: on a
+    shared machine the wall clock measures the neighbours too, CPU time much less so."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    subprocess.run(argv, env=env, cwd=cwd, check=True, timeout=900, stdout=subprocess.DEVNULL)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.setdefault(name, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--size-gib", type=int, default=20)
+    ap.add_argument("--data-mib", type=int, default=100)
+    ap.add_argument("--data", choices=("mixed", "random"), default="mixed")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--format", default="tar.zst", help="bundle suffix: tar.zst, tar, tar.gz")
+    ap.add_argument("--dir", default=None, help="work directory (default: a temporary one in /tmp)")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-export-", dir=args.dir or "/tmp"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HVMCTL_NO_AUTOSTART="1",
+               HVMCTL_STATE_DIR=str(work / "state"), HVMCTL_RUN_DIR=str(work / "run"))
+    hv = [sys.executable, "-m", "hvmctl"]
+    try:
+        image = work / "lists.img"
+        make_image(image, args.size_gib * GIB, args.data_mib, args.data)
+        data = sum(n for _, n in _extents(image))
+        profile = work / "lists"
+        profile.write_text(f'name = "lists"\nbuilder = "hvm"\nmemory = 96\ndisk = [ "file:{image},hda,w" ]\n')
+        results: dict[str, list[float]] = {"hvmctl_export": [], "tar_export": [], "hvmctl_import": [], "tar_import": []}
+        bundle = work / f"lists.{args.format}"
+        tarball = work / "lists.img.tar.gz"
+        for r in range(args.rounds):
+            for path in (bundle, tarball):
+                path.unlink(missing_ok=True)
+            for d in ("imp", "tarimp"):
+                shutil.rmtree(work / d, ignore_errors=True)
+            (work / "tarimp").mkdir()
+            pair = [("hvmctl_export", hv + ["export", "-q", str(profile), str(bundle)], None),
+                    ("tar_export", ["tar", "-cSzf", str(tarball), "lists.img"], work)]
+            for name, argv, cwd in (pair if r % 2 == 0 else pair[::-1]):
+                results[name].append(timed(argv, env, cwd, name))
+            pair = [("hvmctl_import", hv + ["import", "-q", str(bundle), str(work / "imp")], None),
+                    ("tar_import", ["tar", "-xSzf", str(tarball)], work / "tarimp")]
+            for name, argv, cwd in (pair if r % 2 == 0 else pair[::-1]):
+                results[name].append(timed(argv, env, cwd, name))
+        _check_same(image, work / "imp" / "lists.img")
+        _check_same(image, work / "tarimp" / "lists.img")
+        med = {k: round(median(v), 3) for k, v in results.items()}
+        report = {
+            "image": {"apparent_bytes": args.size_gib * GIB, "data_bytes": data, "data": args.data},
+            "bundle_bytes": bundle.stat().st_size,
+            "tar_gz_bytes": tarball.stat().st_size,
+            "median_seconds": med,
+            "runs": {k: [round(x, 3) for x in v] for k, v in results.items()},
+            "export_ratio_vs_tar": round(med["hvmctl_export"] / med["tar_export"], 3),
+            "import_ratio_vs_tar": round(med["hvmctl_import"] / med["tar_import"], 3),
+            "median_cpu_seconds": {k: round(median(v), 3) for k, v in CPU.items()},
+            "export_cpu_ratio_vs_tar": round(median(CPU["hvmctl_export"]) / median(CPU["tar_export"]), 3),
+            "import_cpu_ratio_vs_tar": round(median(CPU["hvmctl_import"]) / median(CPU["tar_import"]), 3),
+            "load_average": os.getloadavg(),
+            "bundle_vs_data": round(bundle.stat().st_size / data, 3),
+            "imported_allocated_bytes": (work / "imp" / "lists.img").stat().st_blocks * 512,
+            "goal": "ratios <= 0.5, bundle_vs_data <= 1.0",
+        }
+        print(json.dumps(report, indent=2))
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _extents(path: Path) -> list[tuple[int, int]]:
+    from hvmctl.storage.sparse import data_extents
+
+    with path.open("rb") as fh:
+        return data_extents(fh.fileno())
+
+
+def _check_same(a: Path, b: Path) -> None:
+    """Both copies hold the same bytes where the original has data, and are as large."""
+    assert a.stat().st_size == b.stat().st_size, (a, b)
+    with a.open("rb") as fa, b.open("rb") as fb:
+        for offset, length in _extents(a):
+            fa.seek(offset)
+            fb.seek(offset)
+            assert fa.read(length) == fb.read(length), f"{b} differs at {offset}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

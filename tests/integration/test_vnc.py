@@ -1,0 +1,143 @@
+"""Consoles (S2 step 4, S7): VNC serves the guest's real screen, as a viewer sees it.
+
+Every check goes over the RFB wire with a real client handshake (tests/integration/rfb.py)
+and reads the screen as text (tests/integration/screen.py): the installer's banner during
+the ISO boot, distinct displays for ``vncunused=1``, a fixed ``vncdisplay`` honoured and a
+clash refused, ``vncpasswd`` required (no password and a wrong one fail, the right one
+gets the screen).
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+
+import pytest
+
+from tests.fixtures.guests import installer_iso, tiny_guest
+from tests.integration.hvenv import HvEnv
+from tests.integration.rfb import AuthFailed, RfbClient
+from tests.integration.screen import decode_png, png_text, screen_text
+from tests.integration.seedprof import wait_log
+
+
+def _direct(name: str, vfb: str) -> str:
+    guest = tiny_guest()
+    return (f'name = "{name}"\nbuilder = "hvm"\nmemory = 96\nkernel = "{guest.kernel}"\n'
+            f'ramdisk = "{guest.initrd}"\nextra = "{guest.cmdline}"\n{vfb}\n')
+
+
+def _vnc(hv: HvEnv, name: str) -> tuple[str, int]:
+    host, port = hv.domain(name)["vnc"].rsplit(":", 1)
+    return host, int(port)
+
+
+def _without_cursor(text: str) -> str:
+    """The text cursor blinks: an underscore at the end of a line comes and goes."""
+    return "\n".join(line.removesuffix("_").rstrip() for line in text.splitlines())
+
+
+def _free_display() -> int:
+    """A display whose port nothing listens on now (other tests run beside us)."""
+    for n in random.sample(range(40, 95), 55):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", 5900 + n))
+                return n
+            except OSError:
+                continue
+    raise RuntimeError("no free VNC display in 40..94")
+
+
+def test_screen_of_the_iso_boot_over_vnc_and_screendump(hv: HvEnv) -> None:
+    # the installer ISO with no disk to install on: its banner stays on the screen
+    iso = installer_iso().path
+    hv.write_profile("inst", f'name = "inst"\nbuilder = "hvm"\nmemory = 128\n'
+                             f"disk = [ 'file:{iso},hdc:cdrom,r' ]\nboot = \"d\"\n"
+                             'vfb = ["type=vnc,vncunused=1"]\n')
+    hv.hv("create", "inst")
+    wait_log(hv, "inst", "HVMCTL-INSTALL-FAILED no empty disk", timeout=180)
+    wait_log(hv, "inst", "hvtest#", timeout=60)
+
+    png_path = hv.base / "inst.png"
+    hv.hv("screenshot", "inst", str(png_path))
+    png = png_path.read_bytes()
+    shot = decode_png(png)
+    assert (shot.width, shot.height) == (720, 400) and shot.colours() >= 2
+    text = png_text(png)
+    assert "Booting from DVD/CD..." in text, text
+    assert "HVMCTL INSTALLER: installing the test guest onto the first empty disk" in text, text
+    assert "HVMCTL INSTALL FAILED: no empty disk" in text, text
+    # the banner's big letters, cell for cell
+    assert "    #####  #   #  # # #  #        #    #" in text.splitlines(), text
+
+    # a VNC viewer gets the very same pixels
+    host, port = _vnc(hv, "inst")
+    assert host == "127.0.0.1"
+    with RfbClient(host, port) as vnc:
+        assert vnc.name == "QEMU (inst)"
+        frame = vnc.capture()
+    assert (frame.width, frame.height) == (720, 400)
+    assert _without_cursor(screen_text(frame)) == _without_cursor(text)
+    # pixel for pixel, but for the blinking cursor (at most one 9x16 cell)
+    differ = sum(frame.rgb[i : i + 3] != shot.rgb[i : i + 3] for i in range(0, len(shot.rgb), 3))
+    assert differ <= 9 * 16, f"VNC and the screendump disagree on {differ} pixels"
+
+
+def test_vncunused_guests_get_distinct_displays(hv: HvEnv) -> None:
+    names = ["va", "vb", "vc"]
+    for name in names:
+        hv.write_profile(name, _direct(name, 'vfb = ["type=vnc,vncunused=1"]'))
+        hv.hv("create", name)
+    ports = {name: _vnc(hv, name)[1] for name in names}
+    assert len(set(ports.values())) == len(names), ports
+    for name in names:
+        dom = hv.domain(name)
+        assert dom["vnc_display"] == ports[name] - 5900
+        with RfbClient("127.0.0.1", ports[name]) as vnc:
+            assert vnc.name == f"QEMU ({name})"  # each display serves its own guest
+
+
+def test_vncdisplay_is_honoured_and_a_clash_refused(hv: HvEnv) -> None:
+    n = _free_display()
+    hv.write_profile("fixed", _direct("fixed", f'vfb = ["type=vnc,vncdisplay={n},vncunused=0"]'))
+    hv.hv("create", "fixed")
+    assert _vnc(hv, "fixed") == ("127.0.0.1", 5900 + n)
+    with RfbClient("127.0.0.1", 5900 + n) as vnc:
+        assert vnc.name == "QEMU (fixed)"
+
+    # the same display for another guest (the HVM keys this time): refused before it starts
+    hv.write_profile("clash", _direct("clash", f"vnc = 1\nvncdisplay = {n}\nvncunused = 0"))
+    res = hv.hv("create", "clash", check=False)
+    assert res.returncode == 1
+    assert res.stderr.count("\n") == 1 and f"vncdisplay {n}" in res.stderr and "fixed" in res.stderr, res.stderr
+    assert "clash" not in [d["name"] for d in hv.domains()]
+
+    # a display held by another program is refused clearly too
+    with socket.socket() as other:
+        m = _free_display()
+        other.bind(("127.0.0.1", 5900 + m))
+        other.listen()
+        hv.write_profile("busy", _direct("busy", f'vfb = ["type=vnc,vncdisplay={m},vncunused=0"]'))
+        res = hv.hv("create", "busy", check=False)
+        assert res.returncode == 1 and f"vncdisplay {m}" in res.stderr and "in use" in res.stderr, res.stderr
+    assert "busy" not in [d["name"] for d in hv.domains()]
+    # the first guest still serves its display
+    with RfbClient("127.0.0.1", 5900 + n) as vnc:
+        assert vnc.name == "QEMU (fixed)"
+
+
+def test_vncpasswd_is_enforced(hv: HvEnv) -> None:
+    hv.write_profile("locked", _direct("locked", 'vfb = ["type=vnc,vncunused=1,vncpasswd=s3cr3t"]'))
+    hv.hv("create", "locked")
+    wait_log(hv, "locked", "HVMCTL-READY", timeout=120)
+    host, port = _vnc(hv, "locked")
+    with pytest.raises(AuthFailed, match="requires authentication"):
+        RfbClient(host, port)  # no password: the server offers VNC authentication only
+    with pytest.raises(AuthFailed):
+        RfbClient(host, port, password="wrong")
+    with RfbClient(host, port, password="s3cr3t") as vnc:
+        assert 2 in vnc.security_types and 1 not in vnc.security_types
+        assert vnc.name == "QEMU (locked)"
+        text = screen_text(vnc.capture())
+    assert "SeaBIOS" in text, text  # the guest's real screen, behind the password
