@@ -52,8 +52,9 @@ class Client:
     def _start_daemon(self) -> socket.socket:
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.paths.run_dir / "daemon.log"
+        start_at = log_path.stat().st_size if log_path.exists() else 0
         with open(log_path, "ab") as log:
-            subprocess.Popen(
+            proc = subprocess.Popen(
                 [sys.executable, "-m", "hvmctl", "daemon"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
             )
@@ -66,7 +67,12 @@ class Client:
                 return sock
             except (FileNotFoundError, ConnectionRefusedError):
                 sock.close()
-                time.sleep(0.05)
+            if proc.poll() is not None and not self.paths.socket.exists():
+                # exit 0 = another daemon won the start-up race: keep waiting for its socket
+                if proc.returncode != 0:
+                    reason = _last_log_line(log_path, start_at)
+                    raise DaemonError(f"the hvmctl daemon failed to start: {reason} (see {log_path})")
+            time.sleep(0.05)
         raise DaemonError(f"the hvmctl daemon did not start within {DAEMON_START_TIMEOUT:.0f} s; see {log_path}")
 
     def request(self, method: str, path: str, body: Any = None) -> Response:
@@ -86,6 +92,11 @@ class Client:
                 chunks.append(chunk)
         except socket.timeout:
             raise DaemonError(f"the daemon did not answer {method} {path} in time") from None
+        except OSError as exc:
+            raise DaemonError(
+                f"the daemon dropped the connection during {method} {path} ({exc.strerror or exc}); "
+                f"see {self.paths.run_dir / 'daemon.log'}"
+            ) from None
         finally:
             sock.close()
         return _parse_response(b"".join(chunks))
@@ -105,6 +116,16 @@ class Client:
 
     def post(self, path: str, body: Any = None) -> Any:
         return self.call("POST", path, body if body is not None else {})
+
+
+def _last_log_line(path: os.PathLike[str] | str, offset: int) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            lines = [ln.strip() for ln in fh.read().decode(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return "no log"
+    return lines[-1] if lines else "no message"
 
 
 def _parse_response(raw: bytes) -> Response:
