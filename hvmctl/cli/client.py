@@ -37,7 +37,8 @@ class Client:
         self.timeout = timeout
 
     # ---- transport ---------------------------------------------------------------------
-    def _connect(self) -> socket.socket:
+    def _try_connect(self) -> socket.socket | None:
+        """A connected socket, or None when no daemon listens."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
         try:
@@ -45,8 +46,14 @@ class Client:
             return sock
         except (FileNotFoundError, ConnectionRefusedError):
             sock.close()
-            if not self.autostart:
-                raise DaemonError(f"no hvmctl daemon listening on {self.paths.socket}") from None
+            return None
+
+    def _connect(self) -> socket.socket:
+        sock = self._try_connect()
+        if sock is not None:
+            return sock
+        if not self.autostart:
+            raise DaemonError(f"no hvmctl daemon listening on {self.paths.socket}")
         return self._start_daemon()
 
     def _start_daemon(self) -> socket.socket:
@@ -60,13 +67,9 @@ class Client:
             )
         deadline = time.monotonic() + DAEMON_START_TIMEOUT
         while time.monotonic() < deadline:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(self.timeout)
-            try:
-                sock.connect(str(self.paths.socket))
+            sock = self._try_connect()
+            if sock is not None:
                 return sock
-            except (FileNotFoundError, ConnectionRefusedError):
-                sock.close()
             if proc.poll() is not None and not self.paths.socket.exists():
                 # exit 0 = another daemon won the start-up race: keep waiting for its socket
                 if proc.returncode != 0:

@@ -14,21 +14,6 @@ from hvmctl.config.model import DiskSpec, DomainConfig, VfbSpec, VifSpec
 from hvmctl.config.writer import write_xl, write_xm
 from hvmctl.config.lookup import find_profile, read_profile_text
 
-__all__ = [
-    "COMMAND_LINE",
-    "ConfigWarning",
-    "DiskSpec",
-    "DomainConfig",
-    "LoadedProfile",
-    "VfbSpec",
-    "VifSpec",
-    "find_profile",
-    "load_profile",
-    "parse_profile",
-    "read_profile_text",
-    "write_xl",
-    "write_xm",
-]
 
 @dataclass(frozen=True)
 class LoadedProfile:
