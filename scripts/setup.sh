@@ -11,6 +11,8 @@ APT_PACKAGES=(
   python3-venv iputils-ping
   # storage tests: ext4 images for the PV (pygrub) guest, loop devices for phy: disks
   e2fsprogs mount
+  # migration over ssh (the default transport): the client, and sshd for the tests
+  openssh-server openssh-client
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

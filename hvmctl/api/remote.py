@@ -106,7 +106,7 @@ class RemoteEndpoint:
             await protocol.write_msg(writer, {"ok": {"host": os.uname().nodename}})
             sockname = writer.get_extra_info("sockname")
             listen_host = str(sockname[0]) if isinstance(sockname, tuple) else "127.0.0.1"
-            session = target.IncomingSession(self.daemon, listen_host)
+            session = target.IncomingSession(self.daemon, listen_host, tls=need_token)
             while True:
                 msg = await protocol.read_msg(reader, timeout=IDLE_TIMEOUT)
                 try:

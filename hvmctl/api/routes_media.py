@@ -51,6 +51,8 @@ def parse_medium(uname: str, vdev: str, mode: str) -> DiskSpec:
     from hvmctl.config.keys import Mismatch
     from hvmctl.config.specs import parse_disk
 
+    if mode.strip() not in ("r", "ro"):
+        raise ConfigError(f"block-configure: removable media are read-only; mode {mode!r} refused (use r)")
     bare = vdev.removeprefix("ioemu:")
     front = bare if ":" in bare else f"{bare}:cdrom"
     try:
@@ -59,8 +61,6 @@ def parse_medium(uname: str, vdev: str, mode: str) -> DiskSpec:
         raise ConfigError(f"block-configure: {exc.describe()}") from None
     if spec.devtype != "cdrom":
         raise ConfigError(f"block-configure: {spec.vdev} must be a cdrom (hdX:cdrom); disks cannot change medium")
-    if spec.mode != "r":
-        raise ConfigError(f"block-configure: removable media are read-only; mode {spec.mode!r} refused")
     return spec
 
 

@@ -168,7 +168,7 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
                 bar.update(view)
             if view["state"] != "running":
                 break
-            time.sleep(0.1)
+            time.sleep(0.02)  # the job ends within ~20 ms of our noticing
     finally:
         if bar is not None:
             bar.close()

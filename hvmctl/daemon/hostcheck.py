@@ -10,21 +10,8 @@ from pathlib import Path
 
 from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.errors import ConfigError, ConflictError
-
-QCOW_MAGIC = b"QFI\xfb"
-
-
-def detect_format(path: str) -> str:
-    """Image format from the file's magic (qcow2 or raw); never trust the name."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except OSError:
-        return "raw"
-    if head[:4] == QCOW_MAGIC:
-        return "qcow2" if int.from_bytes(head[4:8], "big") >= 2 else "qcow"
-    return "raw"
-
+from hvmctl.storage.images import detect_format as detect_format  # re-exported for callers here
+from hvmctl.storage.images import qcow2_external_refs
 
 def _disk_error(cfg: DomainConfig, disk: DiskSpec, what: str) -> ConfigError:
     return ConfigError(f"{disk.vdev}: {disk.target}: {what}", file=cfg.source, line=cfg.line_of("disk"), key="disk")
@@ -49,8 +36,17 @@ def check_disks(cfg: DomainConfig) -> dict[str, str]:
             formats[disk.vdev] = "raw"
             if not disk.readonly and _mounted(path):
                 raise _disk_error(cfg, disk, "is mounted on the host; refusing to give it to a guest for writing")
+        elif disk.format:
+            formats[disk.vdev] = disk.format
         else:
-            formats[disk.vdev] = disk.format or detect_format(path)
+            formats[disk.vdev] = detect_format(path)
+            refs = qcow2_external_refs(path) if formats[disk.vdev] != "raw" else []
+            if refs:
+                # a guest can write a qcow2 header into its own raw disk; trusting it on the
+                # next start would hand the guest a host file. Only an explicit format may.
+                raise _disk_error(cfg, disk, f"image has a qcow2 header naming {' and '.join(refs)}; "
+                                             "refusing to follow it on a detected format -- give the format "
+                                             "explicitly (xl format=qcow2, or tap:qcow2:) if that is intended")
     return formats
 
 

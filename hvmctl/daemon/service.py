@@ -122,11 +122,15 @@ class Daemon:
         return self.paths.domains_dir / f"{dom.uuid}.json"
 
     def persist(self, dom: Domain) -> None:
-        if dom.uuid in self.domains:
+        if self.domains.get(dom.uuid) is dom:
             write_json_atomic(self.record_path(dom), dom.to_record())
 
     def forget(self, dom: Domain) -> None:
-        self.domains.pop(dom.uuid, None)
+        """Drop a domain and its record -- only if it is still the one registered under its
+        UUID (a saved guest's late teardown must not drop the guest restored meanwhile)."""
+        if self.domains.get(dom.uuid) is not dom:
+            return
+        del self.domains[dom.uuid]
         try:
             self.record_path(dom).unlink()
         except FileNotFoundError:

@@ -253,6 +253,7 @@ class HostLifecycle:
                 for dom in doms:  # one at a time: saves are bound by the disk
                     try:
                         res = await saverestore.save_domain(dom, settings.save_dir / dom.name)
+                        await saverestore.teardown_pending(dom.uuid)  # the host stops: QEMU must be gone
                         report["saved"].append({"name": dom.name, "file": res["file"], "seconds": res["seconds"]})
                     except HvmctlError as exc:
                         log.error("host stop: saving %s failed (%s); shutting it down", dom.name, exc)

@@ -168,7 +168,8 @@ class MigrationJob:
                 if req.copy_storage:
                     mirrors = await self._mirror(session)
                 self.phase = "memory"
-                await qmpmig.prepare(dom, bandwidth=req.bandwidth, downtime_ms=req.downtime_ms)
+                await qmpmig.prepare(dom, bandwidth=req.bandwidth, downtime_ms=req.downtime_ms,
+                                     **self._stream_tls(session))
                 if mirrors:
                     await dom.qmp("migrate-set-capabilities", {"capabilities": [
                         {"capability": "pause-before-switchover", "state": True}]})
@@ -183,6 +184,9 @@ class MigrationJob:
                 self.phase = "handover"
                 final = await self.channel.call("finish", {"running": was_running}, timeout=60.0)
                 t_resumed = time.monotonic()
+                stream = "ssh" if isinstance(self.channel, sshlink.SshChannel) else "tcp"
+                if (await dom.qmp("query-migrate-parameters")).get("tls-creds"):
+                    stream = "tls" if stream == "tcp" else stream
             except BaseException as exc:
                 await self._recover(mirrors, was_running, exc)
                 raise
@@ -199,6 +203,7 @@ class MigrationJob:
                 "name": dom.name,
                 "destination": req.host,
                 "transport": req.transport,
+                "stream": stream,  # how the memory went: tls (QEMU's), ssh (-W) or plain tcp
                 "live": req.live,
                 "copy_storage": req.copy_storage,
                 "total_ms": round((t_resumed - t0) * 1000, 1),
@@ -215,6 +220,20 @@ class MigrationJob:
         await dom.destroy()  # the guest lives on at the destination now
         log.info("domain %s migrated to %s: %s", result["name"], req.host, result)
         return result
+
+    def _stream_tls(self, session: dict[str, Any]) -> dict[str, Any]:
+        """The TLS endpoint's memory stream is TLS as well (QEMU's own): the destination's
+        QEMU presents a leaf signed by the certificate we pinned, naming its address."""
+        if not session.get("tls"):
+            return {}
+        assert self.dom.runtime is not None
+        directory = Path(self.dom.runtime.run_dir) / "migration-tls"
+        directory.mkdir(mode=0o700, exist_ok=True)
+        ca = self.req.ca_pem
+        if ca is None:  # trusted through the system's store, as the control channel was
+            ca = Path("/etc/ssl/certs/ca-certificates.crt").read_text()
+        (directory / "ca-cert.pem").write_text(ca)
+        return {"tls_dir": str(directory), "tls_endpoint": "client", "tls_hostname": str(session["host"])}
 
     async def _stream_uri(self, session: dict[str, Any]) -> str:
         if not isinstance(self.channel, sshlink.SshChannel):

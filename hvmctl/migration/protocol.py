@@ -181,6 +181,49 @@ def ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
     return cert, key
 
 
+def ensure_qemu_tls(state_dir: Path, names: list[str]) -> Path:
+    """QEMU's ``tls-creds-x509`` directory for the memory stream of TLS-transport migrations.
+
+    Why not hand QEMU ``cert.pem`` itself: it is self-signed with ``CA:TRUE`` (so sources can
+    pin it as their CA), and QEMU refuses a CA certificate as a server's. So a leaf
+    (``CA:FALSE``, serverAuth, the same names) signed by ``key.pem`` is made once; a source
+    that trusts ``cert.pem`` then verifies QEMU's stream endpoint with no new material."""
+    cert, key = ensure_certificate(state_dir, names)
+    out = remote_dir(state_dir) / "qemu-tls"
+    if (out / "server-cert.pem").exists() and (out / "server-key.pem").exists():
+        return out
+    out.mkdir(mode=0o700, exist_ok=True)
+    sans = []
+    for name in dict.fromkeys(names + [socket.gethostname(), "localhost", "127.0.0.1"]):
+        try:
+            socket.inet_pton(socket.AF_INET6 if ":" in name else socket.AF_INET, name)
+            sans.append(f"IP:{name}")
+        except OSError:
+            sans.append(f"DNS:{name}")
+    ext = out / "leaf.ext"
+    ext.write_text("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                   "extendedKeyUsage=serverAuth\nsubjectAltName=" + ",".join(sans) + "\n")
+    tmp_key, csr, tmp_cert = out / "server-key.tmp", out / "server.csr", out / "server-cert.tmp"
+    old = os.umask(0o077)
+    try:
+        for argv in (
+            ["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", str(tmp_key), "-out", str(csr), "-subj", f"/CN=hvmctl migration {socket.gethostname()}"],
+            ["openssl", "x509", "-req", "-in", str(csr), "-CA", str(cert), "-CAkey", str(key), "-CAcreateserial",
+             "-out", str(tmp_cert), "-days", "3650", "-extfile", str(ext)],
+        ):
+            subprocess.run(argv, check=True, capture_output=True, timeout=30)
+        (out / "ca-cert.pem").write_bytes(cert.read_bytes())
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise HostError(f"cannot make the migration stream's certificate with openssl: {exc}") from exc
+    finally:
+        os.umask(old)
+    os.replace(tmp_key, out / "server-key.pem")
+    os.replace(tmp_cert, out / "server-cert.pem")
+    csr.unlink(missing_ok=True)
+    return out
+
+
 def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2

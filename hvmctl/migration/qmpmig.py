@@ -23,10 +23,31 @@ UNLIMITED_BANDWIDTH = 1 << 40  # bytes/s (1 TiB/s: no limit in practice)
 DONE = frozenset({"completed", "failed", "cancelled"})
 
 
-async def prepare(dom: Domain, *, bandwidth: int = UNLIMITED_BANDWIDTH, downtime_ms: int | None = None) -> None:
-    """Capabilities and parameters for the next migration of ``dom``'s QEMU."""
+TLS_OBJECT = "hvmctl-migration-tls"
+
+
+async def prepare(dom: Domain, *, bandwidth: int = UNLIMITED_BANDWIDTH, downtime_ms: int | None = None,
+                  tls_dir: str | None = None, tls_endpoint: str = "client", tls_hostname: str = "") -> None:
+    """Capabilities and parameters for the next migration of ``dom``'s QEMU.
+
+    ``tls_dir``: the stream runs in TLS (QEMU's ``tls-creds-x509`` from that directory: a
+    ``server`` needs ca-cert/server-cert/server-key.pem, a ``client`` ca-cert.pem, and checks
+    the server's certificate against ``tls_hostname``). Without it TLS is switched off: a
+    parameter left from an earlier migration would break a save to an fd."""
     await dom.qmp("migrate-set-capabilities", {"capabilities": [{"capability": "events", "state": True}]})
-    params: dict[str, Any] = {"max-bandwidth": bandwidth}
+    params: dict[str, Any] = {"max-bandwidth": bandwidth, "tls-creds": "", "tls-hostname": ""}
+    if tls_dir is not None:
+        try:
+            await dom.qmp("object-del", {"id": TLS_OBJECT})
+        except HvmctlError:
+            pass  # none yet
+        obj: dict[str, Any] = {"qom-type": "tls-creds-x509", "id": TLS_OBJECT, "dir": tls_dir,
+                               "endpoint": tls_endpoint}
+        if tls_endpoint == "server":
+            obj["verify-peer"] = False  # the source proved itself with the token on the control channel
+        await dom.qmp("object-add", obj)
+        params["tls-creds"] = TLS_OBJECT
+        params["tls-hostname"] = tls_hostname
     if downtime_ms is not None:
         params["downtime-limit"] = downtime_ms
     await dom.qmp("migrate-set-parameters", params)

@@ -14,6 +14,7 @@ MACs, VNC display when free), fed the stream from the file through another passe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import os
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hvmctl.migration")
 
 SAVE_FORMAT = 1
+SAVE_POLL = 0.002  # query-migrate every 2 ms (≈0.5 ms each): completion noticed within ~2 ms
 
 
 def saved_facts(dom: Domain) -> dict[str, Any]:
@@ -48,8 +50,15 @@ def saved_facts(dom: Domain) -> dict[str, Any]:
 async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> dict[str, Any]:
     """Write ``dom``'s full state to ``path``; the guest ends (or, ``checkpoint``, resumes).
 
-    On any failure the guest is left as it was (running or paused) and no file remains."""
+    On any failure the guest is left as it was (running or paused) and no file remains.
+
+    The answer comes as soon as the file is complete and durable (fsynced, renamed, directory
+    fsynced): the QEMU that is left holds nothing worth waiting for -- the migration's
+    completion already flushed and released its disks -- so it is torn down in the
+    background (``teardown_pending``); a restore of the same guest waits for that first."""
     path = Path(os.path.abspath(path))
+    phases: dict[str, float] = {}
+    t_begin = time.monotonic()
     async with dom.lock:
         dom.require("save")
         was_running = dom.state is DomainState.RUNNING
@@ -78,18 +87,22 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                 if was_running:
                     await dom.qmp("stop")
                 assert dom.monitor is not None
+                phases["prepare"] = time.monotonic() - started
                 dom.monitor.send_fd(fh.fileno())
                 await dom.qmp("getfd", {"fdname": "hvmctl-save"})
                 await dom.qmp("migrate", {"uri": "fd:hvmctl-save"})
-                info = await qmpmig.wait_outgoing(dom, stall_timeout=60.0)
+                info = await qmpmig.wait_outgoing(dom, stall_timeout=60.0, poll=SAVE_POLL)
+                phases["stream"] = time.monotonic() - started - phases["prepare"]
                 stream_end = os.fstat(fh.fileno()).st_size
                 header["stream_bytes"] = stream_end - size
                 header["seconds"] = round(time.monotonic() - started, 3)
                 savefile.write_header(fh, header, size)
+                t_sync = time.monotonic()
                 await asyncio.to_thread(os.fsync, fh.fileno())
                 fh.close()
                 os.replace(tmp, path)
                 _fsync_dir(path.parent)
+                phases["fsync"] = time.monotonic() - t_sync
             except BaseException as exc:
                 await _resume_after_failure(dom, was_running)
                 if isinstance(exc, OSError):
@@ -118,10 +131,42 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
             dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
             result["result"] = "checkpointed"
     if not checkpoint:
-        await dom.destroy()
+        _teardown_later(dom)
         result["result"] = "saved"
-    log.info("domain %s saved to %s (%d bytes, %.2f s)", dom.name, path, result["bytes"], seconds)
+    result["phases_ms"] = {k: round(v * 1000, 1) for k, v in phases.items()} | {
+        "total": round((time.monotonic() - t_begin) * 1000, 1)}
+    log.info("domain %s saved to %s (%d bytes, %.2f s; %s)", dom.name, path, result["bytes"], seconds,
+             result["phases_ms"])
     return result
+
+
+#: QEMUs of saved guests still being torn down, by UUID (see ``save_domain``)
+TEARDOWNS: dict[str, "asyncio.Task[None]"] = {}
+
+
+def _teardown_later(dom: Domain) -> None:
+    """A saved guest is gone at once, as in xm (not listed, name free); its QEMU, whose
+    state is already on disk, is ended in the background."""
+    dom.host.forget(dom)
+
+    async def run() -> None:
+        try:
+            await dom.destroy()
+        except HvmctlError as exc:
+            log.error("domain %s: tearing down after save: %s", dom.name, exc)
+        finally:
+            TEARDOWNS.pop(dom.uuid, None)
+
+    TEARDOWNS[dom.uuid] = asyncio.create_task(run(), name=f"teardown-{dom.name}")
+
+
+async def teardown_pending(uuid: str | None, timeout: float = 30.0) -> None:
+    """Wait until the QEMU of a just-saved guest with this UUID is gone (its VNC display,
+    taps and registry entry are free again)."""
+    task = TEARDOWNS.get(uuid or "")
+    if task is not None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), timeout)
 
 
 async def _resume_after_failure(dom: Domain, was_running: bool) -> None:
@@ -185,9 +230,11 @@ def vnc_display_free(display: int | None, host: str = "127.0.0.1") -> bool:
 async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) -> Domain:
     """Bring a saved guest back from ``path``, continuing where it stopped."""
     path = Path(os.path.abspath(path))
+    t0 = time.monotonic()
     header = await asyncio.to_thread(savefile.read_header, path)
     record = header.record
     cfg = DomainConfig.from_dict(record["config"])
+    await teardown_pending(cfg.uuid)  # saved a moment ago: its old QEMU may still be going
     facts = header.data.get("facts") or {}
     paused = paused or not facts.get("was_running", True)  # a guest saved paused comes back paused
     display = facts.get("vnc_display")
@@ -199,9 +246,11 @@ async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) 
         raise HostError(f"{path}: cannot read the save file: {exc.strerror}", cause=exc) from exc
     try:
         os.lseek(fd, header.stream_offset, os.SEEK_SET)
+        t_spawn = time.monotonic()
         dom = await daemon.create_from_config(
             cfg, profile_path=record.get("profile_path"), paused=True, incoming="defer", vnc_display=pin
         )
+        t_fed = time.monotonic()
         try:
             await feed_incoming(dom, fd)
         except BaseException as exc:
@@ -215,7 +264,9 @@ async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) 
         if not paused:
             await dom.qmp("cont")
             dom.set_state(DomainState.RUNNING)
-    log.info("domain %s restored from %s as ID %s", dom.name, path, dom.domid)
+    t_end = time.monotonic()
+    log.info("domain %s restored from %s as ID %s (header %.1f ms, QEMU start %.1f ms, stream %.1f ms)",
+             dom.name, path, dom.domid, (t_spawn - t0) * 1000, (t_fed - t_spawn) * 1000, (t_end - t_fed) * 1000)
     return dom
 
 
@@ -228,7 +279,7 @@ async def feed_incoming(dom: Domain, fd: int) -> None:
     await dom.qmp("getfd", {"fdname": "hvmctl-restore"})
     await dom.qmp("migrate-incoming", {"uri": "fd:hvmctl-restore"})
     try:
-        await qmpmig.wait_incoming(dom)
+        await qmpmig.wait_incoming(dom, poll=SAVE_POLL)
     except HvmctlError as exc:
         reason = _qemu_log_tail(dom)
         raise QemuError(f"QEMU could not load the state: {reason or exc.message}", cause=exc) from exc

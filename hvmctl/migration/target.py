@@ -31,7 +31,7 @@ from hvmctl.daemon.process import process_alive
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import write_json_atomic
 from hvmctl.errors import ConflictError, HostError, HvmctlError, StateError
-from hvmctl.migration import qmpmig
+from hvmctl.migration import protocol, qmpmig
 from hvmctl.migration.saverestore import vnc_display_free
 from hvmctl.paths import Paths
 
@@ -194,9 +194,10 @@ def _hostport(host: str, port: int) -> str:
 class IncomingSession:
     """One incoming migration, bound to the source's connection."""
 
-    def __init__(self, daemon: "Daemon", listen_host: str) -> None:
+    def __init__(self, daemon: "Daemon", listen_host: str, *, tls: bool = False) -> None:
         self.daemon = daemon
         self.listen_host = listen_host
+        self.tls = tls  # the source came over the TLS endpoint: its memory stream is TLS too
         self.dom: Domain | None = None
         self.created: list[str] = []
         self.marker: Path | None = None
@@ -231,12 +232,16 @@ class IncomingSession:
         )
         dom.expect_exit(True)  # until finish: a broken stream ends QEMU, that is no crash
         dom.set_state(DomainState.MIGRATING)
-        await qmpmig.prepare(dom)
+        tls_dir = None
+        if self.tls:
+            tls_dir = str(await asyncio.to_thread(protocol.ensure_qemu_tls, self.daemon.paths.state_dir,
+                                                  [self.listen_host]))
+        await qmpmig.prepare(dom, tls_dir=tls_dir, tls_endpoint="server")
         await dom.qmp("migrate-incoming", {"uri": f"tcp:{_hostport(self.listen_host, 0)}"})
         info = await dom.qmp("query-migrate")
         port = int(info["socket-address"][0]["port"])
         result: dict[str, Any] = {"uri": f"tcp:{_hostport(self.listen_host, port)}", "host": self.listen_host,
-                                  "port": port, "domid": dom.domid}
+                                  "port": port, "domid": dom.domid, "tls": self.tls}
         if copy:
             nbd_port = _free_port(self.listen_host)
             await dom.qmp("nbd-server-start", {"addr": {"type": "inet", "data": {

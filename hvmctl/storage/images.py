@@ -61,6 +61,31 @@ def detect_format(path: str) -> str:
     return "raw"
 
 
+def qcow2_external_refs(path: str) -> list[str]:
+    """What a qcow2 header makes QEMU open besides the image itself: a backing file, or an
+    external data file (v3 incompatible feature bit 2). Empty for raw images."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(80)
+    except OSError:
+        return []
+    if head[:4] != QCOW_MAGIC or len(head) < 20:
+        return []
+    refs = []
+    offset, size = int.from_bytes(head[8:16], "big"), int.from_bytes(head[16:20], "big")
+    if offset:
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                name = fh.read(min(size, 1023)).decode(errors="replace")
+        except OSError:
+            name = "?"
+        refs.append(f"backing file {name!r}")
+    if int.from_bytes(head[4:8], "big") >= 3 and len(head) >= 80 and int.from_bytes(head[72:80], "big") & 4:
+        refs.append("an external data file")
+    return refs
+
+
 def in_use_for_writing(path: str) -> bool:
     """Whether some QEMU (of any toolstack) holds ``path`` open with write permission.
 

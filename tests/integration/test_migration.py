@@ -85,6 +85,7 @@ def test_live_migration_shared_storage_and_back(tmp_path: Path) -> None:
 
         res = h.migrate("--live", "--json", "lm1", h.dst_addr).json()
         assert res["live"] and res["transport"] == "tls" and res["ram_bytes"] > 1 << 20
+        assert res["stream"] == "tls"  # QEMU's TLS, verified against the pinned certificate
         assert 0 < res["downtime_ms"] < res["total_ms"]
         assert h.src.domains() == []
         moved = h.dst.domain("lm1")
@@ -318,7 +319,7 @@ def test_ssh_live_migration_shared_storage_and_refusals() -> None:
         assert dry["ok"] and h.dst.domains() == []
 
         res = h.migrate_ssh("--live", "--json", "sm1", h.dst_addr).json()  # no -t: ssh is the default
-        assert res["transport"] == "ssh" and res["live"] and res["ram_bytes"] > 1 << 20
+        assert res["transport"] == "ssh" and res["stream"] == "ssh" and res["live"] and res["ram_bytes"] > 1 << 20
         assert 0 < res["downtime_ms"] < res["total_ms"]
         assert h.src.domains() == []
         moved = h.dst.domain("sm1")

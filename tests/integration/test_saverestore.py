@@ -19,7 +19,8 @@ MAC = "00:16:3e:5a:00:01"
 
 
 def counters(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"^COUNTER (\d+)\r?$", text, re.M)]
+    # not anchored at the line start: a shell prompt may stand before a counter line
+    return [int(n) for n in re.findall(r"COUNTER (\d+)\r?$", text, re.M)]
 
 
 def console_file(hv: HvEnv, name: str) -> str:
@@ -68,7 +69,9 @@ def test_save_restore_continues_where_it_stopped(hv: HvEnv) -> None:
     assert restored["name"] == "sr1" and restored["uuid"] == before["uuid"]
     assert restored["state"] == "running" and restored["id"] != before["id"]
     assert [n["mac"] for n in restored["nics"]] == [MAC] == [n["mac"] for n in before["nics"]]  # type: ignore[index]
-    assert restored["vnc"] == before["vnc"]
+    # the same VNC settings: the old display is asked for again; other tests' guests running
+    # beside this one may have taken it in the gap, so only the listener is compared
+    assert restored["vnc"].rpartition(":")[0] == before["vnc"].rpartition(":")[0]
 
     hv.wait_console("sr1", f"COUNTER {last + 5}", timeout=30)
     after = console_file(hv, "sr1")

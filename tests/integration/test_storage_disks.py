@@ -64,13 +64,15 @@ def test_phy_loop_device_as_seed_s5_and_mounted_refused(hv: HvEnv, loopdev: str,
     _start(hv, "s5", [f"file:{disk},hda,w", f"phy:{loopdev},hdb,w"])  # seed 3.2's disk line
     _type(hv, "s5", "echo PHY\"\"-READ $(dd if=/dev/sdb bs=27 count=1 2>/dev/null)")
     hv.wait_console("s5", f"PHY-READ {MARK.decode()}")
-    _type(hv, "s5", "echo -n GUEST-WROTE-THIS | dd of=/dev/sdb bs=512 seek=8 conv=notrunc,fsync 2>/dev/null;"
-                    " echo PHY\"\"-WRITTEN")
-    hv.wait_console("s5", "PHY-WRITTEN")
-    with open(loopdev, "rb") as fh:  # the write went to the host device itself
-        fh.seek(8 * 512)
-        assert fh.read(16) == b"GUEST-WROTE-THIS"
+    _type(hv, "s5", "echo -n GUEST-WROTE-THIS | dd of=/dev/sdb bs=512 seek=8 conv=notrunc,fsync;"
+                    " echo PHY\"\"-WRITTEN rc=$?")
+    log = hv.wait_console("s5", "PHY-WRITTEN")
     hv.hv("destroy", "s5")
+    # the write went to the host device itself (read past the host's page cache of the device)
+    got = subprocess.run(["dd", f"if={loopdev}", "bs=512", "skip=8", "count=1", "iflag=direct", "status=none"],
+                         capture_output=True, timeout=30, check=True).stdout
+    assert got[:16] == b"GUEST-WROTE-THIS", log[-1500:]
+    assert (tmp_path / "partition.raw").read_bytes()[4096:4112] == b"GUEST-WROTE-THIS"
 
     # a device mounted on the host is refused for writing (and allowed read-only)
     subprocess.run(["mkfs.ext2", "-q", "-F", loopdev], capture_output=True, timeout=60, check=True)

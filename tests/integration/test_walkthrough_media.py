@@ -115,6 +115,12 @@ def test_seed_2_3_1_media_change_without_editing_the_profile(hv: HvEnv) -> None:
     seen = run_in_guest(hv, NAME, f"{MOUNT_CD} 2>/dev/null || {MOUNT_CD}; ls /mnt/hvmctl; umount /mnt")
     assert "part.img" in seen, seen
 
+    # a daemon restart re-attaches and still knows what is in the drive
+    hv.kill_daemon()
+    hv.start_daemon()
+    view = _media(hv)
+    assert view["medium"] == view["recorded"] == str(domu / "boot.iso"), view
+
     # refusals are clear: a hard disk has no medium to change, a missing file is named
     bad = hv.hv("eject", NAME, "hda", check=False)
     assert bad.returncode == 1 and "not a cdrom" in bad.stderr, bad.stderr

@@ -92,3 +92,25 @@ def test_info_cli_and_no_heavy_imports(tmp_path: Path) -> None:
     assert lines[0] == "[]"
     assert lines[1] == str(sorted(["image", "convert", "export", "import", "block-attach", "block-detach",
                                    "block-list"]))
+
+
+def test_detected_qcow2_naming_a_backing_file_is_refused(tmp_path: Path) -> None:
+    """A guest can write a qcow2 header into its raw disk: a detected format must not make
+    QEMU open a host file on the next start; an explicit format is the user's word."""
+    from hvmctl.config.model import DiskSpec, DomainConfig
+    from hvmctl.daemon.hostcheck import check_disks
+    from hvmctl.errors import ConfigError
+
+    base = tmp_path / "base.img"
+    base.write_bytes(b"\0" * 1024 * 1024)
+    planted = tmp_path / "guest.img"
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", str(base), str(planted)],
+                   check=True, timeout=30)
+    cfg = DomainConfig(name="g", disks=(DiskSpec(str(planted), "hda"),), source="/etc/xen/g", key_lines={"disk": 4})
+    with pytest.raises(ConfigError, match=r"/etc/xen/g:4: disk: hda: .*backing file .*base.img"):
+        check_disks(cfg)
+    explicit = DomainConfig(name="g", disks=(DiskSpec(str(planted), "hda", format="qcow2"),))
+    assert check_disks(explicit) == {"hda": "qcow2"}
+    plain = tmp_path / "plain.qcow2"
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(plain), "1M"], check=True, timeout=30)
+    assert check_disks(DomainConfig(name="g", disks=(DiskSpec(str(plain), "hda"),))) == {"hda": "qcow2"}
