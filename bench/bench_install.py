@@ -138,11 +138,14 @@ def main() -> int:
                            ("install_gone", "create -> powered off, gone"), ("boot", "create -> installed READY"),
                            ("total", "whole walkthrough")):
             values = [w[key] for w in walks]
-            print(f"  {label:<30} median {median(values):7.3f} s  ({', '.join(f'{v:.2f}' for v in values)})")
+            print(f"  {label:<30} median {median(values):7.3f} s  min {min(values):7.3f} s  "
+                  f"({', '.join(f'{v:.2f}' for v in values)})")
         print(f"  image allocated after install: {walks[-1]['allocated_mib']:.1f} MiB of 20 GiB")
         print(f"boot of the installed disk, {args.boots} rounds alternating:")
-        print(f"  raw QEMU, same argv        median {median(raw):7.3f} s  ({', '.join(f'{x:.2f}' for x in raw)})")
-        print(f"  hvmctl create -> READY     median {median(ours):7.3f} s  ({', '.join(f'{x:.2f}' for x in ours)})")
+        print(f"  raw QEMU, same argv        median {median(raw):7.3f} s  min {min(raw):7.3f} s  "
+              f"({', '.join(f'{x:.2f}' for x in raw)})")
+        print(f"  hvmctl create -> READY     median {median(ours):7.3f} s  min {min(ours):7.3f} s  "
+              f"({', '.join(f'{x:.2f}' for x in ours)})")
         print(f"  ratio hvmctl/raw           {median(ours) / median(raw):.3f}x  "
               f"(median of per-round ratios {median([o / r for o, r in zip(ours, raw)]):.3f}x)")
         print(f"host load average (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")

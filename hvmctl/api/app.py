@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,9 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_migration",
     "hvmctl.api.routes_media",
 )
+
+
+log = logging.getLogger("hvmctl.api")
 
 
 class CreateRequest(BaseModel):
@@ -56,6 +60,15 @@ def create_app(daemon: Daemon) -> FastAPI:
     @app.exception_handler(HvmctlError)
     async def _hvmctl_error(_: Request, exc: HvmctlError) -> JSONResponse:
         return JSONResponse({"error": exc.kind, "message": one_line(exc.message)}, status_code=exc.http_status)
+
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, exc: Exception) -> JSONResponse:
+        # a bug, not a refusal: keep the wire shape, say what it was, log the traceback
+        log.error("unhandled error in the API", exc_info=exc)
+        return JSONResponse(
+            {"error": "internal", "message": one_line(f"internal error: {type(exc).__name__}: {exc}")},
+            status_code=500,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -92,9 +92,13 @@ def with_medium(cfg: DomainConfig, vdev: str, medium: DiskSpec | None) -> Domain
 
 
 # ---- the actions ------------------------------------------------------------------------------
-def _check_image(dom: Domain, daemon: Daemon, spec: DiskSpec) -> str:
-    """The image exists, is readable, is nobody's writable disk; returns its format."""
+def _check_image(daemon: Daemon, spec: DiskSpec) -> str:
+    """The image exists, is readable, is nobody's writable disk; returns its format.
+
+    A detected qcow2 that names a backing or data file is refused, as at start
+    (hostcheck.check_disks): following it would hand the guest a host file."""
     from hvmctl.daemon import hostcheck
+    from hvmctl.storage.images import detect_format, qcow2_external_refs
 
     path = spec.target
     if not os.path.isabs(path):
@@ -113,7 +117,14 @@ def _check_image(dom: Domain, daemon: Daemon, spec: DiskSpec) -> str:
                                     "it cannot be a CD at the same time")
     if spec.backend == "phy":
         return "raw"
-    return spec.format or hostcheck.detect_format(path)
+    if spec.format:
+        return spec.format
+    fmt = detect_format(path)
+    refs = qcow2_external_refs(path) if fmt != "raw" else []
+    if refs:
+        raise ConfigError(f"{path}: image has a qcow2 header naming {' and '.join(refs)}; refusing to follow it "
+                          "on a detected format -- give --format qcow2 if that is intended")
+    return fmt
 
 
 def _locked_hint(exc: QemuError, dom: Domain, vdev: str) -> QemuError:
@@ -136,8 +147,9 @@ async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec
                 except QemuError as exc:
                     raise _locked_hint(exc, dom, drive.vdev) from exc
         else:
-            fmt = _check_image(dom, daemon, medium)
-            medium = dataclasses.replace(medium, format=fmt)
+            # the config keeps only an explicit format: a detected one is detected (and
+            # checked) again at the next start
+            fmt = _check_image(daemon, medium)
             if force:
                 await dom.qmp("blockdev-open-tray", {"id": drive.vdev, "force": True})
             try:

@@ -76,9 +76,9 @@ def qcow2_external_refs(path: str) -> list[str]:
     if offset:
         try:
             with open(path, "rb") as fh:
-                fh.seek(offset)
+                fh.seek(min(offset, 1 << 62))
                 name = fh.read(min(size, 1023)).decode(errors="replace")
-        except OSError:
+        except (OSError, OverflowError, ValueError):
             name = "?"
         refs.append(f"backing file {name!r}")
     if int.from_bytes(head[4:8], "big") >= 3 and len(head) >= 80 and int.from_bytes(head[72:80], "big") & 4:

@@ -9,14 +9,14 @@ that, path aside, every line is the seed's verbatim.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 from tests.integration.hvenv import ROOT, HvEnv
+from tests.fixtures.seedfiles import SEED_PROFILES
 
-SEED_DIR = ROOT.parent / "shared" / "seed" / "profiles"
+SEED_DIR = SEED_PROFILES
 SEED_DOMU = "/xen/domU/"
 GIB = 1 << 30
 SUBPROCESS_TIMEOUT = 60.0
@@ -113,7 +113,3 @@ def run_in_guest(hv: HvEnv, name: str, command: str, *, timeout: float = 60.0) -
         begin = out.rfind(f"{mark}-BEGIN\n")
     body = out[begin:].split("\n", 1)[1] if begin >= 0 else out
     return body.split(f"{mark}-END")[0].replace("\r", "")
-
-
-def cleanup_dir(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -88,7 +88,7 @@ def test_create_with_console_attached(hv: HvEnv) -> None:
 
 def test_qemu_refusing_to_start_is_reported_and_leaves_nothing(hv: HvEnv) -> None:
     broken = hv.base / "broken.qcow2"
-    broken.write_bytes(b"QFI\xfb" + b"\x00\x00\x00\x63" + b"\xff" * 504)  # qcow2 magic, impossible version
+    broken.write_bytes(b"QFI\xfb" + b"\x00\x00\x00\x63" + b"\x00" * 504)  # qcow2 magic, impossible version
     hv.write_profile("qbad", tiny_profile("qbad", more=f"disk = ['file:{broken},hda,w']\n"))
     res = hv.hv("create", "qbad", check=False)
     assert res.returncode == 1

@@ -12,8 +12,9 @@ import pytest
 
 from tests.fixtures.pvimage import HVM_MARK, PYGRUB_MARK, copy_pv_image
 from tests.integration.hvenv import HvEnv
+from tests.fixtures.seedfiles import SEED_PROFILES
 
-SEED = Path("/work/shared/seed/profiles")
+SEED = SEED_PROFILES
 SEED_IMAGE = "/xen/domU/lists.img"
 UUID = "ffc68565-354a-32da-7302-72a1bd5ff1af"
 MAC = "00:16:3e:3f:a9:f5"

@@ -21,8 +21,8 @@ from hvmctl.qemu.argv import (
     serial_args,
     vnc_args,
 )
+from tests.fixtures.seedfiles import SEED_PROFILES as SEED
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "profiles"
 GOLDEN = Path(__file__).parent / "golden" / "argv"
 SEED_PROFILES = [
     "SL50_64", "SL50_64.install", "lists", "lists.phy", "lists.pv",

@@ -8,8 +8,9 @@ import pytest
 
 from hvmctl.config import LoadedProfile, load_profile
 from hvmctl.config.model import DiskSpec, VfbSpec, VifSpec
+from tests.fixtures.seedfiles import SEED_PROFILES
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "profiles"
+SEED = SEED_PROFILES
 SEED_PROFILES = [
     "SL50_64", "SL50_64.install", "lists", "lists.phy", "lists.pv",
     "vista-enterprise", "vista-enterprise.install", "winsrv2003",

@@ -10,8 +10,9 @@ from hvmctl.config import LoadedProfile, load_profile, parse_profile, write_xl, 
 from hvmctl.config.model import DiskSpec, DomainConfig, VfbSpec, VifSpec
 from hvmctl.config.writer import quote, vif_entry, xl_disk, xm_disk
 from hvmctl.errors import ConfigError
+from tests.fixtures.seedfiles import SEED_PROFILES
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "profiles"
+SEED = SEED_PROFILES
 SEED_PROFILES = [
     "SL50_64", "SL50_64.install", "lists", "lists.phy", "lists.pv",
     "vista-enterprise", "vista-enterprise.install", "winsrv2003",

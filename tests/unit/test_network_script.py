@@ -10,6 +10,7 @@ import pytest
 from hvmctl.errors import ConfigError, HvmctlError, NotFoundError
 from hvmctl.network.netbridge import NetBridgeArgs, parse_netbridge_args
 from hvmctl.network.netscript import parse_script_text, parse_xend_setting, plan_network_script
+from tests.fixtures.seedfiles import SEED_PROFILES
 
 # the seed's /etc/xen/scripts/my-network-script, verbatim
 SEED_SCRIPT = """#!/bin/sh
@@ -18,7 +19,7 @@ dir=$(dirname "$0")
 "$dir/network-bridge" "$@" vifnum=0
 "$dir/network-bridge" "$@" vifnum=1
 """
-SEED_FILE = Path(__file__).resolve().parents[3] / "shared/seed/profiles/my-network-script"
+SEED_FILE = SEED_PROFILES / "my-network-script"
 
 
 @pytest.fixture

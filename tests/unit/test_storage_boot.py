@@ -23,8 +23,9 @@ from hvmctl.storage.bootloader import (
     parse_grub_legacy,
 )
 from hvmctl.storage.convert import check_image, convert_to_hvm, write_converted
+from tests.fixtures.seedfiles import SEED_PROFILES
 
-SEED = Path("/work/shared/seed/profiles")
+SEED = SEED_PROFILES
 
 MENU_LST = """\
 # menu.lst - see: info grub

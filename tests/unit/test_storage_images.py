@@ -114,3 +114,11 @@ def test_detected_qcow2_naming_a_backing_file_is_refused(tmp_path: Path) -> None
     plain = tmp_path / "plain.qcow2"
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(plain), "1M"], check=True, timeout=30)
     assert check_disks(DomainConfig(name="g", disks=(DiskSpec(str(plain), "hda"),))) == {"hda": "qcow2"}
+
+
+def test_garbage_qcow2_header_does_not_crash_the_check(tmp_path: Path) -> None:
+    from hvmctl.storage.images import qcow2_external_refs
+
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"QFI\xfb" + b"\x00\x00\x00\x03" + b"\xff" * 504)
+    assert qcow2_external_refs(str(junk))[0].startswith("backing file")
