@@ -56,6 +56,7 @@ class RemoteEndpoint:
         self.servers: list[asyncio.AbstractServer] = []
         self.token: str | None = None
         self.address: tuple[str, int] | None = None
+        self._warm: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         paths = self.daemon.paths
@@ -79,10 +80,25 @@ class RemoteEndpoint:
         self.servers.append(server)
         bound = server.sockets[0].getsockname()
         self.address = (str(bound[0]), int(bound[1]))
+        # what the first incoming migration would otherwise wait for (openssl runs, QEMU
+        # probes): made now, in the background, so the daemon's start is not held up
+        self._warm = asyncio.create_task(self._warm_up(host), name="remote-warm-up")
         log.info("remote endpoint: TLS on %s:%d (token in %s)", bound[0], bound[1],
                  protocol.remote_dir(paths.state_dir) / "token")
 
+    async def _warm_up(self, host: str) -> None:
+        paths = self.daemon.paths
+        try:
+            if host not in ("0.0.0.0", "::", ""):  # a wildcard: the leaf names the address a source uses
+                await asyncio.to_thread(protocol.ensure_qemu_tls, paths.state_dir, [host])
+            await asyncio.to_thread(target.qemu_version, paths.qemu)
+            await asyncio.to_thread(target.qemu_machines, paths.qemu)
+        except HvmctlError as exc:  # made (and reported) again on first use
+            log.warning("remote endpoint: preparing migration material: %s", exc.message)
+
     async def close(self) -> None:
+        if self._warm is not None:
+            self._warm.cancel()
         for server in self.servers:
             server.close()
         for server in self.servers:
@@ -127,7 +143,7 @@ class RemoteEndpoint:
         if op == "ping":
             return {}
         if op == "preflight":
-            return await target.preflight(self.daemon, args)
+            return await session.preflight(args)
         if op == "prepare":
             return await session.prepare(args)
         if op == "finish":

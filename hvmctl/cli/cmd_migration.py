@@ -174,8 +174,9 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
             bar.close()
     if view["state"] == "failed":
         err = view["error"] or {}
+        where = "keeps running here" if err.get("source", "running") == "running" else "is left paused here"
         raise HvmctlError(f"migration of '{args.domain}' to {host} failed: {err.get('message')}; "
-                          f"the domain keeps running here")
+                          f"the domain {where}")
     res = view["result"]
     text = (f"Migrated {res['name']} to {host} in {res['total_ms'] / 1000:.2f} s "
             f"(downtime {res['downtime_ms']:.0f} ms, {res['bytes'] / 2**20:.1f} MiB sent)")

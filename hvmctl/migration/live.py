@@ -11,12 +11,18 @@ Steps (Ganeti-style, each one undoable until the last):
 4. QEMU migration (``--live``: pre-copy while running; else ``stop`` first). With mirrors the
    ``pause-before-switchover`` capability stops the migration once the guest is paused, the
    mirrors are completed (in sync, nothing new can be written), then it continues;
-5. ``finish``: the destination checks the stream loaded and runs the guest; only then does
-   the source guest end.
+5. handover: the destination's QEMU runs the guest the moment it has loaded the whole state
+   (it was started without ``-S``; no round trip, no poll) and its daemon commits on the
+   ``MIGRATION completed`` event; ``finish`` then only reports (or says the stream did not
+   load); our guest ends after that. Downtime is measured end to end from QEMU's event
+   timestamps: ``STOP`` here to ``RESUME`` there.
 
-Any failure before 5 completes (destination killed, link cut, stream refused) cancels what
-runs, resumes the guest here, and tells the destination to discard its half (which it also
-does by itself when our connection drops). The source guest is never lost.
+Any failure before our QEMU has sent the whole state (destination killed, link cut, stream
+refused) cancels what runs, resumes the guest here, and tells the destination to discard its
+half (which it also does by itself when our connection drops). After that only the
+destination knows: if it answers that the stream did not load, the guest resumes here; if
+no answer comes, the guest is left paused here (never two running copies). The guest is
+never lost.
 """
 
 from __future__ import annotations
@@ -34,11 +40,11 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
-from hvmctl.errors import ConflictError, HvmctlError, NotFoundError, QemuError, TimeoutError_
+from hvmctl.errors import ConflictError, DaemonError, HvmctlError, NotFoundError, QemuError, TimeoutError_
 from hvmctl.migration import protocol, qmpmig, sshlink
 from hvmctl.migration.relay import NbdRelay
 from hvmctl.migration.saverestore import saved_facts
-from hvmctl.migration.target import copied_disks
+from hvmctl.migration.target import FINISH_TIMEOUT, copied_disks
 
 if TYPE_CHECKING:
     from hvmctl.daemon.service import Daemon
@@ -47,6 +53,7 @@ log = logging.getLogger("hvmctl.migration")
 
 DEFAULT_PORT = 8002  # xend's relocation server listened on 8002
 PING_EVERY = 3.0
+PROGRESS_EVERY = 0.2  # s between query-migrate for the progress figures and stall detection
 
 
 @dataclass
@@ -127,6 +134,11 @@ class MigrationJob:
         self.task: asyncio.Task[None] | None = None
         self._last_ping = time.monotonic()
         self.relay: NbdRelay | None = None
+        self.mirrors: list[str] = []
+        self.pre_steps: dict[str, float] = {}  # connect and pre-flight, before the job
+        self.dest_steps: dict[str, float] = {}
+        self.t_migrate = time.monotonic()
+        self.source_state = "running"  # where a failure leaves the guest here (for the CLI)
 
     def view(self) -> dict[str, Any]:
         return {"id": self.id, "domain": self.name, "destination": self.req.host, "state": self.state,
@@ -147,7 +159,7 @@ class MigrationJob:
             self.state = "failed"
             message = exc.message if isinstance(exc, HvmctlError) else f"{exc.__class__.__name__}: {exc}"
             kind = exc.kind if isinstance(exc, HvmctlError) else "error"
-            self.error = {"error": kind, "message": message}
+            self.error = {"error": kind, "message": message, "source": self.source_state}
             log.error("migration of %s to %s failed: %s", self.name, self.req.host, message)
             if not isinstance(exc, Exception):
                 raise
@@ -156,76 +168,160 @@ class MigrationJob:
 
     async def _run(self) -> dict[str, Any]:
         dom, req = self.dom, self.req
-        t0 = time.monotonic()
+        t0, wall0 = time.monotonic(), time.time()
+        steps = dict(self.pre_steps)
         async with dom.lock:
             dom.require("migrate")
             was_running = dom.state is DomainState.RUNNING
             dom.set_state(DomainState.MIGRATING)
-            mirrors: list[str] = []
+            assert dom.monitor is not None
+            # QEMU's own timestamps: when our guest stops (the downtime's start)
+            stops = dom.monitor.listen(["STOP"])
+            changes = dom.monitor.listen(["MIGRATION"])
             try:
-                self.phase = "prepare"
-                session = await self.channel.call("prepare", self.facts, timeout=120.0)
-                if req.copy_storage:
-                    mirrors = await self._mirror(session)
-                self.phase = "memory"
-                await qmpmig.prepare(dom, bandwidth=req.bandwidth, downtime_ms=req.downtime_ms,
-                                     **self._stream_tls(session))
-                if mirrors:
-                    await dom.qmp("migrate-set-capabilities", {"capabilities": [
-                        {"capability": "pause-before-switchover", "state": True}]})
-                stopped_at = None
-                if not req.live and was_running:
-                    await dom.qmp("stop")
-                    stopped_at = time.monotonic()
-                t_migrate = time.monotonic()
-                await dom.qmp("migrate", {"uri": await self._stream_uri(session)})
-                info = await self._wait_memory(mirrors)
-                t_complete = time.monotonic()
-                self.phase = "handover"
-                final = await self.channel.call("finish", {"running": was_running}, timeout=60.0)
-                t_resumed = time.monotonic()
-                stream = "ssh" if isinstance(self.channel, sshlink.SshChannel) else "tcp"
-                if (await dom.qmp("query-migrate-parameters")).get("tls-creds"):
-                    stream = "tls" if stream == "tcp" else stream
+                try:
+                    info = await self._send(was_running, changes, steps)
+                except Exception as exc:
+                    if not await self._stream_completed():
+                        raise
+                    # the whole state went out before the failure: the destination decides
+                    log.warning("migration of %s: %s after the stream completed; asking %s",
+                                self.name, exc, req.host)
+                    info = await dom.qmp("query-migrate")
             except BaseException as exc:
-                await self._recover(mirrors, was_running, exc)
+                dom.monitor.unlisten(stops)
+                dom.monitor.unlisten(changes)
+                await self._recover(was_running, exc)
                 raise
-            ram = info.get("ram") or {}
-            qemu_downtime = float(info.get("downtime") or 0)
-            # from noticing completion to the guest running there (the destination's work
-            # after its ``cont`` is not downtime)
-            handover_ms = (t_resumed - t_complete) * 1000 - float(final.get("after_cont_ms") or 0)
-            if stopped_at is not None:
-                downtime = (t_complete - stopped_at) * 1000 + handover_ms
-            else:
-                downtime = qemu_downtime + handover_ms
-            result = {
-                "name": dom.name,
-                "destination": req.host,
-                "transport": req.transport,
-                "stream": stream,  # how the memory went: tls (QEMU's), ssh (-W) or plain tcp
-                "live": req.live,
-                "copy_storage": req.copy_storage,
-                "total_ms": round((t_resumed - t0) * 1000, 1),
-                "migrate_ms": round((t_complete - t_migrate) * 1000, 1),
-                "downtime_ms": round(downtime, 1),
-                "qemu_downtime_ms": qemu_downtime,
-                "handover_ms": round(handover_ms, 1),
-                "qemu_total_ms": info.get("total-time"),
-                "ram_bytes": int(ram.get("transferred", 0)),
-                "disk_bytes": int(self.progress.get("disk_total", 0)),
-                "bytes": int(ram.get("transferred", 0)) + int(self.progress.get("disk_total", 0)),
-                "dest_id": final.get("id"),
-            }
+            finally:
+                dom.monitor.unlisten(changes)
+            t_complete = time.monotonic()
+            steps["memory_ms"] = round((t_complete - t0) * 1000 - sum(
+                v for k, v in steps.items() if k in ("prepare_ms", "storage_ms")), 1)
+            stop_events = stops.clear()
+            dom.monitor.unlisten(stops)
+            stopped_at = qmpmig.event_time(stop_events[0]) if stop_events else None
+            self.phase = "handover"
+            final = await self._handover(was_running)
+            t_finish = time.monotonic()
+            steps["finish_call_ms"] = round((t_finish - t_complete) * 1000, 1)
+            stream = "ssh" if isinstance(self.channel, sshlink.SshChannel) else "tcp"
+            if (await dom.qmp("query-migrate-parameters")).get("tls-creds"):
+                stream = "tls" if stream == "tcp" else stream
+        ram = info.get("ram") or {}
+        qemu_downtime = float(info.get("downtime") or 0)
+        resumed_at = final.get("resumed_at")
+        if resumed_at is not None and stopped_at is not None:
+            # end to end: our QEMU stopped the guest -> the destination's QEMU ran it (QEMU's
+            # event timestamps, one CLOCK_REALTIME: same host, or NTP-close hosts)
+            downtime = (float(resumed_at) - stopped_at) * 1000
+        else:  # paused guest (nothing to resume), or an older destination: the estimate
+            downtime = qemu_downtime + (t_finish - t_complete) * 1000 - float(final.get("after_cont_ms") or 0)
+        total = ((float(resumed_at) - wall0) if resumed_at is not None else (t_finish - t0)) * 1000
         await dom.destroy()  # the guest lives on at the destination now
+        steps["source_teardown_ms"] = round((time.monotonic() - t_finish) * 1000, 1)
+        result = {
+            "name": dom.name,
+            "destination": req.host,
+            "transport": req.transport,
+            "stream": stream,  # how the memory went: tls (QEMU's), ssh (-W) or plain tcp
+            "live": req.live,
+            "copy_storage": req.copy_storage,
+            "total_ms": round(total, 1),  # job start -> guest running at the destination
+            "job_ms": round((time.monotonic() - t0) * 1000, 1),  # incl. our teardown
+            "migrate_ms": round((t_complete - self.t_migrate) * 1000, 1),
+            "downtime_ms": round(downtime, 1),
+            "qemu_downtime_ms": qemu_downtime,
+            # beyond QEMU's own downtime figure: the last bytes landing, loading, resuming
+            "handover_ms": round(downtime - qemu_downtime, 1),
+            "qemu_total_ms": info.get("total-time"),
+            "ram_bytes": int(ram.get("transferred", 0)),
+            "disk_bytes": int(self.progress.get("disk_total", 0)),
+            "bytes": int(ram.get("transferred", 0)) + int(self.progress.get("disk_total", 0)),
+            "dest_id": final.get("id"),
+            "steps": steps,
+            "dest_steps": self.dest_steps,
+        }
         log.info("domain %s migrated to %s: %s", result["name"], req.host, result)
         return result
 
-    def _stream_tls(self, session: dict[str, Any]) -> dict[str, Any]:
+    async def _send(self, was_running: bool, changes: Any, steps: dict[str, float]) -> dict[str, Any]:
+        """Prepare both ends, copy the disks, send the memory; returns QEMU's final figures."""
+        dom, req = self.dom, self.req
+        t = time.monotonic()
+        self.phase = "prepare"
+        # our side of the stream is set up while the destination starts its QEMU
+        guess_tls = not isinstance(self.channel, sshlink.SshChannel)
+        guess_host = self._peer_address()
+        local = asyncio.create_task(self._setup_stream(guess_tls, guess_host))
+        try:
+            session = await self.channel.call(
+                "prepare", self.facts | {"resume": was_running}, timeout=120.0)
+        finally:
+            await asyncio.gather(local, return_exceptions=True)
+        local.result()
+        self.dest_steps = dict(session.get("steps") or {})
+        if bool(session.get("tls")) != guess_tls or (guess_tls and str(session["host"]) != guess_host):
+            await self._setup_stream(bool(session.get("tls")), str(session.get("host")))
+        steps["prepare_ms"] = round((time.monotonic() - t) * 1000, 1)
+        if req.copy_storage:
+            t = time.monotonic()
+            self.mirrors = await self._mirror(session)
+            steps["storage_ms"] = round((time.monotonic() - t) * 1000, 1)
+        self.phase = "memory"
+        if self.mirrors:
+            await dom.qmp("migrate-set-capabilities", {"capabilities": [
+                {"capability": "pause-before-switchover", "state": True}]})
+        if not req.live and was_running:
+            await dom.qmp("stop")
+        self.t_migrate = time.monotonic()
+        await dom.qmp("migrate", {"uri": await self._stream_uri(session)})
+        return await self._wait_memory(self.mirrors, changes)
+
+    async def _setup_stream(self, tls: bool, host: str) -> None:
+        """Our QEMU's capabilities and parameters for the stream (TLS to ``host``'s QEMU)."""
+        tls_args = self._stream_tls(host) if tls else {}
+        await qmpmig.prepare(self.dom, bandwidth=self.req.bandwidth, downtime_ms=self.req.downtime_ms,
+                             **tls_args)
+
+    def _peer_address(self) -> str:
+        """The address our control connection reached: the destination listens for the
+        stream on that one (it answers ``prepare`` with it; we guess it to start early)."""
+        peer = self.channel.writer.get_extra_info("peername")
+        return str(peer[0]) if isinstance(peer, tuple) else self.req.host
+
+    async def _stream_completed(self) -> bool:
+        """Did our QEMU send the whole state (so only the destination knows who runs it)?"""
+        try:
+            return bool((await self.dom.qmp("query-migrate", timeout=5.0)).get("status") == "completed")
+        except HvmctlError:
+            return False
+
+    async def _handover(self, was_running: bool) -> dict[str, Any]:
+        """Ask the destination how its side went. It resumed the guest by itself once loaded;
+        if it says the stream did not load, the guest resumes here. If we cannot hear the
+        answer, nobody can tell from here whether it runs there: the guest stays paused
+        here (never two running copies) and the error says so."""
+        try:
+            final: dict[str, Any] = await self.channel.call(
+                "finish", {"running": was_running}, timeout=FINISH_TIMEOUT + 10.0)
+        except HvmctlError as exc:
+            self.source_state = "paused"
+            self.dom.set_state(DomainState.PAUSED)
+            raise DaemonError(
+                f"the whole state went to {self.req.host} but its answer was lost ({exc.message}); "
+                f"'{self.name}' is left paused here: if it does not run on {self.req.host}, "
+                f"unpause it here") from exc
+        if not final.get("loaded", True):
+            why = str(final.get("why") or "the stream did not load")
+            failure = QemuError(f"destination: {why}")
+            await self._recover(was_running, failure)
+            raise failure
+        return final
+
+    def _stream_tls(self, host: str) -> dict[str, Any]:
         """The TLS endpoint's memory stream is TLS as well (QEMU's own): the destination's
         QEMU presents a leaf signed by the certificate we pinned, naming its address."""
-        if not session.get("tls"):
-            return {}
         assert self.dom.runtime is not None
         directory = Path(self.dom.runtime.run_dir) / "migration-tls"
         directory.mkdir(mode=0o700, exist_ok=True)
@@ -233,7 +329,7 @@ class MigrationJob:
         if ca is None:  # trusted through the system's store, as the control channel was
             ca = Path("/etc/ssl/certs/ca-certificates.crt").read_text()
         (directory / "ca-cert.pem").write_text(ca)
-        return {"tls_dir": str(directory), "tls_endpoint": "client", "tls_hostname": str(session["host"])}
+        return {"tls_dir": str(directory), "tls_endpoint": "client", "tls_hostname": host}
 
     async def _stream_uri(self, session: dict[str, Any]) -> str:
         if not isinstance(self.channel, sshlink.SshChannel):
@@ -290,7 +386,7 @@ class MigrationJob:
             await self._ping()
             await asyncio.sleep(0.05)
 
-    async def _wait_memory(self, mirrors: list[str]) -> dict[str, Any]:
+    async def _wait_memory(self, mirrors: list[str], changes: Any) -> dict[str, Any]:
         switched = False
 
         async def progress(info: dict[str, Any]) -> None:
@@ -308,8 +404,10 @@ class MigrationJob:
             elif info.get("status") not in ("device", "pre-switchover"):
                 await self._ping()
 
-        return await qmpmig.wait_outgoing(self.dom, progress=progress, poll=0.002,
-                                          stall_timeout=self.req.stall_timeout)
+        # status changes arrive as events; query-migrate only for progress and stalls (a
+        # 2 ms poll took CPU from the migration thread on a busy host)
+        return await qmpmig.wait_outgoing(self.dom, progress=progress, poll=PROGRESS_EVERY,
+                                          stall_timeout=self.req.stall_timeout, listener=changes)
 
     async def _complete_mirrors(self, mirrors: list[str]) -> None:
         """The guest is paused: finish every mirror (in sync; nothing new can be written)."""
@@ -328,9 +426,9 @@ class MigrationJob:
             await asyncio.sleep(0.01)
         raise TimeoutError_(f"{self.dom.name}: disk copies did not stop within {timeout:.0f} s")
 
-    async def _recover(self, mirrors: list[str], was_running: bool, exc: BaseException) -> None:
+    async def _recover(self, was_running: bool, exc: BaseException) -> None:
         """Something failed before the destination took over: the guest stays here."""
-        dom = self.dom
+        dom, mirrors = self.dom, self.mirrors
         self.phase = "recovering"
         try:
             if self.relay is not None:
@@ -377,9 +475,17 @@ async def connect(req: MigrateRequest) -> Any:
 async def start_migration(daemon: "Daemon", dom: Domain, req: MigrateRequest) -> dict[str, Any]:
     """Pre-flight now (refusing with every problem); then run the migration as a job."""
     dom.require("migrate")
-    channel = await connect(req)
+    t0 = time.monotonic()
+    facts_task = asyncio.create_task(source_facts(dom, req.copy_storage))  # while we connect
     try:
-        facts = await source_facts(dom, req.copy_storage)
+        channel = await connect(req)
+    except BaseException:
+        facts_task.cancel()
+        await asyncio.gather(facts_task, return_exceptions=True)
+        raise
+    t_connected = time.monotonic()
+    try:
+        facts = await facts_task
         report = await channel.call("preflight", facts, timeout=60.0)
     except BaseException:
         await channel.close()
@@ -391,6 +497,8 @@ async def start_migration(daemon: "Daemon", dom: Domain, req: MigrateRequest) ->
                                 + "; ".join(report["problems"]))
         return {"dry_run": True, "report": report}
     job = MigrationJob(daemon, dom, req, channel, facts, report)
+    job.pre_steps = {"connect_ms": round((t_connected - t0) * 1000, 1),
+                     "preflight_ms": round((time.monotonic() - t_connected) * 1000, 1)}
     JOBS[job.id] = job
     job.task = asyncio.create_task(job.run(), name=f"migrate-{dom.name}")
     return {"job": job.id, "report": report}

@@ -23,6 +23,7 @@ import socket
 import ssl
 import struct
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -152,8 +153,17 @@ def ensure_token(state_dir: Path) -> str:
     return token
 
 
+# the endpoint's warm-up and a first migration may both ask for the material (threads)
+_MATERIAL_LOCK = threading.RLock()
+
+
 def ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
     """A self-signed certificate for the endpoint (openssl CLI), made once."""
+    with _MATERIAL_LOCK:
+        return _ensure_certificate(state_dir, names)
+
+
+def _ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
     cert, key = remote_dir(state_dir) / "cert.pem", remote_dir(state_dir) / "key.pem"
     if cert.exists() and key.exists():
         return cert, key
@@ -188,9 +198,15 @@ def ensure_qemu_tls(state_dir: Path, names: list[str]) -> Path:
     pin it as their CA), and QEMU refuses a CA certificate as a server's. So a leaf
     (``CA:FALSE``, serverAuth, the same names) signed by ``key.pem`` is made once; a source
     that trusts ``cert.pem`` then verifies QEMU's stream endpoint with no new material."""
+    with _MATERIAL_LOCK:
+        return _ensure_qemu_tls(state_dir, names)
+
+
+def _ensure_qemu_tls(state_dir: Path, names: list[str]) -> Path:
     cert, key = ensure_certificate(state_dir, names)
     out = remote_dir(state_dir) / "qemu-tls"
     if (out / "server-cert.pem").exists() and (out / "server-key.pem").exists():
+        _ensure_dh_params(out)
         return out
     out.mkdir(mode=0o700, exist_ok=True)
     sans = []
@@ -221,7 +237,25 @@ def ensure_qemu_tls(state_dir: Path, names: list[str]) -> Path:
     os.replace(tmp_key, out / "server-key.pem")
     os.replace(tmp_cert, out / "server-cert.pem")
     csr.unlink(missing_ok=True)
+    _ensure_dh_params(out)
     return out
+
+
+def _ensure_dh_params(out: Path) -> None:
+    """``dh-params.pem``: without it QEMU's TLS server generates 2048-bit DH parameters at
+    ``object-add`` -- about a second of CPU in every incoming migration. The RFC 7919
+    ``ffdhe2048`` group is a fixed, public, vetted choice: nothing to generate."""
+    path = out / "dh-params.pem"
+    if path.exists():
+        return
+    tmp = out / "dh-params.tmp"
+    argv = ["openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_param:ffdhe2048",
+            "-out", str(tmp)]
+    try:
+        subprocess.run(argv, check=True, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise HostError(f"cannot write the migration stream's DH parameters with openssl: {exc}") from exc
+    os.replace(tmp, path)
 
 
 def server_context(cert: Path, key: Path) -> ssl.SSLContext:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.process import process_alive
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import write_json_atomic
-from hvmctl.errors import ConflictError, HostError, HvmctlError, StateError
+from hvmctl.errors import ConflictError, HostError, HvmctlError, QemuError, StateError
 from hvmctl.migration import protocol, qmpmig
 from hvmctl.migration.saverestore import vnc_display_free
 from hvmctl.paths import Paths
@@ -192,7 +193,16 @@ def _hostport(host: str, port: int) -> str:
 
 
 class IncomingSession:
-    """One incoming migration, bound to the source's connection."""
+    """One incoming migration, bound to the source's connection.
+
+    The destination resumes the guest itself, the moment its QEMU has loaded the whole
+    state: QEMU starts without ``-S`` when the guest ran at the source, so it runs it as
+    soon as the stream is in (no round trip, no poll); a watcher on the ``MIGRATION``
+    event then commits (records, marker, NBD) after the guest already runs, and ``finish``
+    only reports. Once committed the guest stays here whatever happens to the connection:
+    the source, which stopped it for good when its stream completed, never resumes it
+    unless we answer that the stream failed to load.
+    """
 
     def __init__(self, daemon: "Daemon", listen_host: str, *, tls: bool = False) -> None:
         self.daemon = daemon
@@ -203,19 +213,48 @@ class IncomingSession:
         self.marker: Path | None = None
         self.nbd = False
         self.done = False
+        self._preflighted: tuple[str, float] | None = None  # (request digest, when) that passed
+        self._watch: asyncio.Task[dict[str, Any]] | None = None
 
     def _write_marker(self, uuid: str) -> None:
         self.marker = marker_dir(self.daemon) / f"incoming-{uuid}.json"
         write_json_atomic(self.marker, {"uuid": uuid, "created": self.created, "since": time.time()})
 
+    async def preflight(self, req: dict[str, Any]) -> dict[str, Any]:
+        """Pre-flight for this connection; a pass is remembered so ``prepare`` of the same
+        request does not run every check (and its subprocesses) a second time."""
+        report = await preflight(self.daemon, req)
+        if report["ok"]:
+            self._preflighted = (_digest(req), time.monotonic())
+        return report
+
     async def prepare(self, req: dict[str, Any]) -> dict[str, Any]:
         if self.dom is not None:
             raise StateError("this connection already prepared a migration")
-        report = await preflight(self.daemon, req)
-        if report["problems"]:
-            raise ConflictError("pre-flight refused: " + "; ".join(report["problems"]))
+        steps: dict[str, float] = {}
+        t0 = time.monotonic()
+        # the TLS leaf (made at endpoint start, else once here) while QEMU starts
+        tls_task = (asyncio.create_task(asyncio.to_thread(protocol.ensure_qemu_tls, self.daemon.paths.state_dir,
+                                                          [self.listen_host])) if self.tls else None)
+        try:
+            return await self._prepare(req, steps, t0, tls_task)
+        finally:
+            if tls_task is not None and not tls_task.done():
+                tls_task.cancel()
+
+    async def _prepare(self, req: dict[str, Any], steps: dict[str, float], t0: float,
+                       tls_task: "asyncio.Task[Path] | None") -> dict[str, Any]:
+        fresh = self._preflighted
+        if fresh is None or fresh[0] != _digest(req) or time.monotonic() - fresh[1] > PREFLIGHT_FRESH_S:
+            # identity clashes are checked again (atomically) by create_from_config, copy
+            # targets by O_EXCL; the rest cannot change between the two calls that matters
+            report = await preflight(self.daemon, req)
+            if report["problems"]:
+                raise ConflictError("pre-flight refused: " + "; ".join(report["problems"]))
+        steps["preflight_ms"] = _ms(t0)
         cfg = DomainConfig.from_dict(req["record"]["config"])
         assert cfg.uuid is not None
+        resume = bool(req.get("resume", False))
         copy = copied_disks(cfg, bool(req.get("copy_storage")))
         sizes = {d["vdev"]: d for d in req.get("disks") or []}
         targets = [d for d in cfg.disks if d.vdev in copy]
@@ -227,21 +266,26 @@ class IncomingSession:
         display = (req.get("facts") or {}).get("vnc_display")
         vnc_host = cfg.vfb.vnclisten if cfg.vfb else "127.0.0.1"
         pin = display if cfg.vfb and cfg.vfb.type == "vnc" and vnc_display_free(display, vnc_host) else None
+        # without -S QEMU runs the guest the moment the stream is loaded (if it ran at the
+        # source: the stream says so); with -S (paused guest, older source) it waits for cont
         self.dom = dom = await self.daemon.create_from_config(
-            cfg, profile_path=req["record"].get("profile_path"), paused=True, incoming="defer", vnc_display=pin
+            cfg, profile_path=req["record"].get("profile_path"), paused=not resume, incoming="defer",
+            vnc_display=pin
         )
-        dom.expect_exit(True)  # until finish: a broken stream ends QEMU, that is no crash
+        steps["launch_ms"] = _ms(t0) - steps["preflight_ms"]
+        dom.expect_exit(True)  # until committed: a broken stream ends QEMU, that is no crash
         dom.set_state(DomainState.MIGRATING)
-        tls_dir = None
-        if self.tls:
-            tls_dir = str(await asyncio.to_thread(protocol.ensure_qemu_tls, self.daemon.paths.state_dir,
-                                                  [self.listen_host]))
+        tls_dir = str(await tls_task) if tls_task is not None else None
         await qmpmig.prepare(dom, tls_dir=tls_dir, tls_endpoint="server")
+        assert dom.monitor is not None
+        listener = dom.monitor.listen(["MIGRATION", "RESUME"])  # before the stream can start
         await dom.qmp("migrate-incoming", {"uri": f"tcp:{_hostport(self.listen_host, 0)}"})
         info = await dom.qmp("query-migrate")
         port = int(info["socket-address"][0]["port"])
+        self._watch = asyncio.create_task(self._commit_when_loaded(dom, listener, resume),
+                                          name=f"incoming-{dom.name}")
         result: dict[str, Any] = {"uri": f"tcp:{_hostport(self.listen_host, port)}", "host": self.listen_host,
-                                  "port": port, "domid": dom.domid, "tls": self.tls}
+                                  "port": port, "domid": dom.domid, "tls": self.tls, "self_resume": True}
         if copy:
             nbd_port = _free_port(self.listen_host)
             await dom.qmp("nbd-server-start", {"addr": {"type": "inet", "data": {
@@ -251,35 +295,98 @@ class IncomingSession:
                 await dom.qmp("nbd-server-add", {"device": f"drive-{vdev}", "writable": True})
             result["nbd"] = {"host": self.listen_host, "port": nbd_port,
                              "exports": {vdev: f"drive-{vdev}" for vdev in copy}}
-        log.info("incoming migration of %s prepared (ID %s, %s)", cfg.name, dom.domid, result["uri"])
+        steps["total_ms"] = _ms(t0)
+        result["steps"] = {k: round(v, 1) for k, v in steps.items()}
+        log.info("incoming migration of %s prepared (ID %s, %s, %s)", cfg.name, dom.domid, result["uri"],
+                 result["steps"])
         return result
 
-    async def finish(self, req: dict[str, Any]) -> dict[str, Any]:
-        """The source says the stream is complete: run the guest here."""
-        dom = self.dom
-        if dom is None:
-            raise StateError("nothing was prepared on this connection")
-        t0 = time.monotonic()
-        await qmpmig.wait_incoming(dom, timeout=60.0, poll=0.001)
-        if req.get("running", True):
-            await dom.qmp("cont")
-        t_cont = time.monotonic()
-        dom.expect_exit(False)
-        if self.nbd:
-            await dom.qmp("nbd-server-stop")
-        dom.set_state(DomainState.RUNNING if req.get("running", True) else DomainState.PAUSED)
+    async def _commit_when_loaded(self, dom: Domain, listener: Any, resume: bool) -> dict[str, Any]:
+        """Wait for QEMU to load the whole stream; have the guest run (QEMU did it already
+        unless it was paused at the source, or stopped first for a non-live migration);
+        then commit. Returns the figures ``finish`` reports; raises if the stream failed."""
+        assert dom.monitor is not None and dom.process is not None
+        exited = dom.process.exited
+        resumed_at: float | None = None
+        loaded_at = 0.0
+        try:
+            while True:
+                getter = asyncio.ensure_future(listener.get())
+                await asyncio.wait({getter, exited}, return_when=asyncio.FIRST_COMPLETED)
+                if not getter.done():
+                    getter.cancel()
+                    raise QemuError(f"{dom.name}: the incoming stream did not load; QEMU exited: "
+                                    f"{_last_log_line(dom)}")
+                event = getter.result()
+                if event["event"] == "RESUME":
+                    resumed_at = qmpmig.event_time(event)
+                    continue
+                status = (event.get("data") or {}).get("status")
+                if status == "completed":
+                    loaded_at = qmpmig.event_time(event)
+                    break
+                if status in ("failed", "cancelled"):
+                    raise QemuError(f"{dom.name}: incoming migration {status}: {_last_log_line(dom)}")
+            running = resumed_at is not None
+            if resume and not running:  # the source stopped it first (non-live): run it now
+                await dom.qmp("cont")
+                while resumed_at is None:
+                    event = await qmpmig.next_event(listener, 5.0)
+                    if event is None:
+                        resumed_at = time.time()  # cont answered: it runs; the event is late
+                    elif event["event"] == "RESUME":
+                        resumed_at = qmpmig.event_time(event)
+                running = True
+        finally:
+            dom.monitor.unlisten(listener)
+        t_commit = time.time()
+        if self.done:  # aborted meanwhile (the source's connection dropped): abort cleans up
+            raise StateError(f"{dom.name}: the incoming migration was discarded")
+        # the guest runs (or stays paused as at the source): from here on it lives here, so
+        # nothing below may fail the migration (the source would resume its copy too)
         self.done = True
-        self._drop_marker()
+        dom.expect_exit(False)
+        try:
+            self._drop_marker()
+            dom.set_state(DomainState.RUNNING if running else DomainState.PAUSED)
+            if self.nbd:
+                await dom.qmp("nbd-server-stop")
+        except (HvmctlError, OSError) as exc:
+            log.error("domain %s: bookkeeping after the incoming migration: %s", dom.name, exc)
         log.info("incoming migration of %s finished (ID %s)", dom.name, dom.domid)
-        # how long the reply was held after the guest already ran (not downtime)
-        return dom.summary() | {"after_cont_ms": (time.monotonic() - t_cont) * 1000,
-                                "before_cont_ms": (t_cont - t0) * 1000}
+        return {"loaded_at": loaded_at, "resumed_at": resumed_at, "running": running,
+                "commit_ms": round((time.time() - t_commit) * 1000, 1)}
+
+    async def finish(self, req: dict[str, Any]) -> dict[str, Any]:
+        """The source's stream is complete: report how it went here. The guest already runs
+        (or failed to load: then ``loaded`` is false and nothing ran here -- the source,
+        and only it, resumes it)."""
+        dom = self.dom
+        if dom is None or self._watch is None:
+            raise StateError("nothing was prepared on this connection")
+        try:
+            outcome = await asyncio.wait_for(asyncio.shield(self._watch), FINISH_TIMEOUT)
+        except asyncio.TimeoutError:
+            # the stream never completed here: nothing runs; discard, the source resumes it
+            await self.abort("the stream did not complete")
+            return {"loaded": False, "why": f"the stream did not load within {FINISH_TIMEOUT:.0f} s"}
+        except HvmctlError as exc:
+            await self.abort(exc.message)
+            return {"loaded": False, "why": exc.message}
+        if req.get("running") and not outcome["running"] and not outcome.get("resumed_at"):
+            # a source that does not send ``resume`` (older hvmctl) expects us to run it now
+            await dom.qmp("cont")
+            dom.set_state(DomainState.RUNNING)
+            outcome = outcome | {"running": True, "resumed_at": time.time()}
+        return dom.summary() | outcome | {"loaded": True}
 
     async def abort(self, why: str) -> None:
-        """Discard everything this migration created here."""
+        """Discard everything this migration created here (never a committed guest)."""
         if self.done:
             return
         self.done = True
+        if self._watch is not None and not self._watch.done():
+            self._watch.cancel()
         if self.dom is not None:
             log.warning("incoming migration of %s discarded: %s", self.dom.name, why)
             try:
@@ -292,6 +399,29 @@ class IncomingSession:
     def _drop_marker(self) -> None:
         if self.marker is not None:
             self.marker.unlink(missing_ok=True)
+
+
+PREFLIGHT_FRESH_S = 60.0
+FINISH_TIMEOUT = 60.0  # from the source's completion: the last bytes are in flight at most
+
+
+def _digest(req: dict[str, Any]) -> str:
+    """What pre-flight judged: the request less how to start the guest (``resume``)."""
+    facts = {k: v for k, v in req.items() if k != "resume"}
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _ms(t0: float) -> float:
+    return (time.monotonic() - t0) * 1000
+
+
+def _last_log_line(dom: Domain) -> str:
+    path = dom.runtime.qemu_log if dom.runtime else None
+    try:
+        lines = [ln for ln in Path(path).read_text(errors="replace").splitlines() if ln.strip()] if path else []
+    except OSError:
+        lines = []
+    return lines[-1].strip() if lines else "see QEMU's log"
 
 
 async def _create_image(path: str, fmt: str, size: int) -> None:

@@ -50,7 +50,7 @@ class Monitor:
                         cause=exc,
                     ) from exc
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 0.1)
+                delay = min(delay * 2, 0.01)  # QEMU makes the socket within ~0.1 s: don't oversleep it
         self._client.register_listener(self._listener)
         self._pump = asyncio.create_task(self._pump_events(), name=f"qmp-events-{self.name}")
 
@@ -89,6 +89,20 @@ class Monitor:
             raise TimeoutError_(f"{self.name}: {command}: no answer within {timeout:.0f} s") from exc
         except (QMPError, OSError) as exc:
             raise QemuError(f"{self.name}: {command}: monitor connection lost ({exc})", cause=exc) from exc
+
+    def listen(self, names: list[str]) -> EventListener:
+        """An extra listener for some events, beside the queue the supervisor consumes: a
+        caller that must react to one (a migration's MIGRATION/STOP/RESUME) at once, with
+        QEMU's timestamps, instead of polling. Remove it with ``unlisten``."""
+        listener = EventListener(names)
+        self._client.register_listener(listener)
+        return listener
+
+    def unlisten(self, listener: EventListener) -> None:
+        try:
+            self._client.remove_listener(listener)
+        except (ValueError, KeyError):
+            pass
 
     def send_fd(self, fd: int) -> None:
         """Pass a file descriptor over the socket (for ``getfd``)."""

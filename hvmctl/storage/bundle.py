@@ -13,27 +13,28 @@ preceded by its offset and length (16 bytes, little-endian) -- hashing the holes
 Import writes every file under a temporary name and links it into place only once the
 whole bundle has been read and verified; an existing file is never replaced. A corrupt or
 truncated bundle leaves nothing behind.
+
+Speed (issue 5: <= 0.5x GNU tar's time each way): the bytes move through a few recycled
+4 MiB buffers; (de)compression runs on the calling thread, SHA-256 and writing each on their
+own thread (all three release the GIL), so a bundle moves at the speed of the slowest stage.
+Written data is handed to the kernel's writeback as it goes, so the final fsync has little
+left to wait for. This module is imported by the CLI: only cheap stdlib modules at the top.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import re
-import socket
 import struct
-import tempfile
 import time
-import zlib
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from _queue import Empty, SimpleQueue  # queue without heapq: the CLI's start-up
+from threading import Event, Thread
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from hvmctl.errors import ConfigError, ConflictError, HostError, HvmctlError, NotFoundError
 from hvmctl.storage import tarstream as ts
@@ -45,10 +46,12 @@ if TYPE_CHECKING:
 MANIFEST = "hvmctl-bundle.json"
 BUNDLE_FORMAT = "hvmctl-bundle"
 BUNDLE_VERSION = 1
-CHUNK = 1 << 20
+CHUNK = 4 << 20  # one buffer: few hand-offs between threads (each a wake-up on a busy host)
+BUFFERS = 6  # buffers in flight: enough to keep every stage busy, 24 MiB of memory
+WRITEBACK = 8 << 20  # start the kernel's writeback of the bundle every this many bytes
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 GZIP_MAGIC = b"\x1f\x8b"
-ZSTD_LEVEL = 3
+ZSTD_LEVEL = 1  # ~40% less CPU than level 3 for a bundle ~2% larger (still well under the data)
 
 Progress = Callable[[int, int], None]  # (done, total) in bytes
 
@@ -69,8 +72,7 @@ def compression_for(path: str) -> str:
 # what goes in
 
 
-@dataclass(frozen=True)
-class ExportImage:
+class ExportImage(NamedTuple):
     """One image to pack: ``path`` as the profile names it, ``source`` the file to read."""
 
     path: str
@@ -124,48 +126,156 @@ def member_names(profile_name: str, images: list[ExportImage]) -> list[str]:
 # overlapping the work
 
 
-class _Worker:
-    """One background thread running calls in order, a bounded number ahead.
+def _start_writeback(fd: int, offset: int, length: int) -> None:
+    """Have the kernel start writing ``length`` bytes at ``offset`` to disk now, not wait for it.
 
-    Why: SHA-256, writing and (de)compression each cost about the same per byte; on their
-    own threads they overlap (hashlib, pwrite and zstd release the GIL), so a bundle moves
-    at the speed of the slowest of them, not of their sum."""
+    Why: otherwise the final fsync waits for all of it at once (~0.05-0.1 s for 100 MiB, a
+    fifth of an import); this way writeback overlaps the rest of the work. POSIX_FADV_DONTNEED
+    queues dirty pages for writeback and does not drop them, so they stay cached. A hint:
+    where it is refused nothing changes (the fsync still makes the data durable)."""
+    try:
+        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
 
-    WINDOW = 16
 
-    def __init__(self, name: str) -> None:
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix=name)
-        self._pending: deque[Future[Any]] = deque()
+def _all_zero(data: memoryview) -> bool:
+    head = data[:64].tobytes()
+    return head == bytes(len(head)) and data.tobytes() == bytes(len(data))
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        self._pending.append(self._pool.submit(fn, *args))
-        while len(self._pending) > self.WINDOW or (self._pending and self._pending[0].done()):
-            self._pending.popleft().result()  # re-raises the worker's error here
+
+class _Job:
+    """One piece of work for the pipeline: hash ``data`` into ``digest``; write it to ``fd`` at
+    ``offset`` (skipped if ``holes`` and all zeros); then give ``release`` back to the buffer
+    pool and set ``done``. Any field may be empty."""
+
+    __slots__ = ("digest", "data", "fd", "offset", "holes", "release", "done")
+
+    def __init__(self, digest: Any = None, data: bytes | memoryview | None = None, fd: int = -1, offset: int = 0,
+                 holes: bool = False, release: bytearray | None = None, done: Event | None = None) -> None:
+        self.digest = digest
+        self.data = data
+        self.fd = fd
+        self.offset = offset
+        self.holes = holes
+        self.release = release
+        self.done = done
+
+
+class _Pipeline:
+    """SHA-256 and then writing, each on its own thread, behind the caller's (de)compression.
+
+    Why: zstd, SHA-256 and the copy into the page cache each cost about the same per byte and
+    all release the GIL; chained on their own threads they overlap on 2 cores, so a bundle
+    moves at the speed of the slowest stage, not of their sum. The data stays in a few
+    recycled 4 MiB buffers (no copies, no page faults of fresh allocations, few wake-ups);
+    a buffer goes back to the pool only after the last stage is done with it."""
+
+    def __init__(self, *, write: bool) -> None:
+        self.size = CHUNK
+        self._free: SimpleQueue[bytearray] = SimpleQueue()
+        self._made = 0
+        self._max = BUFFERS
+        self._error: BaseException | None = None
+        self._cancelled = False
+        steps: list[Callable[[_Job], None]] = [self._hash]
+        if write:
+            steps.append(self._write)
+        self._queues: list[SimpleQueue[_Job | None]] = [SimpleQueue() for _ in steps]
+        self._threads = [Thread(target=self._run, args=(i, step), name=f"hvmctl-bundle-{step.__name__[1:]}",
+                                daemon=True) for i, step in enumerate(steps)]
+        for thread in self._threads:
+            thread.start()
+
+    def buffer(self) -> bytearray:
+        """A free buffer; waits while all of them are in flight."""
+        if self._made < self._max and self._free.empty():
+            self._made += 1
+            return bytearray(self.size)
+        while True:
+            self.check()
+            try:
+                return self._free.get(timeout=1.0)
+            except Empty:
+                pass
+
+    def put(self, job: _Job) -> None:
+        self._queues[0].put(job)
 
     def drain(self) -> None:
-        while self._pending:
-            self._pending.popleft().result()
+        """Wait until every job so far is done; raise the first error a stage met."""
+        done = Event()
+        self.put(_Job(done=done))
+        while not done.wait(1.0):
+            self.check()
+        self.check()
+
+    def check(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if not all(t.is_alive() for t in self._threads):
+            raise HostError("bundle worker thread died")
 
     def close(self) -> None:
-        for fut in self._pending:
-            fut.cancel()
-        self._pending.clear()
-        self._pool.shutdown(wait=True)
+        """Stop the threads; jobs still queued (after an error) are dropped, not done."""
+        self._cancelled = True
+        self.put(None)  # type: ignore[arg-type]
+        for thread in self._threads:
+            thread.join(30)
+
+    def _run(self, index: int, step: Callable[[_Job], None]) -> None:
+        inbox = self._queues[index]
+        outbox = self._queues[index + 1] if index + 1 < len(self._queues) else None
+        while True:
+            job = inbox.get()
+            if job is not None and self._error is None and not self._cancelled:
+                try:
+                    step(job)
+                except BaseException as exc:  # handed to the caller by check()
+                    self._error = exc
+            if outbox is not None:
+                outbox.put(job)
+            elif job is not None:
+                if job.release is not None:
+                    self._free.put(job.release)
+                if job.done is not None:
+                    job.done.set()
+            if job is None:
+                return
+
+    @staticmethod
+    def _hash(job: _Job) -> None:
+        if job.digest is not None and job.data is not None:
+            job.digest.update(job.data)
+
+    @staticmethod
+    def _write(job: _Job) -> None:
+        if job.fd < 0 or not job.data:
+            return
+        view = memoryview(job.data)
+        if job.holes and _all_zero(view):  # plain members: zero runs become holes
+            return
+        offset = job.offset
+        try:
+            while view:
+                n = os.pwrite(job.fd, view, offset)
+                view = view[n:]
+                offset += n
+        except OSError as exc:
+            raise HostError(f"cannot write the imported file: {exc.strerror}", cause=exc) from exc
+        _start_writeback(job.fd, job.offset, len(job.data))
 
 
-class _Hasher:
-    """SHA-256 computed on a worker thread."""
-
-    def __init__(self, worker: _Worker) -> None:
-        self._digest = hashlib.sha256()
-        self._worker = worker
-
-    def update(self, data: bytes) -> None:
-        self._worker.submit(self._digest.update, data)
-
-    def hexdigest(self) -> str:
-        self._worker.drain()
-        return self._digest.hexdigest()
+def _create_temp(directory: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new file only we opened (O_EXCL, mode 0600): tempfile.mkstemp, without importing
+    tempfile (and random, shutil...) on the CLI's path."""
+    for _ in range(100):
+        path = str(directory / f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), path
+        except FileExistsError:
+            continue
+    raise HostError(f"{directory}: cannot create a temporary file")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,12 +283,16 @@ class _Hasher:
 
 
 class _Sink:
-    """Where the tar stream goes: a file, through zstd or gzip; counts what it is given."""
+    """Where the tar stream goes: a file, through zstd or gzip; counts what it is given and
+    starts the writeback of what reached the file every WRITEBACK bytes."""
 
     def __init__(self, fh: IO[bytes], compression: str) -> None:
         self.written = 0
         self._fh = fh
+        self._fd = fh.fileno()
         self._stream: Any = fh
+        self._since = 0
+        self._kicked = 0
         if compression == "zstd":
             import zstandard
 
@@ -186,11 +300,20 @@ class _Sink:
                                             write_checksum=True)
             self._stream = cctx.stream_writer(fh, closefd=False)
         elif compression == "gzip":
+            import gzip
+
             self._stream = gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=1, mtime=0)
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self._stream.write(data)
         self.written += len(data)
+        self._since += len(data)
+        if self._since >= WRITEBACK:
+            self._since = 0
+            pos = os.lseek(self._fd, 0, os.SEEK_CUR)  # what the buffered file has handed over
+            if pos > self._kicked:
+                _start_writeback(self._fd, self._kicked, pos - self._kicked)
+                self._kicked = pos
 
     def close(self) -> None:
         if self._stream is not self._fh:
@@ -234,34 +357,40 @@ def write_bundle(
             size = os.fstat(fd).st_size
             plans.append((size, data_extents(fd, size)))
         total = sum(n for _, extents in plans for _, n in extents)
-        hasher = _Worker("hvmctl-sha256")
-        stack.callback(hasher.close)
-        fd_out, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        fh = os.fdopen(fd_out, "wb", buffering=CHUNK)
+        pipe = _Pipeline(write=False)
+        stack.callback(pipe.close)
+        fd_out, tmp = _create_temp(target.parent, f".{target.name}.", ".part")
+        fh = os.fdopen(fd_out, "wb", buffering=1 << 20)
         try:
             files = []
             sink = _Sink(fh, compression)
             done = 0
             for image, name, fd, (size, extents) in zip(images, names, fds, plans):
-                digest = _Hasher(hasher)
+                digest = hashlib.sha256()
                 head, _ = ts.sparse_headers(name, extents, size)
                 sink.write(head)
                 stored = len(head)
                 for offset, length in extents:
-                    digest.update(_extent_header(offset, length))
+                    pipe.put(_Job(digest=digest, data=_extent_header(offset, length)))
                     pos = 0
                     while pos < length:
-                        data = os.pread(fd, min(CHUNK, length - pos), offset + pos)
-                        if not data:
+                        buf = pipe.buffer()
+                        n = os.preadv(fd, [memoryview(buf)[: min(pipe.size, length - pos)]], offset + pos)
+                        if not n:
+                            pipe.put(_Job(release=buf))
                             raise HostError(f"{image.source}: file shrank while being exported")
-                        digest.update(data)
+                        data = memoryview(buf)[:n]
+                        # the hash thread gives the buffer back; only this thread takes buffers,
+                        # and it is done writing this one before it asks for another
+                        pipe.put(_Job(digest=digest, data=data, release=buf))
                         sink.write(data)
-                        pos += len(data)
-                        done += len(data)
+                        pos += n
+                        done += n
                         if progress:
                             progress(done, total)
                     stored += length
                 sink.write(ts.pad(stored))
+                pipe.drain()
                 files.append({"name": name, "kind": "image", "path": image.path, "vdev": image.vdev,
                               "format": image.format, "size": size, "data": sum(n for _, n in extents),
                               "extents": len(extents), "sha256": digest.hexdigest()})
@@ -270,7 +399,7 @@ def write_bundle(
             files.append({"name": profile_name, "kind": "profile", "size": len(profile_bytes),
                           "sha256": hashlib.sha256(profile_bytes).hexdigest()})
             manifest = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "profile": profile_name,
-                        "created": time.time(), "host": socket.gethostname(),
+                        "created": time.time(), "host": os.uname().nodename,
                         "checksum": "sha256 of each (offset, length, data) extent", "files": files,
                         **(extra or {})}
             sink.write(ts.regular_member(MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode()))
@@ -293,38 +422,85 @@ def write_bundle(
 
 
 class _Source:
-    """The archive's bytes: decompressed, read exactly, with the file position for progress."""
+    """The archive's bytes, decompressed straight into the pipeline's buffers: headers come
+    out as bytes, member data as views of the buffers (no copies)."""
 
-    def __init__(self, raw: IO[bytes], compression: str) -> None:
+    def __init__(self, raw: IO[bytes], compression: str, pipe: _Pipeline) -> None:
         self._raw = raw
+        self._pipe = pipe
         self.compression = compression
         self._stream: Any = raw
-        self._errors: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
+        self._errors: tuple[type[BaseException], ...] = (EOFError,)
         if compression == "zstd":
             import zstandard
 
-            self._stream = zstandard.ZstdDecompressor().stream_reader(raw, read_size=CHUNK, read_across_frames=True)
+            self._stream = zstandard.ZstdDecompressor().stream_reader(raw, read_size=1 << 20,
+                                                                      read_across_frames=True)
             self._errors += (zstandard.ZstdError,)
         elif compression == "gzip":
+            import gzip
+            import zlib
+
             self._stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            self._errors += (zlib.error, gzip.BadGzipFile)
+        self._buf: bytearray | None = None
+        self._view = memoryview(b"")
+        self._pos = 0
+
+    def _refill(self) -> None:
+        """Give the spent buffer back (once every job using it is done) and fill the next."""
+        if self._buf is not None:
+            self._pipe.put(_Job(release=self._buf))
+            self._buf = None
+        buf = self._pipe.buffer()
+        try:
+            n = self._stream.readinto(buf)
+        except self._errors as exc:
+            raise ts.BundleError(f"corrupt or truncated bundle ({self.compression}: {exc})") from exc
+        if not n:
+            raise ts.BundleError("truncated bundle: it ends in the middle of a file")
+        self._buf = buf
+        self._view = memoryview(buf)[:n]
+        self._pos = 0
+
+    def view(self, n: int) -> memoryview:
+        """The next 1 to ``n`` bytes, as a view of a buffer: valid until that buffer is given
+        back, which happens only through the pipeline, after the jobs queued before."""
+        if self._pos >= len(self._view):
+            self._refill()
+        data = self._view[self._pos : self._pos + n]
+        self._pos += len(data)
+        return data
 
     def read(self, n: int) -> bytes:
+        """Exactly ``n`` bytes (for headers and maps: small)."""
+        if self._pos + n <= len(self._view):
+            data = self._view[self._pos : self._pos + n].tobytes()
+            self._pos += n
+            return data
         parts = []
-        want = n
-        while want:
-            try:
-                data = self._stream.read(want)
-            except self._errors as exc:
-                raise ts.BundleError(f"corrupt or truncated bundle ({self.compression}: {exc})") from exc
-            if not data:
-                raise ts.BundleError("truncated bundle: it ends in the middle of a file")
-            parts.append(data)
-            want -= len(data)
-        return parts[0] if len(parts) == 1 else b"".join(parts)
+        while n:
+            part = self.view(n)
+            parts.append(part.tobytes())
+            n -= len(part)
+        return b"".join(parts)
+
+    def skip(self, n: int) -> None:
+        while n:
+            n -= len(self.view(n))
 
     @property
     def position(self) -> int:
         return self._raw.tell()
+
+
+def _preload(module: str) -> None:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except Exception:  # the import where the module is needed reports it
+        pass
 
 
 def _safe_name(name: str) -> str | None:
@@ -339,19 +515,26 @@ def _safe_name(name: str) -> str | None:
     return name
 
 
-@dataclass
 class _Unpacked:
-    name: str
-    tmp: str
-    size: int
-    sha256: str
-    kind: str = "file"
+    """A member written under its temporary name, with the checksum of what was written."""
+
+    __slots__ = ("name", "tmp", "size", "sha256", "kind")
+
+    def __init__(self, name: str, tmp: str, size: int) -> None:
+        self.name = name
+        self.tmp = tmp
+        self.size = size
+        self.sha256 = ""
+        self.kind = "file"
 
 
 def read_bundle(bundle: str, dest: str, *, progress: Progress | None = None) -> dict[str, Any]:
     """Unpack ``bundle`` into ``dest`` (created if missing), verify it, rewrite the profile's
     image paths to where the images now are. Nothing is left behind on failure."""
     started = time.monotonic()
+    # Checking the rewritten profile at the end needs hvmctl.config (~25 ms of imports, a tenth
+    # of an import's CPU): load it now on a thread, while the unpacking mostly runs without the GIL.
+    Thread(target=_preload, args=("hvmctl.config",), name="hvmctl-preload", daemon=True).start()
     try:
         raw = open(bundle, "rb")
     except FileNotFoundError:
@@ -369,8 +552,13 @@ def read_bundle(bundle: str, dest: str, *, progress: Progress | None = None) -> 
             magic = raw.read(4)
             raw.seek(0)
             compression = "zstd" if magic == ZSTD_MAGIC else "gzip" if magic[:2] == GZIP_MAGIC else "none"
-            src = _Source(raw, compression)
-            files = _unpack_members(src, destdir, unpacked, lambda: progress(raw.tell(), total) if progress else None)
+            pipe = _Pipeline(write=True)
+            try:
+                src = _Source(raw, compression, pipe)
+                files = _unpack_members(src, pipe, destdir, unpacked,
+                                        lambda: progress(raw.tell(), total) if progress else None)
+            finally:
+                pipe.close()
         manifest = _verify(files)
         profile_name = manifest.get("profile") if manifest else None
         mapping = {}
@@ -414,7 +602,7 @@ def read_bundle(bundle: str, dest: str, *, progress: Progress | None = None) -> 
             "seconds": round(time.monotonic() - started, 3), "compression": compression}
 
 
-def _unpack_members(src: _Source, destdir: Path, unpacked: list[_Unpacked],
+def _unpack_members(src: _Source, pipe: _Pipeline, destdir: Path, unpacked: list[_Unpacked],
                     tick: Callable[[], None]) -> dict[str, _Unpacked]:
     files: dict[str, _Unpacked] = {}
     while True:
@@ -432,12 +620,12 @@ def _unpack_members(src: _Source, destdir: Path, unpacked: list[_Unpacked],
             raise ts.BundleError(f"bundle holds {member.name!r} twice or without a name")
         if (destdir / name).exists() or (destdir / name).is_symlink():
             raise ConflictError(f"{destdir / name}: already exists; refusing to overwrite it")
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".import", dir=destdir)
-        item = _Unpacked(name, tmp, member.realsize, "")
+        fd, tmp = _create_temp(destdir, f".{name}.", ".import")
+        item = _Unpacked(name, tmp, member.realsize)
         unpacked.append(item)
         try:
             os.fchmod(fd, (member.mode & 0o777) or 0o600)
-            item.sha256 = _write_member(src, fd, member, tick)
+            item.sha256 = _write_member(src, pipe, fd, member, tick)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -446,18 +634,10 @@ def _unpack_members(src: _Source, destdir: Path, unpacked: list[_Unpacked],
     return files
 
 
-def _write_member(src: _Source, fd: int, member: ts.Member, tick: Callable[[], None]) -> str:
-    """Write one member's data where it belongs in the file (holes stay holes); its checksum."""
-    hasher, writer = _Worker("hvmctl-sha256"), _Worker("hvmctl-write")
-    try:
-        return _write_member_data(src, fd, member, tick, _Hasher(hasher), writer)
-    finally:
-        writer.close()
-        hasher.close()
-
-
-def _write_member_data(src: _Source, fd: int, member: ts.Member, tick: Callable[[], None], digest: _Hasher,
-                       writer: _Worker) -> str:
+def _write_member(src: _Source, pipe: _Pipeline, fd: int, member: ts.Member, tick: Callable[[], None]) -> str:
+    """Write one member's data where it belongs in the file (holes stay holes); its checksum,
+    over exactly the bytes written (the pipeline hashes each buffer before writing it)."""
+    digest = hashlib.sha256()
     remaining = member.size
     if member.sparse_v1:
         extents, used = ts.read_sparse_map(src.read)
@@ -467,28 +647,23 @@ def _write_member_data(src: _Source, fd: int, member: ts.Member, tick: Callable[
     else:
         extents = [(0, member.size)] if member.size else []
     sparse = member.sparse_v1 or member.sparse is not None
-    zero = bytes(CHUNK)
     for offset, length in extents:
         if length > remaining:
             raise ts.BundleError(f"corrupt bundle: {member.name}: sparse map exceeds the data")
         if sparse:
-            digest.update(_extent_header(offset, length))
+            pipe.put(_Job(digest=digest, data=_extent_header(offset, length)))
         pos = 0
         while pos < length:
-            data = src.read(min(CHUNK, length - pos))
-            digest.update(data)
-            if sparse or data != zero[: len(data)]:  # plain members: zero runs become holes
-                writer.submit(os.pwrite, fd, data, offset + pos)
+            data = src.view(length - pos)
+            pipe.put(_Job(digest=digest, data=data, fd=fd, offset=offset + pos, holes=not sparse))
             pos += len(data)
             tick()
         remaining -= length
     if remaining < 0:
         raise ts.BundleError(f"corrupt bundle: {member.name}: sizes do not add up")
-    stored = member.size
-    if remaining:
-        src.read(remaining)
-    src.read(-stored % ts.BLOCK)
-    writer.drain()
+    src.skip(remaining)
+    src.skip(-member.size % ts.BLOCK)
+    pipe.drain()
     os.ftruncate(fd, member.realsize)
     return digest.hexdigest()  # plain members (profile, manifest): the SHA-256 of their bytes
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from hvmctl.errors import HvmctlError
 
@@ -122,18 +121,28 @@ def end_of_archive(written: int) -> bytes:
 # reading
 
 
-@dataclass
 class Member:
-    """One file of the archive, as far as the headers tell."""
+    """One file of the archive, as far as the headers tell.
 
-    name: str
-    typeflag: bytes
-    size: int  # bytes stored in the archive (map block included for sparse 1.0)
-    mode: int
-    realsize: int
-    sparse: list[tuple[int, int]] | None = None  # data extents, if sparse
-    sparse_v1: bool = False  # the map is still to be read from the data
-    pax: dict[str, str] = field(default_factory=dict)
+    A plain class, not a dataclass: ``dataclasses`` (with ``inspect``) is the dearest import
+    on ``hvmctl import``'s start-up path."""
+
+    __slots__ = ("name", "typeflag", "size", "mode", "realsize", "sparse", "sparse_v1", "pax")
+
+    def __init__(self, name: str, typeflag: bytes, size: int, mode: int, realsize: int,
+                 sparse: list[tuple[int, int]] | None = None, sparse_v1: bool = False,
+                 pax: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.typeflag = typeflag
+        self.size = size  # bytes stored in the archive (map block included for sparse 1.0)
+        self.mode = mode
+        self.realsize = realsize
+        self.sparse = sparse  # data extents, if sparse
+        self.sparse_v1 = sparse_v1  # the map is still to be read from the data
+        self.pax = pax if pax is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Member({self.name!r}, {self.typeflag!r}, size={self.size}, realsize={self.realsize})"
 
 
 Read = Callable[[int], bytes]
@@ -154,9 +163,10 @@ def _number(field_: bytes, what: str) -> int:
 
 def _check(block: bytes) -> None:
     stored = _number(block[148:156], "checksum")
-    unsigned = sum(block[:148]) + 8 * 32 + sum(block[156:])
-    signed = sum((b - 256 if b > 127 else b) for b in block[:148] + b" " * 8 + block[156:])
-    if stored not in (unsigned, signed):
+    if stored == sum(block[:148]) + 8 * 32 + sum(block[156:]):
+        return
+    signed = sum((b - 256 if b > 127 else b) for b in block[:148] + b" " * 8 + block[156:])  # old tars
+    if stored != signed:
         raise BundleError("corrupt bundle: a tar header's checksum does not match")
 
 

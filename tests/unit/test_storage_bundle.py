@@ -168,3 +168,98 @@ def test_rewrite_disk_paths_only_touches_whole_paths() -> None:
     text = "disk = [ 'file:/x/a.img,hda,w', 'file:/x/a.img2,hdb,w' ]\nname='t'\nbuilder='hvm'\n"
     new = rewrite_disk_paths(text, {"/x/a.img": "/new/a.img"})
     assert "file:/new/a.img,hda" in new and "file:/x/a.img2,hdb" in new
+
+
+def _checksum(image: Path) -> str:
+    """The manifest's checksum, by its definition: SHA-256 over each data extent's (offset,
+    length) as 16 little-endian bytes, then its data. Import and export must both keep it."""
+    import hashlib
+    import struct
+
+    digest = hashlib.sha256()
+    with image.open("rb") as fh:
+        for offset, length in data_extents(fh.fileno()):
+            fh.seek(offset)
+            digest.update(struct.pack("<QQ", offset, length) + fh.read(length))
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("name", ["b.tar", "b.tar.zst", "b.tar.gz"])
+def test_small_buffers_recycled_many_times_keep_every_byte(tmp_path: Path, name: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny, odd-sized buffers: members, headers and extents straddle buffers and every buffer
+    is reused many times; a buffer reused before hashing and writing were done with it would
+    show up as a checksum mismatch or a wrong byte. The writeback hint may fail harmlessly."""
+    import hvmctl.storage.bundle as bundle_mod
+
+    monkeypatch.setattr(bundle_mod, "CHUNK", 4096 + 512 + 7)
+    monkeypatch.setattr(bundle_mod, "BUFFERS", 2)
+
+    def refuse(*_args: object) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(os, "posix_fadvise", refuse)
+    image, bundle = _export(tmp_path, name)
+    result = read_bundle(str(bundle), str(tmp_path / "new"))
+    assert result["verified"]
+    _same(image, tmp_path / "new" / "disk.img")
+
+
+def test_manifest_checksum_keeps_its_definition(tmp_path: Path) -> None:
+    import json
+
+    image, bundle = _export(tmp_path, "b.tar")
+    with tarfile.open(bundle) as tf:
+        fh = tf.extractfile(MANIFEST)
+        assert fh is not None
+        manifest = json.load(fh)
+    entry = next(f for f in manifest["files"] if f["kind"] == "image")
+    assert entry["sha256"] == _checksum(image) and manifest["version"] == 1
+
+
+def test_write_error_is_reported_and_nothing_is_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing write on the writer thread (disk full) reaches the caller as a clear error."""
+    import errno
+
+    _, bundle = _export(tmp_path, "b.tar.zst")
+    real_pwrite = os.pwrite
+
+    def full(fd: int, data: bytes, offset: int) -> int:
+        if len(data) > 100_000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", full)
+    dest = tmp_path / "new"
+    with pytest.raises(HvmctlError, match="No space left on device"):
+        read_bundle(str(bundle), str(dest))
+    assert _left(dest) == []
+
+
+def test_plain_member_zero_runs_become_holes(tmp_path: Path) -> None:
+    """A tarball made without -S (non-sparse member): all-zero buffers are not written."""
+    big = tmp_path / "flat.img"
+    with big.open("wb") as fh:
+        fh.write(b"head" * 1024)
+        fh.write(bytes(12 << 20))
+        fh.write(b"tail" * 1024)
+    tarball = tmp_path / "flat.tar"
+    with tarfile.open(tarball, "w") as tf:
+        tf.add(big, arcname="flat.img")
+    read_bundle(str(tarball), str(tmp_path / "new"))
+    moved = tmp_path / "new" / "flat.img"
+    assert moved.read_bytes() == big.read_bytes()
+    assert moved.stat().st_blocks * 512 < 8 << 20  # the zero run in the middle is a hole
+
+
+def test_cli_import_path_stays_lean() -> None:
+    """``hvmctl import`` imports the bundle module at start-up: no tempfile, concurrent.futures
+    (logging), dataclasses, gzip or config on that path (the config loads on a thread later)."""
+    import sys
+
+    code = ("import sys, hvmctl.cli.main, hvmctl.storage.bundle; "
+            "print(' '.join(sorted(m for m in ('tempfile', 'concurrent.futures', 'logging', 'dataclasses', "
+            "'gzip', 'hvmctl.config', 'fastapi', 'pydantic', 'rich') if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])))
+    assert out.stdout.strip() == ""
