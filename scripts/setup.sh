@@ -38,3 +38,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
   touch "$stamp"
 fi
+# bytecode up front: an editable install leaves the sources uncompiled, and `xm list`'s
+# start-up budget has no room for compiling them (even where PYTHONDONTWRITEBYTECODE is set)
+.venv/bin/python -m compileall -q hvmctl >/dev/null

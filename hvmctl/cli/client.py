@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 import sys
 import time
 from typing import Any
@@ -57,6 +56,8 @@ class Client:
         return self._start_daemon()
 
     def _start_daemon(self) -> socket.socket:
+        import subprocess  # only here: most CLI runs find the daemon up
+
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.paths.run_dir / "daemon.log"
         start_at = log_path.stat().st_size if log_path.exists() else 0
