@@ -36,9 +36,18 @@ __all__ = [
 ]
 
 
+_HOMES = {
+    "COMMAND_LINE": "build", "ConfigWarning": "build",
+    "DiskSpec": "model", "DomainConfig": "model", "VfbSpec": "model", "VifSpec": "model",
+    "LoadedProfile": "profile", "load_profile": "profile", "parse_profile": "profile",
+    "write_xl": "writer", "write_xm": "writer",
+}
+
+
 def __getattr__(name: str) -> Any:
     """Load the parser only when something asks for it: `xm create` on the CLI side needs
     only find_profile/read_profile_text, and must start fast."""
-    if name in __all__:
-        return getattr(importlib.import_module("hvmctl.config.profile"), name)
+    module = _HOMES.get(name)
+    if module is not None:
+        return getattr(importlib.import_module(f"hvmctl.config.{module}"), name)
     raise AttributeError(f"module 'hvmctl.config' has no attribute {name!r}")

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from hvmctl.config.build import COMMAND_LINE, ConfigWarning, build_config, parse_overrides
+from hvmctl.config.build import ConfigWarning, build_config, parse_overrides
 from hvmctl.config.evaluator import evaluate
 from hvmctl.config.keys import KEYS
-from hvmctl.config.model import DiskSpec, DomainConfig, VfbSpec, VifSpec
-from hvmctl.config.writer import write_xl, write_xm
+from hvmctl.config.model import DomainConfig
 from hvmctl.config.lookup import find_profile, read_profile_text
 
 

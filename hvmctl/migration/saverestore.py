@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
+from hvmctl.atomic import fsync_dir
 from hvmctl.errors import HostError, HvmctlError, QemuError
 from hvmctl.migration import qmpmig, savefile
 
@@ -101,7 +102,7 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                 await asyncio.to_thread(os.fsync, fh.fileno())
                 fh.close()
                 os.replace(tmp, path)
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
                 phases["fsync"] = time.monotonic() - t_sync
             except BaseException as exc:
                 await _resume_after_failure(dom, was_running)
@@ -194,14 +195,6 @@ def _open_temp(path: Path) -> tuple[io.BufferedRandom, Path]:
     except OSError as exc:
         raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
     return os.fdopen(fd, "r+b"), tmp
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 async def _qemu_version(dom: Domain) -> str:

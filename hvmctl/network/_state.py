@@ -9,12 +9,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from hvmctl.atomic import write_json_atomic as write_json_atomic  # re-exported
 from hvmctl.errors import HostError
 
 
@@ -30,40 +30,6 @@ def read_json(path: Path) -> Any:
         return json.loads(text)
     except ValueError as e:
         raise HostError(f"{path}: corrupt state file: {e}", cause=e) from e
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write via a temp file in the same directory + fsync + os.replace (crash-safe)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (best effort: some filesystems refuse)."""
-    try:
-        dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
 
 
 @contextmanager

@@ -12,14 +12,13 @@ line is rewritten so the guest finds its root filesystem.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.atomic import write_bytes_atomic
 from hvmctl.errors import ConfigError
 from hvmctl.qemu.argv import KernelBoot
 from hvmctl.storage.blockio import ImageError, Reader, Slice, open_image, partitions
@@ -339,18 +338,7 @@ def _copy_out(fs: Filesystem, path: str, dest: Path) -> str:
             continue
     else:
         raise ImageError(f"{path}: not found in the guest's filesystem")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_bytes_atomic(dest, data, 0o644)
     return str(dest)
 
 

@@ -175,7 +175,7 @@ def test_registry_file_is_json_and_write_is_atomic(tmp_path: Path, monkeypatch: 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(HostError, match="No space left on device"):
         reg.assign("uuid-b", 0)
     monkeypatch.undo()
     assert reg.path.read_bytes() == before  # the old file is whole
