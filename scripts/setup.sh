@@ -35,7 +35,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.hvmctl-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+  # compat mode: a plain path entry; the default editable finder costs ~12 ms at every start
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
   touch "$stamp"
 fi
 # bytecode up front: an editable install leaves the sources uncompiled, and `xm list`'s
