@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hvmctl import __version__
+from hvmctl.daemon import resources
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import HvmctlError, one_line
 
@@ -47,6 +48,14 @@ class ShutdownRequest(BaseModel):
 class RebootRequest(BaseModel):
     wait: bool = False
     timeout: float = Field(default=60.0, gt=0, le=3600)
+
+
+class MemSetRequest(BaseModel):
+    mib: int = Field(gt=0, le=1 << 24)
+
+
+class VcpuSetRequest(BaseModel):
+    count: int = Field(gt=0, le=288)
 
 
 class ErrorBody(BaseModel):
@@ -123,6 +132,14 @@ def create_app(daemon: Daemon) -> FastAPI:
         dom = daemon.lookup(ref)
         await dom.pause()
         return dom.summary()
+
+    @app.post("/v1/domains/{ref}/memory")
+    async def mem_set(ref: str, req: MemSetRequest) -> dict[str, Any]:
+        return await resources.mem_set(daemon.lookup(ref), req.mib)
+
+    @app.post("/v1/domains/{ref}/vcpus")
+    async def vcpu_set(ref: str, req: VcpuSetRequest) -> dict[str, Any]:
+        return await resources.vcpu_set(daemon.lookup(ref), req.count)
 
     @app.post("/v1/domains/{ref}/unpause")
     async def unpause(ref: str) -> dict[str, Any]:

@@ -189,6 +189,54 @@ def cmd_reboot(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, result, "" if result["result"] == "requested" else f"{result['name']}: {result['result']}")
 
 
+@command("mem-set", "set a running domain's memory (MiB) through its balloon",
+         arg("mib", type=int, help="target memory in MiB"), domain=True)
+def cmd_mem_set(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/memory", {"mib": args.mib})
+    return emit(args, result, f"{result['name']}: memory {result['actual_mib']} MiB (target {result['target_mib']})")
+
+
+@command("vcpu-set", "set a running domain's number of vCPUs (hotplug up to maxvcpus)",
+         arg("count", type=int, help="vCPUs wanted"), domain=True)
+def cmd_vcpu_set(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/vcpus", {"count": args.count})
+    return emit(args, result, f"{result['name']}: {result['present']} vCPUs")
+
+
+def _top_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-d", "--delay", type=float, default=1.0, help="seconds between updates")
+    p.add_argument("-i", "--iterations", type=int, default=0, help="stop after N updates (0: until Ctrl-C)")
+    p.add_argument("-b", "--batch", action="store_true", help="plain lines, no screen clearing (for scripts)")
+
+
+@command("top", "domains' CPU and memory use, refreshed (xentop)", _top_args)
+def cmd_top(args: argparse.Namespace, ctx: Context) -> int:
+    import time
+
+    from hvmctl.cli import render
+
+    def sample() -> tuple[float, dict[str, Any]]:
+        data = ctx.client.get("/v1/domains")
+        rows = [render.host_row(data["host"])] + data["domains"]
+        return time.monotonic(), {r["name"]: r for r in rows}
+
+    before_t, before = sample()
+    shown = 0
+    while not args.iterations or shown < args.iterations:
+        time.sleep(args.delay)
+        now_t, now = sample()
+        rows = render.top_rows(before, now, now_t - before_t, now["Domain-0"]["memory"])
+        if args.json:
+            print(json.dumps(rows), flush=True)
+        else:
+            if not args.batch and sys.stdout.isatty():
+                print("\x1b[H\x1b[2J", end="")
+            print(render.top_table(rows), flush=True)
+        before_t, before = now_t, now
+        shown += 1
+    return 0
+
+
 @command("info", "information about the host")
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render

@@ -25,6 +25,35 @@ def list_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+TOP_HEADER = "%-24s %6s %10s %6s %10s %6s %5s" % (
+    "NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)", "VCPUS")
+
+
+def top_rows(before: dict[str, Any], now: dict[str, Any], seconds: float, host_mib: int) -> list[dict[str, Any]]:
+    """xentop's figures from two samples: CPU% over the interval, memory share of the host."""
+    rows = []
+    for name, row in now.items():
+        prev = before.get(name, row)
+        busy = max(0.0, row["cpu_time"] - prev["cpu_time"])
+        rows.append({
+            "name": name, "flags": row["flags"], "cpu_time": row["cpu_time"],
+            "cpu_percent": round(100.0 * busy / seconds, 1) if seconds > 0 else 0.0,
+            "memory_kib": row["memory"] * 1024,
+            "memory_percent": round(100.0 * row["memory"] / host_mib, 1) if host_mib else 0.0,
+            "vcpus": row["vcpus"],
+        })
+    return rows
+
+
+def top_table(rows: list[dict[str, Any]]) -> str:
+    lines = [TOP_HEADER]
+    for r in rows:
+        lines.append("%-24s %6s %10d %6.1f %10d %6.1f %5d" % (
+            r["name"][:24], r["flags"], r["cpu_time"], r["cpu_percent"], r["memory_kib"],
+            r["memory_percent"], r["vcpus"]))
+    return "\n".join(lines)
+
+
 def sxp(value: Any, indent: int = 0) -> str:
     """xm list -l's S-expression form."""
     pad = "    " * indent

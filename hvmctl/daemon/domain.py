@@ -72,6 +72,7 @@ class Runtime:
     console_log: str = ""
     qemu_log: str = ""
     vcpu_threads: list[int] = field(default_factory=list)
+    memory_mib: int | None = None  # balloon target after `mem-set`
 
     @property
     def qmp_socket(self) -> str:
@@ -202,6 +203,11 @@ class Domain:
         proc = self.process
         self.monitor = Monitor(self.runtime.qmp_socket, self.name)
         await self.monitor.connect(timeout=timeout, alive=lambda: proc.alive)
+
+    async def refresh_vcpus(self) -> None:
+        """Re-read the vCPU threads after a hotplug (list's VCPUs column and r/b flags)."""
+        await self._read_vcpu_threads()
+        self.host.persist(self)
 
     async def _read_vcpu_threads(self) -> None:
         """vCPU thread ids, so `list` can tell running (r) from blocked/idle (b) as xm did."""
@@ -506,8 +512,8 @@ class Domain:
             "id": self.domid,
             "state": self.state.value,
             "flags": self.flags(),
-            "memory": self.config.memory,
-            "vcpus": self.config.vcpus,
+            "memory": (rt.memory_mib if rt and rt.memory_mib else self.config.memory),
+            "vcpus": (len(rt.vcpu_threads) if rt and rt.vcpu_threads else self.config.vcpus),
             "cpu_time": round(self.cpu_time(), 1),
             "start_time": rt.started_at if rt else None,
             "pid": self.process.pid if self.process else None,

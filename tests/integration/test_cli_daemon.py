@@ -106,3 +106,16 @@ def test_piped_console_returns_even_when_the_guest_keeps_printing(hv: HvEnv) -> 
     out = hv.hv("console", "chatty", input="echo PIPED-$((40+2))\n", timeout=30)
     assert "PIPED-42" in out.stdout
     assert time.monotonic() - started < 10
+
+
+def test_top_shows_a_busy_guest_using_cpu(hv: HvEnv) -> None:
+    hv.write_profile("busy", tiny_profile("busy"))
+    hv.hv("create", "busy")
+    hv.wait_console("busy", "HVMCTL-READY")
+    hv.hv("console", "busy", input="while :; do :; done &\n")
+    samples = [json.loads(line) for line in hv.hv("top", "--json", "-b", "-i", "2", "-d", "0.5").stdout.splitlines()]
+    assert len(samples) == 2
+    busy = next(r for r in samples[-1] if r["name"] == "busy")
+    assert busy["cpu_percent"] > 30 and busy["vcpus"] == 1 and busy["memory_kib"] == 96 * 1024
+    text = hv.hv("top", "-b", "-i", "1", "-d", "0.2").stdout.splitlines()
+    assert text[0].split()[0] == "NAME" and any(line.startswith("busy ") for line in text)

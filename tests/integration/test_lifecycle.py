@@ -196,3 +196,27 @@ def test_idle_guest_shows_blocked_busy_guest_running(hv: HvEnv) -> None:
     hv.wait_for(lambda: hv.domain("flags")["flags"] == "-b----", timeout=20, what="idle guest blocked")
     type_into(hv, "flags", "while :; do :; done &")
     hv.wait_for(lambda: hv.domain("flags")["flags"] == "r-----", timeout=20, what="busy guest running")
+
+
+def test_mem_set_and_vcpu_set_on_a_running_guest(hv: HvEnv) -> None:
+    """xm mem-set through the balloon (up to maxmem) and vcpu-set by CPU hotplug (up to
+    maxvcpus), seen by QEMU, in xm list, and by the guest itself."""
+    create(hv, "res", memory=128, more="maxmem = 192\nmaxvcpus = 2\n")
+    out = hv.hv("mem-set", "--json", "res", "80").json()
+    assert out["target_mib"] == 80
+    hv.wait_for(lambda: hv.hv("mem-set", "--json", "res", "80").json()["actual_mib"] <= 84, timeout=30,
+                what="the balloon inflated")
+    assert hv.domain("res")["memory"] == 80
+    refused = hv.hv("mem-set", "res", "500", check=False)
+    assert refused.returncode == 1 and "expected 32..192 MiB" in refused.stderr
+
+    hv.hv("vcpu-set", "res", "2")
+    assert hv.domain("res")["vcpus"] == 2
+    type_into(hv, "res", "echo CPUS-$(ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l)")
+    hv.wait_console("res", "CPUS-2")
+    refused = hv.hv("vcpu-set", "res", "3", check=False)
+    assert refused.returncode == 1 and "expected 1..2" in refused.stderr
+
+    plain = create(hv, "nobal")
+    res = hv.hv("mem-set", "nobal", "64", check=False)
+    assert res.returncode == 1 and "has no balloon" in res.stderr and plain["memory"] == 96

@@ -59,3 +59,14 @@ def test_sxp_long_form() -> None:
     text = render.sxp({"name": "SL50_64", "id": 3, "nics": [{"mac": "00:16:3e:3f:a9:06"}], "vnc": None})
     assert "(name SL50_64)" in text and "(id 3)" in text and "(mac 00:16:3e:3f:a9:06)" in text
     assert "vnc" not in text
+
+
+def test_top_rows_compute_cpu_percent_over_the_interval() -> None:
+    before = {"g": {"name": "g", "flags": "r-----", "cpu_time": 10.0, "memory": 96, "vcpus": 1}}
+    now = {"g": {"name": "g", "flags": "r-----", "cpu_time": 10.5, "memory": 96, "vcpus": 1}}
+    rows = render.top_rows(before, now, 2.0, 960)
+    assert rows == [{"name": "g", "flags": "r-----", "cpu_time": 10.5, "cpu_percent": 25.0,
+                     "memory_kib": 98304, "memory_percent": 10.0, "vcpus": 1}]
+    table = render.top_table(rows).splitlines()
+    assert table[0].split() == ["NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)", "VCPUS"]
+    assert table[1].split() == ["g", "r-----", "10", "25.0", "98304", "10.0", "1"]
