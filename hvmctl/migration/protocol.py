@@ -163,11 +163,8 @@ def ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
         return _ensure_certificate(state_dir, names)
 
 
-def _ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
-    cert, key = remote_dir(state_dir) / "cert.pem", remote_dir(state_dir) / "key.pem"
-    if cert.exists() and key.exists():
-        return cert, key
-    cert.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _subject_alt_names(names: list[str]) -> list[str]:
+    """IP: or DNS: entries for the names a peer may use to reach this host."""
     sans = []
     for name in dict.fromkeys(names + [socket.gethostname(), "localhost", "127.0.0.1"]):
         try:
@@ -175,6 +172,15 @@ def _ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
             sans.append(f"IP:{name}")
         except OSError:
             sans.append(f"DNS:{name}")
+    return sans
+
+
+def _ensure_certificate(state_dir: Path, names: list[str]) -> tuple[Path, Path]:
+    cert, key = remote_dir(state_dir) / "cert.pem", remote_dir(state_dir) / "key.pem"
+    if cert.exists() and key.exists():
+        return cert, key
+    cert.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sans = _subject_alt_names(names)
     tmp_cert, tmp_key = cert.with_suffix(".tmp"), key.with_suffix(".tmp")
     argv = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", str(tmp_key), "-out", str(tmp_cert), "-days", "3650",
@@ -209,13 +215,7 @@ def _ensure_qemu_tls(state_dir: Path, names: list[str]) -> Path:
         _ensure_dh_params(out)
         return out
     out.mkdir(mode=0o700, exist_ok=True)
-    sans = []
-    for name in dict.fromkeys(names + [socket.gethostname(), "localhost", "127.0.0.1"]):
-        try:
-            socket.inet_pton(socket.AF_INET6 if ":" in name else socket.AF_INET, name)
-            sans.append(f"IP:{name}")
-        except OSError:
-            sans.append(f"DNS:{name}")
+    sans = _subject_alt_names(names)
     ext = out / "leaf.ext"
     ext.write_text("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
                    "extendedKeyUsage=serverAuth\nsubjectAltName=" + ",".join(sans) + "\n")
