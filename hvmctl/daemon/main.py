@@ -104,4 +104,6 @@ def run() -> None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)
         return
     _become_subreaper()
+    paths.run_dir.mkdir(parents=True, exist_ok=True)
+    (paths.run_dir / "daemon.pid").write_text(f"{os.getpid()}\n")  # for init scripts and tests
     asyncio.run(serve(paths))

@@ -159,8 +159,11 @@ class HvEnv:
         if self.daemon is not None:
             self.daemon.kill()
             self.daemon.wait(10)
-        else:
-            subprocess.run(["pkill", "-KILL", "-f", f"{self.env['HVMCTL_STATE_DIR']}"], check=False, timeout=10)
+        else:  # a daemon the CLI started on demand: it left its pid in the run dir
+            try:
+                os.kill(int((self.base / "run" / "daemon.pid").read_text().strip()), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
         shutil.rmtree(self.base, ignore_errors=True)
 
 
