@@ -441,13 +441,12 @@ class MigrationJob:
                     pass
             if mirrors:
                 await self._wait_jobs_gone(mirrors, timeout=30.0)
-            if was_running:
-                await dom.qmp("cont")
-            dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
         except HvmctlError as err:
             log.error("domain %s: recovering after a failed migration: %s", dom.name, err)
             if dom.state is DomainState.MIGRATING:
                 dom.set_state(DomainState.PAUSED)
+        else:
+            await qmpmig.resume_as_before(dom, was_running, DomainState.MIGRATING, "migration")
         try:
             why = exc.message if isinstance(exc, HvmctlError) else str(exc)
             await self.channel.call("abort", {"why": why}, timeout=5.0)

@@ -12,6 +12,7 @@ cancelled after ``stall_timeout`` so the source guest gets its CPU back quickly.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from qemu.qmp import EventListener
 
 from hvmctl.daemon.domain import Domain
+from hvmctl.daemon.state import DomainState
 from hvmctl.errors import HvmctlError, QemuError, TimeoutError_
 
 Progress = Callable[[dict[str, Any]], Awaitable[None] | None]
@@ -123,6 +125,9 @@ async def wait_outgoing(
             await next_event(listener, poll)  # any status change: look at once
 
 
+log = logging.getLogger("hvmctl.migration")
+
+
 async def cancel(dom: Domain) -> None:
     """Cancel a running migration and wait (briefly) until QEMU says it is over."""
     try:
@@ -135,6 +140,19 @@ async def cancel(dom: Domain) -> None:
             await asyncio.sleep(0.05)
     except HvmctlError:
         pass
+
+
+async def resume_as_before(dom: Domain, was_running: bool, busy: DomainState, what: str) -> None:
+    """After a failed save or migration the guest carries on here as it was (running or
+    paused); if even that fails it is left paused -- never lost, never in ``busy``."""
+    try:
+        if was_running:
+            await dom.qmp("cont")
+        dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
+    except HvmctlError as exc:
+        log.error("domain %s: could not resume after a failed %s: %s", dom.name, what, exc)
+        if dom.state is busy:
+            dom.set_state(DomainState.PAUSED)
 
 
 async def wait_incoming(dom: Domain, *, timeout: float = 3600.0, poll: float = 0.01) -> None:

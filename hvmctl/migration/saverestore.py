@@ -172,15 +172,8 @@ async def teardown_pending(uuid: str | None, timeout: float = 30.0) -> None:
 
 async def _resume_after_failure(dom: Domain, was_running: bool) -> None:
     """Put the guest back the way it was; it must never be lost to a failed save."""
-    try:
-        await qmpmig.cancel(dom)
-        if was_running:
-            await dom.qmp("cont")
-        dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
-    except HvmctlError as exc:
-        log.error("domain %s: could not resume after a failed save: %s", dom.name, exc)
-        if dom.state is DomainState.SAVING:
-            dom.set_state(DomainState.PAUSED)
+    await qmpmig.cancel(dom)
+    await qmpmig.resume_as_before(dom, was_running, DomainState.SAVING, "save")
 
 
 def _open_temp(path: Path) -> tuple[io.BufferedRandom, Path]:
