@@ -11,22 +11,15 @@ HVMCTL_QEMU        the qemu-system binary
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import NamedTuple
 
-
-def _default_dirs() -> tuple[Path, Path]:
-    if os.geteuid() == 0:
-        return Path("/var/lib/hvmctl"), Path("/run/hvmctl")
-    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/tmp/hvmctl-{os.getuid()}"
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local/state")
-    return Path(state) / "hvmctl", Path(runtime) / "hvmctl"
+from hvmctl.locations import Locations
 
 
 class Paths(NamedTuple):
-    """Immutable set of locations (a NamedTuple, not a dataclass: the CLI imports this on
-    every run and dataclasses costs ~8 ms of import)."""
+    """Immutable set of locations, as Paths (a NamedTuple, not a dataclass: dataclasses costs
+    ~8 ms of import; the CLI's start path uses hvmctl.locations instead)."""
 
     state_dir: Path
     run_dir: Path
@@ -37,18 +30,9 @@ class Paths(NamedTuple):
 
     @classmethod
     def from_env(cls) -> "Paths":
-        state, run = _default_dirs()
-        state = Path(os.environ.get("HVMCTL_STATE_DIR", state))
-        run = Path(os.environ.get("HVMCTL_RUN_DIR", run))
-        return cls(
-            state_dir=state,
-            run_dir=run,
-            socket=Path(os.environ.get("HVMCTL_SOCKET", run / "hvmctl.sock")),
-            log_dir=Path(os.environ.get("HVMCTL_LOG_DIR", "/var/log/hvmctl" if os.geteuid() == 0 and
-                                        "HVMCTL_STATE_DIR" not in os.environ else state / "log")),
-            profile_dir=Path(os.environ.get("HVMCTL_PROFILE_DIR", "/etc/xen")),
-            qemu=os.environ.get("HVMCTL_QEMU", "qemu-system-x86_64"),
-        )
+        loc = Locations()
+        return cls(state_dir=Path(loc.state_dir), run_dir=Path(loc.run_dir), socket=Path(loc.socket),
+                   log_dir=Path(loc.log_dir), profile_dir=Path(loc.profile_dir), qemu=loc.qemu)
 
     @property
     def domains_dir(self) -> Path:

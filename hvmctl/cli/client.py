@@ -1,20 +1,28 @@
-"""A small HTTP/1.1 client over the daemon's Unix socket.
+"""The CLI's one HTTP/1.1 client over the daemon's Unix socket.
 
 Deliberately stdlib-only and tiny (no http.client, no httpx): `xm list` must start fast.
-Starts the daemon on demand when none answers.
+It uses ``_socket`` and ``_json``'s scanner, the C halves of ``socket`` and ``json``: their
+Python halves import ``enum``, ``selectors`` and ``re``, which cost more here than the rest
+of `xm list`. Starts the daemon on demand when none answers. Plain answers are read whole
+(:meth:`Client.call`); streamed ones line by line (:meth:`Client.stream`).
 """
 
 from __future__ import annotations
 
-import json
+import _socket
 import os
-import socket
 import sys
 import time
-from typing import Any
 
-from hvmctl.errors import ERROR_KINDS, DaemonError, HvmctlError
-from hvmctl.paths import Paths
+from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+    from hvmctl.locations import Locations
+    from hvmctl.paths import Paths
 
 DAEMON_START_TIMEOUT = 20.0
 
@@ -26,41 +34,51 @@ class Response:
         self.body = body
 
     def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
+        return loads(self.body) if self.body else None
 
 
 class Client:
-    def __init__(self, paths: Paths, *, autostart: bool = True, timeout: float = 3700.0) -> None:
+    def __init__(self, paths: Locations | Paths, *, autostart: bool = True, timeout: float = 3700.0) -> None:
         self.paths = paths
+        self.socket_path = os.fspath(paths.socket)
+        self.run_dir = os.fspath(paths.run_dir)
         self.autostart = autostart and not os.environ.get("HVMCTL_NO_AUTOSTART")
         self.timeout = timeout
 
+    @property
+    def log_path(self) -> str:
+        """Where an on-demand daemon writes (and where to look when one misbehaves)."""
+        return os.path.join(self.run_dir, "daemon.log")
+
     # ---- transport ---------------------------------------------------------------------
-    def _try_connect(self) -> socket.socket | None:
+    def _try_connect(self) -> _socket.socket | None:
         """A connected socket, or None when no daemon listens."""
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
         try:
-            sock.connect(str(self.paths.socket))
+            sock.connect(self.socket_path)
             return sock
         except (FileNotFoundError, ConnectionRefusedError):
             sock.close()
             return None
+        except PermissionError:
+            sock.close()
+            raise HostError(f"permission denied on {self.socket_path} ({_who_may(self.socket_path)})") from None
 
-    def _connect(self) -> socket.socket:
+    def _connect(self) -> _socket.socket:
         sock = self._try_connect()
         if sock is not None:
             return sock
         if not self.autostart:
-            raise DaemonError(f"no hvmctl daemon listening on {self.paths.socket}")
+            raise DaemonError(f"no hvmctl daemon listening on {self.socket_path}")
         return self._start_daemon()
 
-    def _start_daemon(self) -> socket.socket:
+    def _start_daemon(self) -> _socket.socket:
         import subprocess  # only here: most CLI runs find the daemon up
 
-        self.paths.run_dir.mkdir(parents=True, exist_ok=True)
-        log_path = self.paths.run_dir / "daemon.log"
-        start_at = log_path.stat().st_size if log_path.exists() else 0
+        os.makedirs(self.run_dir, exist_ok=True)
+        log_path = self.log_path
+        start_at = os.path.getsize(log_path) if os.path.exists(log_path) else 0
         with open(log_path, "ab") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "hvmctl", "daemon"],
@@ -71,7 +89,7 @@ class Client:
             sock = self._try_connect()
             if sock is not None:
                 return sock
-            if proc.poll() is not None and not self.paths.socket.exists():
+            if proc.poll() is not None and not os.path.exists(self.socket_path):
                 # exit 0 = another daemon won the start-up race: keep waiting for its socket
                 if proc.returncode != 0:
                     reason = _last_log_line(log_path, start_at)
@@ -79,31 +97,33 @@ class Client:
             time.sleep(0.05)
         raise DaemonError(f"the hvmctl daemon did not start within {DAEMON_START_TIMEOUT:.0f} s; see {log_path}")
 
-    def request(self, method: str, path: str, body: Any = None) -> Response:
-        payload = b"" if body is None else json.dumps(body).encode()
+    def _open(self, method: str, path: str, body: Any) -> _Reader:
+        """Send one request; the reader of its answer (the caller closes it)."""
+        if body is None:
+            payload = b""
+        else:
+            import json  # only requests with a body pay for the encoder
+
+            payload = json.dumps(body).encode()
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: hvmctl\r\nConnection: close\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
         ).encode()
-        sock = self._connect()
+        reader = _Reader(self._connect(), f"{method} {path}", self.log_path)
         try:
-            sock.sendall(head + payload)
-            chunks = []
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        except socket.timeout:
-            raise DaemonError(f"the daemon did not answer {method} {path} in time") from None
-        except OSError as exc:
-            raise DaemonError(
-                f"the daemon dropped the connection during {method} {path} ({exc.strerror or exc}); "
-                f"see {self.paths.run_dir / 'daemon.log'}"
-            ) from None
+            reader.send(head + payload)
+        except BaseException:
+            reader.close()
+            raise
+        return reader
+
+    def request(self, method: str, path: str, body: Any = None) -> Response:
+        reader = self._open(method, path, body)
+        try:
+            status, headers = reader.head()
+            return Response(status, headers, reader.rest(headers))
         finally:
-            sock.close()
-        return _parse_response(b"".join(chunks))
+            reader.close()
 
     # ---- calls -----------------------------------------------------------------------
     def call(self, method: str, path: str, body: Any = None) -> Any:
@@ -121,6 +141,185 @@ class Client:
     def post(self, path: str, body: Any = None) -> Any:
         return self.call("POST", path, body if body is not None else {})
 
+    def stream(self, method: str, path: str, body: Any = None) -> Iterator[Any]:
+        """The JSON lines of a streamed answer, each as it comes (an error answer raises)."""
+        reader = self._open(method, path, body)
+        try:
+            status, headers = reader.head()
+            if status >= 400:
+                raise _error_from(Response(status, headers, reader.rest(headers)))
+            for line in reader.lines(headers):
+                yield loads(line)
+        finally:
+            reader.close()
+
+
+class _Reader:
+    """The answer to one HTTP/1.1 request: head, then a body plain (to its Content-Length or
+    the end) or chunked. A daemon that goes away part-way is reported as that."""
+
+    def __init__(self, sock: _socket.socket, what: str, log_path: str) -> None:
+        self.sock = sock
+        self.what = what
+        self.log_path = log_path
+        self.buf = b""
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def _closed(self) -> DaemonError:
+        return DaemonError(f"the daemon closed the connection while answering {self.what} (see {self.log_path})")
+
+    def send(self, data: bytes) -> None:
+        try:
+            self.sock.sendall(data)
+        except TimeoutError:
+            raise DaemonError(f"the daemon did not take {self.what} in time") from None
+        except OSError:
+            raise self._closed() from None
+
+    def _recv(self) -> bytes:
+        try:
+            return self.sock.recv(65536)
+        except TimeoutError:
+            raise DaemonError(f"the daemon did not answer {self.what} in time") from None
+        except OSError:
+            raise self._closed() from None
+
+    def _fill(self) -> bool:
+        data = self._recv()
+        self.buf += data
+        return bool(data)
+
+    def head(self) -> tuple[int, dict[str, str]]:
+        while b"\r\n\r\n" not in self.buf:
+            if not self._fill():
+                if self.buf[:5] != b"HTTP/"[:len(self.buf)]:
+                    break  # not HTTP at all: malformed, below
+                raise self._closed()
+        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        try:
+            if not lines[0].startswith("HTTP/"):
+                raise ValueError(lines[0])
+            status = int(lines[0].split()[1])
+        except (IndexError, ValueError):
+            raise DaemonError(f"the daemon sent a malformed answer to {self.what}") from None
+        headers = {}
+        for line in lines[1:]:
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+        return status, headers
+
+    def body(self, headers: dict[str, str]) -> Iterator[bytes]:
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            yield from self._chunks()
+            return
+        length = headers.get("content-length", "")
+        left = int(length) if length.isdigit() else None  # None: the body ends with the connection
+        while True:
+            if self.buf:
+                data, self.buf = (self.buf, b"") if left is None else (self.buf[:left], b"")
+                if left is not None:
+                    left -= len(data)
+                yield data
+            if left == 0:
+                return
+            if not self._fill():
+                if left:
+                    raise self._closed()
+                return
+
+    def _chunks(self) -> Iterator[bytes]:
+        while True:
+            while b"\r\n" not in self.buf:
+                if not self._fill():
+                    raise self._closed()
+            size_line, _, self.buf = self.buf.partition(b"\r\n")
+            try:
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+            except ValueError:
+                raise DaemonError(f"the daemon sent a malformed answer to {self.what}") from None
+            if size == 0:
+                return
+            while len(self.buf) < size + 2:
+                if not self._fill():
+                    raise self._closed()
+            yield self.buf[:size]
+            self.buf = self.buf[size + 2:]
+
+    def rest(self, headers: dict[str, str]) -> bytes:
+        return b"".join(self.body(headers))
+
+    def lines(self, headers: dict[str, str]) -> Iterator[bytes]:
+        pending = b""
+        for chunk in self.body(headers):
+            pending += chunk
+            while b"\n" in pending:
+                line, _, pending = pending.partition(b"\n")
+                if line.strip():
+                    yield line
+        if pending.strip():
+            yield pending
+
+
+# ---- JSON without json.decoder (which imports re) -------------------------------------------
+class _ScanContext:
+    """What json.JSONDecoder hands _json's scanner, with json.loads's defaults."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+
+
+try:
+    from _json import make_scanner as _make_scanner
+
+    _context: Any = _ScanContext()  # typeshed's stub wants a scanner here; CPython reads these attributes
+    _scan: Any = _make_scanner(_context)
+except ImportError:  # not CPython: the json module does it all
+    _scan = None
+
+_WS = " \t\n\r"
+
+
+def loads(data: bytes | str) -> Any:
+    """json.loads, the same values and errors; the json module is imported only for an error."""
+    text = data.decode() if isinstance(data, bytes) else data
+    if _scan is not None:
+        start = len(text) - len(text.lstrip(_WS))
+        try:
+            value, end = _scan(text, start)
+        except StopIteration:
+            pass
+        else:
+            if not text[end:].strip(_WS):
+                return value
+    import json
+
+    return json.loads(text)
+
+
+# ---- messages -------------------------------------------------------------------------------
+def _who_may(socket_path: str) -> str:
+    """Who may use the socket: root, or its group's members."""
+    for path in (socket_path, os.path.dirname(socket_path)):
+        try:
+            gid = os.stat(path).st_gid
+        except OSError:
+            continue
+        import grp
+
+        try:
+            group = grp.getgrgid(gid).gr_name
+        except KeyError:
+            group = str(gid)
+        return f"run as root or join group {group}"
+    return "run as root"
+
 
 def _last_log_line(path: os.PathLike[str] | str, offset: int) -> str:
     try:
@@ -132,32 +331,12 @@ def _last_log_line(path: os.PathLike[str] | str, offset: int) -> str:
     return lines[-1] if lines else "no message"
 
 
-def _parse_response(raw: bytes) -> Response:
-    head, _, body = raw.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    try:
-        status = int(lines[0].split()[1])
-    except (IndexError, ValueError):
-        raise DaemonError("the daemon sent a malformed answer") from None
-    headers = {}
-    for line in lines[1:]:
-        key, _, value = line.partition(":")
-        headers[key.strip().lower()] = value.strip()
-    if headers.get("transfer-encoding") == "chunked":
-        body = _dechunk(body)
-    return Response(status, headers, body)
-
-
-def _dechunk(data: bytes) -> bytes:
-    out = bytearray()
-    while data:
-        size_line, _, rest = data.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            break
-        out += rest[:size]
-        data = rest[size + 2 :]
-    return bytes(out)
+def error_from(kind: str, message: str) -> HvmctlError:
+    """The HvmctlError subclass the daemon named by ``kind``, carrying its message as is."""
+    cls = ERROR_KINDS.get(kind, HvmctlError)
+    err = HvmctlError.__new__(cls)
+    HvmctlError.__init__(err, message)
+    return err
 
 
 def _error_from(resp: Response) -> HvmctlError:
@@ -171,7 +350,4 @@ def _error_from(resp: Response) -> HvmctlError:
         except (ValueError, AttributeError, KeyError, TypeError):
             message = resp.body.decode(errors="replace")[:200]
         return HvmctlError(f"daemon answered {resp.status}: {message}")
-    cls = ERROR_KINDS.get(kind, HvmctlError)
-    err = HvmctlError.__new__(cls)
-    HvmctlError.__init__(err, message)
-    return err
+    return error_from(kind, message)

@@ -7,11 +7,14 @@ ejects); ``eject``, ``insert`` and ``media-list`` are hvmctl's shorter spellings
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import Any
 
 from hvmctl.cli.main import Context, _ref, command, emit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # argparse and typing cost more start-up time than a command
+    import argparse
+    from typing import Any
 
 
 def _describe(view: dict[str, Any]) -> str:

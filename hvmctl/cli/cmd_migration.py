@@ -3,11 +3,14 @@ stdlib-only imports here: `xm list` must not pay for them)."""
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import Any
 
 from hvmctl.cli.main import Context, _ref, command, emit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # argparse and typing cost more start-up time than a command
+    import argparse
+    from typing import Any
 
 
 def _save_args(p: argparse.ArgumentParser) -> None:

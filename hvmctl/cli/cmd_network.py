@@ -6,9 +6,11 @@ taps live), so they go through the daemon like every other command.
 
 from __future__ import annotations
 
-import argparse
-
 from hvmctl.cli.main import Context, _ref, command, emit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # argparse costs more start-up time than a command
+    import argparse
 
 
 def _netbridge_args(p: argparse.ArgumentParser) -> None:

@@ -7,42 +7,47 @@ daemon needed: the other host may run none yet); ``export`` of a known domain an
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import socket
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
-from urllib.parse import quote
 
-from hvmctl.cli.main import Context, command, emit
-from hvmctl.errors import ERROR_KINDS, DaemonError, HvmctlError, NotFoundError
+from hvmctl.cli.main import Context, _ref, command, emit
+from hvmctl.errors import DaemonError, NotFoundError
 
-ProgressFn = Callable[[int, int], None]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # argparse, typing and contextlib cost more start-up time than a command
+    import argparse
+    from collections.abc import Callable
+    from typing import Any
 
-
-def _ref(ref: str) -> str:
-    return quote(ref, safe="")
+    ProgressFn = Callable[[int, int], None]
 
 
-@contextmanager
-def _progress(label: str, enabled: bool) -> Iterator[ProgressFn]:
+class _progress:
     """A progress bar on a terminal (rich, imported only then); silent otherwise."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda done, total: None
-        return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True),
-                  TransferSpeedColumn(), TimeRemainingColumn(), transient=True) as bar:
-        task = bar.add_task(label, total=None)
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> ProgressFn:
+        if not self.enabled:
+            return lambda done, total: None
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True),
+                            TransferSpeedColumn(), TimeRemainingColumn(), transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task(self.label, total=None)
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total or None)
+            self.bar.update(task, completed=done, total=total or None)
 
-        yield update
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _human(n: float) -> str:
@@ -129,7 +134,7 @@ def _known_domain(ctx: Context, ref: str) -> dict[str, Any] | None:
     from hvmctl.cli.client import Client
 
     try:
-        return Client(ctx.paths, autostart=False).get(f"/v1/domains/{_ref(ref)}")  # type: ignore[no-any-return]
+        return Client(ctx.where, autostart=False).get(f"/v1/domains/{_ref(ref)}")  # type: ignore[no-any-return]
     except (DaemonError, NotFoundError):
         return None
 
@@ -238,108 +243,16 @@ def cmd_block_list(args: argparse.Namespace, ctx: Context) -> int:
 # ---- a streaming call (export of a domain) ------------------------------------------------
 def _stream(ctx: Context, path: str, body: dict[str, Any], update: ProgressFn) -> dict[str, Any]:
     """POST, then read the daemon's JSON lines as they come: progress, then result or error."""
-    payload = json.dumps(body).encode()
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(3700.0)
-    try:
-        sock.connect(str(ctx.paths.socket))
-    except OSError as exc:
-        sock.close()
-        raise DaemonError(f"no hvmctl daemon listening on {ctx.paths.socket}") from exc
-    with sock:
-        sock.sendall((f"POST {path} HTTP/1.1\r\nHost: hvmctl\r\nConnection: close\r\n"
-                      f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode() + payload)
-        reader = _HttpReader(sock)
-        status, headers = reader.head()
-        if status >= 400:
-            raw = reader.rest(headers)
-            try:
-                data = json.loads(raw)
-                cls = ERROR_KINDS.get(data["error"], HvmctlError)
-                message = data["message"]
-            except (ValueError, KeyError, TypeError):
-                cls, message = HvmctlError, f"daemon answered {status}: {raw[:200].decode(errors='replace')}"
-            raise _error(cls, message)
-        result: dict[str, Any] | None = None
-        for line in reader.lines(headers):
-            item = json.loads(line)
-            if "done" in item:
-                update(int(item["done"]), int(item["total"]))
-            elif "result" in item:
-                result = item["result"]
-            elif "error" in item:
-                raise _error(ERROR_KINDS.get(item["error"], HvmctlError), item["message"])
-        if result is None:
-            raise DaemonError("the daemon ended the export without a result (did it stop?)")
-        return result
+    from hvmctl.cli.client import error_from
 
-
-def _error(cls: type[HvmctlError], message: str) -> HvmctlError:
-    err = HvmctlError.__new__(cls)
-    HvmctlError.__init__(err, message)
-    return err
-
-
-class _HttpReader:
-    """The response of one HTTP/1.1 request: head, then a body plain or chunked, by lines."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self.buf = b""
-
-    def _fill(self) -> bool:
-        data = self.sock.recv(65536)
-        self.buf += data
-        return bool(data)
-
-    def head(self) -> tuple[int, dict[str, str]]:
-        while b"\r\n\r\n" not in self.buf:
-            if not self._fill():
-                raise DaemonError("the daemon closed the connection without an answer")
-        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in lines[1:]:
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        try:
-            return int(lines[0].split()[1]), headers
-        except (IndexError, ValueError):
-            raise DaemonError("the daemon sent a malformed answer") from None
-
-    def _body(self, headers: dict[str, str]) -> Iterator[bytes]:
-        if headers.get("transfer-encoding") != "chunked":
-            yield self.buf
-            self.buf = b""
-            while True:
-                data = self.sock.recv(65536)
-                if not data:
-                    return
-                yield data
-        while True:
-            while b"\r\n" not in self.buf:
-                if not self._fill():
-                    return
-            size_line, self.buf = self.buf.split(b"\r\n", 1)
-            size = int(size_line.split(b";")[0] or b"0", 16)
-            if size == 0:
-                return
-            while len(self.buf) < size + 2:
-                if not self._fill():
-                    raise DaemonError("the daemon's answer was cut short")
-            yield self.buf[:size]
-            self.buf = self.buf[size + 2 :]
-
-    def rest(self, headers: dict[str, str]) -> bytes:
-        return b"".join(self._body(headers))
-
-    def lines(self, headers: dict[str, str]) -> Iterator[str]:
-        pending = b""
-        for chunk in self._body(headers):
-            pending += chunk
-            while b"\n" in pending:
-                line, pending = pending.split(b"\n", 1)
-                if line.strip():
-                    yield line.decode()
-        if pending.strip():
-            yield pending.decode()
+    result: dict[str, Any] | None = None
+    for item in ctx.client.stream("POST", path, body):
+        if "done" in item:
+            update(int(item["done"]), int(item["total"]))
+        elif "result" in item:
+            result = item["result"]
+        elif "error" in item:
+            raise error_from(item["error"], item["message"])
+    if result is None:
+        raise DaemonError("the daemon ended the export without a result (did it stop?)")
+    return result

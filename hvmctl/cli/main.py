@@ -1,25 +1,36 @@
 """`hvmctl` and `xm`: the xm command set, plus hvmctl's own.
 
-argparse (stdlib) rather than click: the CLI's whole start-up budget for `xm list` is a
-few tens of milliseconds, and click alone costs ~40 ms to import here. Every command takes
-`--json`. Errors print one line to stderr and exit 1.
+The start path is lean, because `xm list` should cost little more than the interpreter:
+the command table is static (hvmctl.cli.table), only the typed command's module is
+imported and only its arguments are set up, a plain command line is parsed without
+argparse (hvmctl.cli.quickargs; argparse, with the `re` and `gettext` it imports, costs
+~10 ms here), and nothing imports pathlib, typing, socket, re or urllib on that path.
+Every command takes `--json`. Errors print one line to stderr and exit 1; with --json,
+``{"error": kind, "message": ...}`` on stdout.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import json
 import os
 import sys
-from pathlib import Path
-from typing import Any, Callable
 
+from hvmctl.cli.table import COMMANDS, MODULES
 from hvmctl.errors import HvmctlError, one_line
-from hvmctl.paths import Paths
+from hvmctl.locations import Locations
 
-Handler = Callable[[argparse.Namespace, "Context"], int]
-ArgSpec = Callable[[argparse.ArgumentParser], None]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+    from typing import Any
+
+    from hvmctl.cli.client import Client
+    from hvmctl.paths import Paths
+
+    Handler = Callable[[argparse.Namespace, "Context"], int]
+    ArgSpec = Callable[[argparse.ArgumentParser], None]
+
+__all__ = ["COMMANDS", "Context", "arg", "command", "emit", "main"]
 
 
 class Command:
@@ -27,26 +38,38 @@ class Command:
         self.name, self.help, self.handler, self.args = name, help, handler, args
 
 
-COMMANDS: dict[str, Command] = {}
+#: what the command modules registered (name -> Command); COMMANDS is the static table
+REGISTERED: dict[str, Command] = {}
 
 
 class Context:
     def __init__(self, prog: str) -> None:
         self.prog = prog
-        self.paths = Paths.from_env()
-        self._client: Any = None
+        self.where = Locations()
+        self._paths: Paths | None = None
+        self._client: Client | None = None
+
+    @property
+    def paths(self) -> Paths:
+        """The locations as Path objects (pathlib is imported only by the commands using them)."""
+        if self._paths is None:
+            from hvmctl.paths import Paths
+
+            self._paths = Paths.from_env()
+        return self._paths
 
     @property
     def client(self) -> Any:
         if self._client is None:
             from hvmctl.cli.client import Client
 
-            self._client = Client(self.paths)
+            self._client = Client(self.where)
         return self._client
 
 
 def command(name: str, help: str, args: ArgSpec | None = None, *, domain: bool = False) -> Callable[[Handler], Handler]:
-    """Register a subcommand. ``domain=True`` adds the positional DOMAIN (name, ID or UUID)."""
+    """Register a subcommand (list it in hvmctl.cli.table too). ``domain=True`` adds the
+    positional DOMAIN (name, ID or UUID)."""
 
     def spec(p: argparse.ArgumentParser) -> None:
         if domain:
@@ -55,7 +78,7 @@ def command(name: str, help: str, args: ArgSpec | None = None, *, domain: bool =
             args(p)
 
     def register(fn: Handler) -> Handler:
-        COMMANDS[name] = Command(name, help, fn, spec)
+        REGISTERED[name] = Command(name, help, fn, spec)
         return fn
 
     return register
@@ -72,16 +95,21 @@ def arg(*names: str, **kw: Any) -> ArgSpec:
 
 def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> int:
     if getattr(args, "json", False) or text is None:
+        import json
+
         print(json.dumps(data, indent=2, sort_keys=True))
     elif text:
         print(text)
     return 0
 
 
-def _ref(ref: str) -> str:
-    from urllib.parse import quote
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 
-    return quote(ref, safe="")
+
+def _ref(ref: str) -> str:
+    """A name, ID or UUID as one URL path segment (urllib.parse.quote(ref, safe=""), whose
+    import costs more than the rest of a command's start)."""
+    return "".join(chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in ref.encode())
 
 
 # ---- commands ---------------------------------------------------------------------------
@@ -211,6 +239,7 @@ def _top_args(p: argparse.ArgumentParser) -> None:
 
 @command("top", "domains' CPU and memory use, refreshed (xentop)", _top_args)
 def cmd_top(args: argparse.Namespace, ctx: Context) -> int:
+    import json
     import time
 
     from hvmctl.cli import render
@@ -283,24 +312,27 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
         text = ctx.client.call("GET", f"/v1/domains/{_ref(args.domain)}/console-log").decode(errors="replace")
     else:
         try:
-            text = (ctx.paths.run_dir / "daemon.log").read_text(errors="replace")
+            with open(os.path.join(ctx.where.run_dir, "daemon.log"), errors="replace") as fh:
+                text = fh.read()
         except OSError:
             text = ""
     return emit(args, {"log": text}, text.rstrip("\n"))
 
 
-COMMANDS["dmesg"] = Command("dmesg", "the daemon's log (xm dmesg)", cmd_log, _optional_domain)
+REGISTERED["dmesg"] = Command("dmesg", "the daemon's log (xm dmesg)", cmd_log, _optional_domain)
 
 
 @command("screenshot", "save a domain's screen as PNG", arg("file", help="PNG file to write"),
          domain=True)
 def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     png = ctx.client.call("GET", f"/v1/domains/{_ref(args.domain)}/screenshot")
-    out = Path(args.file)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(png)
+    out = args.file
+    head, tail = os.path.split(out)
+    tmp = os.path.join(head, f".{tail}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(png)
     os.replace(tmp, out)
-    return emit(args, {"file": str(out), "bytes": len(png)}, str(out))
+    return emit(args, {"file": out, "bytes": len(png)}, out)
 
 
 @command("vncviewer", "open a VNC viewer on a domain's console (or print its address)",
@@ -341,36 +373,117 @@ def cmd_daemon(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-# feature areas register their commands on import (stdlib-only imports at module level)
-for _area in ("network", "storage", "migration", "media"):
-    importlib.import_module(f"hvmctl.cli.cmd_{_area}")
+# ---- the start path --------------------------------------------------------------------
+def _usage(prog: str) -> str:
+    return f"usage: {prog} [-h] COMMAND ..."
 
 
-# ---- argument parsing -------------------------------------------------------------------
-def build_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Run Xen xm/xl domain profiles as QEMU guests.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for cmd in COMMANDS.values():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
-        p.add_argument("--json", action="store_true", help="machine-readable output")
+def help_text(prog: str) -> str:
+    """The whole program's help, from the static table (no command module is imported)."""
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = [_usage(prog), "", "Run Xen xm/xl domain profiles as QEMU guests.", "", "commands:"]
+    lines += [f"  {name:<{width}}{help}" for name, (_, help) in COMMANDS.items()]
+    lines += ["", "options:", f"  {'-h, --help':<{width}}show this help message and exit", "",
+              f"'{prog} COMMAND --help' shows a command's arguments; every command takes --json."]
+    return "\n".join(lines)
+
+
+def _find(name: str) -> Command | None:
+    """The typed command, importing only its module (or, for a command missing from the
+    table, every command module)."""
+    if name in COMMANDS:
+        __import__(COMMANDS[name][0])
+    elif name not in REGISTERED:
+        for module in MODULES:
+            __import__(module)
+    return REGISTERED.get(name)
+
+
+def _unknown(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+    return f"unknown command '{one_line(name)}'; " + (f"did you mean '{close[0]}'?" if close else
+                                                      "see --help for the list")
+
+
+def _usage_error(prog: str, message: str, as_json: bool) -> int:
+    if as_json:
+        _print_json_error("usage", message)
+    else:
+        print(f"{_usage(prog)}\n{prog}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _print_json_error(kind: str, message: str) -> None:
+    import json
+
+    print(json.dumps({"error": kind, "message": message}))
+
+
+def parse(prog: str, cmd: Command, words: list[str]) -> Any:
+    """The command's arguments: without argparse when the line is plain, else argparse's
+    own parsing, help and errors (as JSON with --json)."""
+    from hvmctl.cli.quickargs import Recorder, Unsupported
+
+    rec = Recorder()
+    rec.add_argument("--json", action="store_true")
+    try:
         if cmd.args is not None:
-            cmd.args(p)
-    return parser
+            cmd.args(rec)  # type: ignore[arg-type]  # a Recorder stands in for the parser
+        parsed = rec.parse(words)
+    except Unsupported:
+        parsed = None
+    if parsed is not None:
+        return parsed
+    return _argparse(prog, cmd, words)
+
+
+def _argparse(prog: str, cmd: Command, words: list[str]) -> argparse.Namespace:
+    import argparse
+
+    as_json = "--json" in words
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> Any:
+            if not as_json:
+                super().error(message)
+            _print_json_error("usage", f"{self.prog}: {message}")
+            raise SystemExit(2)
+
+    help = COMMANDS[cmd.name][1] if cmd.name in COMMANDS else cmd.help
+    parser = Parser(prog=f"{prog} {cmd.name}", description=help)
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    if cmd.args is not None:
+        cmd.args(parser)
+    return parser.parse_args(words)
 
 
 def main(argv: list[str] | None = None) -> int:
     prog = os.path.basename(sys.argv[0]) if argv is None else "hvmctl"
     if prog not in ("xm", "hvmctl"):
         prog = "hvmctl"
-    parser = build_parser(prog)
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
+    words = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in words
+    if not words:
+        print(help_text(prog))
         return 2
+    if words[0] in ("-h", "--help"):
+        print(help_text(prog))
+        return 0
+    if words[0].startswith("-"):
+        return _usage_error(prog, f"unrecognized arguments: {one_line(words[0])}", as_json)
+    cmd = _find(words[0])
+    if cmd is None:
+        return _usage_error(prog, _unknown(words[0]), as_json)
+    args = parse(prog, cmd, words[1:])
     try:
-        return COMMANDS[args.command].handler(args, Context(prog))
+        return cmd.handler(args, Context(prog))
     except HvmctlError as exc:
-        print(f"{prog}: error: {one_line(exc.message)}", file=sys.stderr)
+        if getattr(args, "json", False):
+            _print_json_error(exc.kind, one_line(exc.message))
+        else:
+            print(f"{prog}: error: {one_line(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,0 +1,55 @@
+"""The command table: name -> (module, help line), static, so that `xm list` imports one
+command module and `xm --help` none. tests/unit/test_cli_front.py checks it against the
+modules' @command registrations (a command registered but missing here still runs, slowly)."""
+
+MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
+           "hvmctl.cli.cmd_media")
+
+_M, _NET, _STO, _MIG, _MED = MODULES
+
+COMMANDS = {
+    "create": (_M, "create a domain from a profile"),
+    "list": (_M, "list domains"),
+    "destroy": (_M, "terminate a domain immediately"),
+    "pause": (_M, "pause a domain"),
+    "unpause": (_M, "unpause a paused domain"),
+    "shutdown": (_M, "ask a domain to shut down (ACPI power button)"),
+    "reboot": (_M, "reboot a domain (its on_reboot action applies)"),
+    "mem-set": (_M, "set a running domain's memory (MiB) through its balloon"),
+    "vcpu-set": (_M, "set a running domain's number of vCPUs (hotplug up to maxvcpus)"),
+    "top": (_M, "domains' CPU and memory use, refreshed (xentop)"),
+    "info": (_M, "information about the host"),
+    "uptime": (_M, "uptime of domains"),
+    "domid": (_M, "the ID of a domain, by name"),
+    "domname": (_M, "the name of a domain, by ID"),
+    "log": (_M, "a domain's console log (or the daemon's log)"),
+    "dmesg": (_M, "the daemon's log (xm dmesg)"),
+    "screenshot": (_M, "save a domain's screen as PNG"),
+    "vncviewer": (_M, "open a VNC viewer on a domain's console (or print its address)"),
+    "console": (_M, "attach to a domain's serial console (detach with Ctrl-])"),
+    "daemon": (_M, "run the hvmctl daemon in the foreground"),
+    "network-bridge": (_NET, "Xen's network-bridge: make (or undo) xenbrN on ethN, moving the host's addresses"),
+    "bridges": (_NET, "the host's bridges, their ids, STP and interfaces (brctl show)"),
+    "network-attach": (_NET, "hot-plug a network interface into a running domain"),
+    "network-detach": (_NET, "hot-unplug a network interface from a running domain"),
+    "network-list": (_NET, "a domain's network interfaces"),
+    "network-forward": (_NET, "forward a host port to a guest on user-mode NAT (kept across restarts)"),
+    "image": (_STO, "disk images: create, info"),
+    "convert": (_STO, "port a PV profile to HVM (seed 2.3.2)"),
+    "export": (_STO, "pack a domain's profile and images into a bundle for another host"),
+    "import": (_STO, "unpack a bundle: images sparse, profile pointed at them, checksums verified"),
+    "block-attach": (_STO, "hot-plug a disk into a running domain"),
+    "block-detach": (_STO, "hot-unplug a disk from a running domain"),
+    "block-list": (_STO, "list a domain's disks"),
+    "save": (_MIG, "save a domain's state to a file (the domain stops)"),
+    "restore": (_MIG, "restore a domain from a save file"),
+    "autostart": (_MIG, "start domains with the host: links in the auto directory (/etc/xen/auto)"),
+    "host-start": (_MIG, "host start (xendomains start): restore saved domains, then start auto ones"),
+    "host-stop": (_MIG, "host stop (xendomains stop): save or shut down every running domain"),
+    "migrate": (_MIG, "move a domain to another host's hvmctl daemon"),
+    "migrate-receive": (_MIG, "(internal) the destination's end of `migrate` over ssh"),
+    "block-configure": (_MED, "change the medium of a running domain's cdrom drive (as xm did)"),
+    "eject": (_MED, "take the medium out of a running domain's cdrom drive"),
+    "insert": (_MED, "put an image into a running domain's cdrom drive"),
+    "media-list": (_MED, "the cdrom drives of a running domain and what is in them"),
+}
