@@ -1,9 +1,8 @@
 """The CLI's one HTTP/1.1 client over the daemon's Unix socket.
 
 Deliberately stdlib-only and tiny (no http.client, no httpx): `xm list` must start fast.
-It uses ``_socket`` and ``_json``'s scanner, the C halves of ``socket`` and ``json``: their
-Python halves import ``enum``, ``selectors`` and ``re``, which cost more here than the rest
-of `xm list`. Starts the daemon on demand when none answers. Plain answers are read whole
+It uses ``_socket``, the C half of ``socket`` (whose Python half imports ``enum`` and
+``selectors``), and hvmctl.cli.fastjson. Starts the daemon on demand when none answers. Plain answers are read whole
 (:meth:`Client.call`); streamed ones line by line (:meth:`Client.stream`).
 """
 
@@ -14,6 +13,7 @@ import os
 import sys
 import time
 
+from hvmctl.cli.fastjson import dumps, loads
 from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
 
 TYPE_CHECKING = False
@@ -99,12 +99,7 @@ class Client:
 
     def _open(self, method: str, path: str, body: Any) -> _Reader:
         """Send one request; the reader of its answer (the caller closes it)."""
-        if body is None:
-            payload = b""
-        else:
-            import json  # only requests with a body pay for the encoder
-
-            payload = json.dumps(body).encode()
+        payload = b"" if body is None else dumps(body).encode()
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: hvmctl\r\nConnection: close\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
@@ -261,46 +256,6 @@ class _Reader:
                     yield line
         if pending.strip():
             yield pending
-
-
-# ---- JSON without json.decoder (which imports re) -------------------------------------------
-class _ScanContext:
-    """What json.JSONDecoder hands _json's scanner, with json.loads's defaults."""
-
-    strict = True
-    object_hook = None
-    object_pairs_hook = None
-    parse_float = float
-    parse_int = int
-    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
-
-
-try:
-    from _json import make_scanner as _make_scanner
-
-    _context: Any = _ScanContext()  # typeshed's stub wants a scanner here; CPython reads these attributes
-    _scan: Any = _make_scanner(_context)
-except ImportError:  # not CPython: the json module does it all
-    _scan = None
-
-_WS = " \t\n\r"
-
-
-def loads(data: bytes | str) -> Any:
-    """json.loads, the same values and errors; the json module is imported only for an error."""
-    text = data.decode() if isinstance(data, bytes) else data
-    if _scan is not None:
-        start = len(text) - len(text.lstrip(_WS))
-        try:
-            value, end = _scan(text, start)
-        except StopIteration:
-            pass
-        else:
-            if not text[end:].strip(_WS):
-                return value
-    import json
-
-    return json.loads(text)
 
 
 # ---- messages -------------------------------------------------------------------------------

@@ -95,9 +95,9 @@ def arg(*names: str, **kw: Any) -> ArgSpec:
 
 def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> int:
     if getattr(args, "json", False) or text is None:
-        import json
+        from hvmctl.cli.fastjson import dumps
 
-        print(json.dumps(data, indent=2, sort_keys=True))
+        print(dumps(data, indent=2, sort_keys=True))
     elif text:
         print(text)
     return 0
@@ -416,9 +416,9 @@ def _usage_error(prog: str, message: str, as_json: bool) -> int:
 
 
 def _print_json_error(kind: str, message: str) -> None:
-    import json
+    from hvmctl.cli.fastjson import dumps
 
-    print(json.dumps({"error": kind, "message": message}))
+    print(dumps({"error": kind, "message": message}))
 
 
 def parse(prog: str, cmd: Command, words: list[str]) -> Any:
