@@ -51,6 +51,8 @@ class HvEnv:
             HVMCTL_RUN_DIR=str(base / "run"),
             HVMCTL_SOCKET=str(base / "run" / "api.sock"),
             HVMCTL_PROFILE_DIR=str(base / "xen"),
+            # its own, not the caller's: tests and benches read the console logs from here
+            HVMCTL_LOG_DIR=str(base / "state" / "log"),
             PYTHONPATH=str(ROOT),
         )
         env.setdefault("HVMCTL_ACCEL", "tcg")  # the probe is tested on its own
