@@ -58,6 +58,11 @@ def test_errors_are_one_json_shape_and_one_cli_line(hv: HvEnv) -> None:
     assert status == 404 and json.loads(body) == {"error": "not-found", "message": "domain 'nosuch' does not exist"}
     res = hv.hv("destroy", "nosuch", check=False)
     assert res.returncode == 1 and res.stderr == "hvmctl: error: domain 'nosuch' does not exist\n"
+    res = hv.hv("destroy", "nosuch", "--json", check=False)  # with --json: the API's shape, on stdout
+    assert res.returncode == 1 and res.stderr == ""
+    assert json.loads(res.stdout) == {"error": "not-found", "message": "domain 'nosuch' does not exist"}
+    res = hv.hv("lsit", check=False)
+    assert res.returncode == 2 and res.stderr.endswith("hvmctl: error: unknown command 'lsit'; did you mean 'list'?\n")
     hv.write_profile("bad", 'name = "bad"\nmemory = "lots"\n')
     res = hv.hv("create", "bad", check=False)
     assert res.returncode == 1 and res.stderr.count("\n") == 1
@@ -74,6 +79,22 @@ def test_shutdown_force_destroys_a_guest_that_ignores_acpi(hv: HvEnv) -> None:
     res = hv.hv("shutdown", "--force", "--timeout", "2", "deaf")
     assert "forced off" in res.stdout
     assert hv.domains() == []
+
+
+def test_a_daemon_killed_mid_request_is_reported_as_that(hv: HvEnv) -> None:
+    hv.write_profile("deaf", tiny_profile("deaf", more="acpi = 0\n"))
+    hv.hv("create", "deaf")
+    hv.wait_console("deaf", "HVMCTL-READY")
+    waiting = subprocess.Popen([sys.executable, "-m", "hvmctl", "shutdown", "-w", "--timeout", "60", "deaf"],
+                               env=hv.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # the CLI is waiting on the daemon's answer
+    assert waiting.poll() is None
+    hv.kill_daemon()
+    out, err = waiting.communicate(timeout=30)
+    assert waiting.returncode == 1 and out == ""
+    log = os.path.join(hv.env["HVMCTL_RUN_DIR"], "daemon.log")
+    assert err == ("hvmctl: error: the daemon closed the connection while answering POST /v1/domains/deaf/shutdown "
+                   f"(see {log})\n")
 
 
 def test_create_with_console_attached(hv: HvEnv) -> None:
