@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl.errors import ConfigError, HvmctlError
 from hvmctl.migration import protocol, target
+from hvmctl.qemu.version import binary_machines, binary_version
 
 if TYPE_CHECKING:
     from hvmctl.daemon.service import Daemon
@@ -91,8 +92,8 @@ class RemoteEndpoint:
         try:
             if host not in ("0.0.0.0", "::", ""):  # a wildcard: the leaf names the address a source uses
                 await asyncio.to_thread(protocol.ensure_qemu_tls, paths.state_dir, [host])
-            await asyncio.to_thread(target.qemu_version, paths.qemu)
-            await asyncio.to_thread(target.qemu_machines, paths.qemu)
+            await asyncio.to_thread(binary_version, paths.qemu)
+            await asyncio.to_thread(binary_machines, paths.qemu)
         except HvmctlError as exc:  # made (and reported) again on first use
             log.warning("remote endpoint: preparing migration material: %s", exc.message)
 

@@ -45,6 +45,7 @@ from hvmctl.migration import protocol, qmpmig, sshlink
 from hvmctl.migration.relay import NbdRelay
 from hvmctl.migration.saverestore import saved_facts
 from hvmctl.migration.target import FINISH_TIMEOUT, copied_disks
+from hvmctl.qemu.version import running_version
 
 if TYPE_CHECKING:
     from hvmctl.daemon.service import Daemon
@@ -79,7 +80,6 @@ async def source_facts(dom: Domain, copy_storage: bool) -> dict[str, Any]:
     """Everything the destination's pre-flight and prepare need to know about the guest."""
     rt = dom.runtime
     assert rt is not None
-    version = (await dom.qmp("query-version"))["qemu"]
     disks = []
     blocks = {b["device"]: b for b in await dom.qmp("query-block")}
     for disk in dom.config.disks:
@@ -98,7 +98,7 @@ async def source_facts(dom: Domain, copy_storage: bool) -> dict[str, Any]:
         "facts": saved_facts(dom),
         "nics": rt.nics,
         "disks": disks,
-        "qemu": f"{version['major']}.{version['minor']}.{version['micro']}",
+        "qemu": await running_version(dom.qmp),
         "machine": await _machine_type(dom),
         "accel": rt.accel,
         "copy_storage": copy_storage,
@@ -131,6 +131,7 @@ class MigrationJob:
         self.result: dict[str, Any] | None = None
         self.error: dict[str, str] | None = None
         self.started = time.monotonic()
+        self.finished: float | None = None  # when it ended (for pruning finished jobs)
         self.task: asyncio.Task[None] | None = None
         self._last_ping = time.monotonic()
         self.relay: NbdRelay | None = None
@@ -164,6 +165,7 @@ class MigrationJob:
             if not isinstance(exc, Exception):
                 raise
         finally:
+            self.finished = time.monotonic()
             await self.channel.close()
 
     async def _run(self) -> dict[str, Any]:
@@ -457,7 +459,40 @@ class MigrationJob:
         return self.dom.runtime.qemu_log if self.dom.runtime else "QEMU's log"
 
 
-JOBS: dict[str, MigrationJob] = {}
+class MigrationJobs:
+    """The daemon's outgoing migrations by job ID. A finished job stays visible for
+    ``KEEP_FINISHED`` seconds (the CLI polls it to the end) and is then dropped, so a
+    long-lived daemon does not keep every migration it ever ran."""
+
+    KEEP_FINISHED = 600.0
+    MAX_FINISHED = 64
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, MigrationJob] = {}
+
+    def add(self, job: MigrationJob) -> None:
+        self.prune()
+        self._jobs[job.id] = job
+
+    def get(self, job_id: str) -> MigrationJob:
+        self.prune()
+        try:
+            return self._jobs[job_id]
+        except KeyError:
+            raise NotFoundError(f"no migration job {job_id}") from None
+
+    def prune(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        done = sorted((j.finished, j.id) for j in self._jobs.values() if j.finished is not None)
+        for index, (finished, job_id) in enumerate(done):
+            if now - finished > self.KEEP_FINISHED or index < len(done) - self.MAX_FINISHED:
+                del self._jobs[job_id]
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+
+JOBS = MigrationJobs()  # one per daemon process (tests build several daemons: IDs are random)
 
 
 async def connect(req: MigrateRequest) -> Any:
@@ -498,13 +533,10 @@ async def start_migration(daemon: "Daemon", dom: Domain, req: MigrateRequest) ->
     job = MigrationJob(daemon, dom, req, channel, facts, report)
     job.pre_steps = {"connect_ms": round((t_connected - t0) * 1000, 1),
                      "preflight_ms": round((time.monotonic() - t_connected) * 1000, 1)}
-    JOBS[job.id] = job
+    JOBS.add(job)
     job.task = asyncio.create_task(job.run(), name=f"migrate-{dom.name}")
     return {"job": job.id, "report": report}
 
 
 def get_job(job_id: str) -> MigrationJob:
-    try:
-        return JOBS[job_id]
-    except KeyError:
-        raise NotFoundError(f"no migration job {job_id}") from None
+    return JOBS.get(job_id)

@@ -29,6 +29,7 @@ from hvmctl.daemon.state import DomainState
 from hvmctl.atomic import fsync_dir
 from hvmctl.errors import HostError, HvmctlError, QemuError
 from hvmctl.migration import qmpmig, savefile
+from hvmctl.qemu.version import running_version
 
 if TYPE_CHECKING:
     from hvmctl.daemon.service import Daemon
@@ -69,7 +70,7 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
             "facts": saved_facts(dom),
             "saved_at": time.time(),
             "host": os.uname().nodename,
-            "qemu": await _qemu_version(dom),
+            "qemu": await running_version(dom.qmp),
             "stream_offset": 0,
             "stream_bytes": 0,
         }
@@ -188,14 +189,6 @@ def _open_temp(path: Path) -> tuple[io.BufferedRandom, Path]:
     except OSError as exc:
         raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
     return os.fdopen(fd, "r+b"), tmp
-
-
-async def _qemu_version(dom: Domain) -> str:
-    try:
-        v = (await dom.qmp("query-version"))["qemu"]
-        return f"{v['major']}.{v['minor']}.{v['micro']}"
-    except (HvmctlError, KeyError, TypeError):
-        return "unknown"
 
 
 # ---- restore ------------------------------------------------------------------------------

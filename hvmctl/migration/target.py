@@ -35,6 +35,7 @@ from hvmctl.errors import ConflictError, HostError, HvmctlError, QemuError, Stat
 from hvmctl.migration import protocol, qmpmig
 from hvmctl.migration.saverestore import vnc_display_free
 from hvmctl.paths import Paths
+from hvmctl.qemu.version import binary_machines, binary_version, version_tuple
 
 if TYPE_CHECKING:
     from hvmctl.daemon.service import Daemon
@@ -42,32 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("hvmctl.migration")
 
 MEMORY_HEADROOM_MIB = 64  # QEMU's own overhead beyond guest RAM
-
-
-@functools.lru_cache(maxsize=4)
-def qemu_version(binary: str) -> str:
-    try:
-        out = subprocess.run([binary, "-version"], capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    match = re.search(r"version (\d+\.\d+\.\d+)", out)
-    return match.group(1) if match else "unknown"
-
-
-@functools.lru_cache(maxsize=4)
-def qemu_machines(binary: str) -> frozenset[str]:
-    try:
-        out = subprocess.run([binary, "-machine", "help"], capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    return frozenset(line.split()[0] for line in out.splitlines()[1:] if line.strip())
-
-
-def _version_tuple(v: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(x) for x in v.split(".")[:2])
-    except ValueError:
-        return (0,)
 
 
 def _mem_available_mib() -> int:
@@ -165,14 +140,14 @@ async def preflight(daemon: "Daemon", req: dict[str, Any]) -> dict[str, Any]:
     avail = _mem_available_mib()
     check("memory", avail >= cfg.memory + MEMORY_HEADROOM_MIB,
           f"{cfg.memory} MiB (+{MEMORY_HEADROOM_MIB} MiB QEMU) needed, {avail} MiB available")
-    mine = qemu_version(daemon.paths.qemu)
+    mine = binary_version(daemon.paths.qemu)
     src_qemu = str(req.get("qemu") or "unknown")
-    check("qemu version", _version_tuple(mine) >= _version_tuple(src_qemu),
-          f"source {src_qemu}, destination {mine}" + ("" if _version_tuple(mine) >= _version_tuple(src_qemu)
+    check("qemu version", version_tuple(mine) >= version_tuple(src_qemu),
+          f"source {src_qemu}, destination {mine}" + ("" if version_tuple(mine) >= version_tuple(src_qemu)
                                                       else " (older: cannot load a newer stream)"))
     machine = str(req.get("machine") or "")
     if machine:
-        ok = machine in qemu_machines(daemon.paths.qemu)
+        ok = machine in binary_machines(daemon.paths.qemu)
         check("machine type", ok, f"{machine} " + ("supported" if ok else "not supported by this QEMU"))
     facts = await daemon.ensure_accel(cfg.accel)
     src_accel = str(req.get("accel") or facts.accel)
@@ -425,24 +400,15 @@ def _last_log_line(dom: Domain) -> str:
 
 
 async def _create_image(path: str, fmt: str, size: int) -> None:
-    """An empty image of the source's virtual size, to mirror into."""
-    if fmt == "raw":
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.ftruncate(fd, size)
-        finally:
-            os.close(fd)
+    """An empty image of the source's virtual size, to mirror into (never over a file)."""
+    from hvmctl.storage import images
+
+    if fmt in ("raw", "qcow2"):
+        await asyncio.to_thread(images.create_image, path, size, fmt)
         return
-    argv = ["qemu-img", "create", "-q", "-f", fmt, path, str(size)]
-    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.STDOUT)
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(), 60)
-    except asyncio.TimeoutError as exc:
-        proc.kill()
-        raise HostError(f"qemu-img create {path}: no answer within 60 s") from exc
-    if proc.returncode != 0:
-        raise HostError(f"qemu-img create {path}: {out.decode(errors='replace').strip()}")
+    if os.path.lexists(path):
+        raise ConflictError(f"{path}: already exists")
+    await asyncio.to_thread(images.run_qemu_img, ["create", "-q", "-f", fmt, path, str(size)], 60.0)
 
 
 def _remove_files(paths: list[str]) -> None:
