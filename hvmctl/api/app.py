@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hvmctl import __version__
+from hvmctl.api import reads
 from hvmctl.daemon import resources
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import HvmctlError, one_line
@@ -93,11 +94,11 @@ def create_app(daemon: Daemon) -> FastAPI:
 
     @app.get("/v1/host")
     async def host() -> dict[str, Any]:
-        return daemon.host_info()
+        return reads.host(daemon)
 
     @app.get("/v1/domains")
     async def domains() -> dict[str, Any]:
-        return {"host": daemon.host_info(), "domains": [d.summary() for d in daemon.all()]}
+        return reads.domains(daemon)
 
     @app.post("/v1/domains")
     async def create(req: CreateRequest) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 from pathlib import Path
+from typing import Any
 
 from hvmctl.errors import DaemonError
 from hvmctl.paths import Paths
@@ -50,20 +51,59 @@ def _bind_socket(path: Path) -> socket.socket:
     return sock
 
 
-async def serve(paths: Paths) -> None:
+SD_LISTEN_FDS_START = 3
+
+
+def _activated_socket() -> socket.socket | None:
+    """The listening socket systemd passed (socket activation: ``hvmctl.socket``), if any.
+    systemd keeps it open across daemon restarts, so clients queue instead of being refused."""
+    if os.environ.get("LISTEN_PID") != str(os.getpid()) or os.environ.get("LISTEN_FDS", "0") == "0":
+        return None
+    for name in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
+        os.environ.pop(name, None)  # not for our children (QEMU, scripts)
+    sock = socket.socket(fileno=SD_LISTEN_FDS_START)
+    os.set_inheritable(sock.fileno(), False)
+    return sock
+
+
+def _import_full_api() -> tuple[Any, Any]:
+    """FastAPI and uvicorn: most of a start's import time, so loaded in a thread while the
+    early server (api/early.py) already answers on the socket."""
     import uvicorn
 
     from hvmctl.api.app import create_app
-    from hvmctl.daemon.service import Daemon
 
-    daemon = Daemon(paths)
-    sock = _bind_socket(paths.socket)
+    return uvicorn, create_app
+
+
+async def serve(paths: Paths) -> None:
+    # the socket first: from here on a client queues (or gets its answer) and is never refused
+    activated = _activated_socket()
+    sock = activated or _bind_socket(paths.socket)
+
+    from hvmctl.api.early import EarlyServer
+    from hvmctl.daemon.service import Daemon
     from hvmctl.migration.startup import before_daemon_start, on_daemon_start
 
+    daemon = Daemon(paths)
+    loaded = asyncio.Event()
+    early = EarlyServer(daemon, loaded)
+    await early.start(sock)
+
+    async def load_full_api() -> tuple[Any, Any]:
+        # only once the records are listed: an import thread shares the GIL with the loop,
+        # and the first answers (the waiting `xm list`) come first
+        await loaded.wait()
+        await asyncio.sleep(0.02)
+        return await asyncio.to_thread(_import_full_api)
+
+    full_api = asyncio.create_task(load_full_api())
     before_daemon_start(paths)  # discard incoming migrations a killed daemon never finished
-    await daemon.start()
+    await daemon.start(loaded=loaded)
     migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
+    uvicorn, create_app = await full_api
     app = create_app(daemon)
+    early.take_over(app)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     # uvicorn catches SIGTERM/SIGINT to stop serving, then re-raises them against the
@@ -71,15 +111,21 @@ async def serve(paths: Paths) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: None)
     log.info("hvmctl daemon listening on %s (pid %d)", paths.socket, os.getpid())
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        await server.serve(sockets=[sock])
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.005)
+        await early.close()  # uvicorn accepts on the socket now
+        await serving
     finally:
+        await early.close()
         await migration.close()
         await daemon.shutdown_daemon()
-        try:
-            paths.socket.unlink()
-        except FileNotFoundError:
-            pass
+        if activated is None:  # systemd's socket stays for the next daemon
+            try:
+                paths.socket.unlink()
+            except FileNotFoundError:
+                pass
 
 
 def _single_instance(paths: Paths) -> int | None:

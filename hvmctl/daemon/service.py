@@ -53,11 +53,11 @@ class Daemon:
         self.network = NetworkManager(paths)
 
     # ---- start-up ----------------------------------------------------------------------
-    async def start(self) -> None:
-        """Load every saved record and re-attach to the guests still running."""
+    async def start(self, loaded: asyncio.Event | None = None) -> None:
+        """Load every saved record and re-attach to the guests still running. ``loaded`` is
+        set once the records are in memory: the early API lists them from then on."""
         self.paths.domains_dir.mkdir(parents=True, exist_ok=True)
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
-        await self.network.start()
         records = sorted(self.paths.domains_dir.glob("*.json"))
         for path in records:
             try:
@@ -67,6 +67,9 @@ class Daemon:
                 path.rename(path.with_suffix(".broken"))
                 continue
             self.domains[dom.uuid] = dom
+        if loaded is not None:
+            loaded.set()
+        await self.network.start()  # bridges (and pyroute2's import) after the records: list first
         await asyncio.gather(*(self._reattach(d) for d in list(self.domains.values())))
         await self.network.reconcile(list(self.domains.values()))  # taps whose guest is gone
 

@@ -56,12 +56,13 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
     units = []
-    for unit in sorted((ROOT / "contrib" / "systemd").glob("*.service")):
+    for unit in sorted((ROOT / "contrib" / "systemd").glob("*.s[eo]*")):  # .service and .socket
         text = unit.read_text().replace("/usr/bin/hvmctl", str(fake))
         (tmp_path / unit.name).write_text(text)
         units.append(str(tmp_path / unit.name))
-    assert len(units) == 2
+    assert len(units) == 3
     res = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True, timeout=60)
     problems = [ln for ln in (res.stdout + res.stderr).splitlines() if any(u in ln for u in ("hvmctl.service",
-                                                                                            "hvmctl-domains.service"))]
+                                                                                            "hvmctl-domains.service",
+                                                                                            "hvmctl.socket"))]
     assert problems == [] and res.returncode == 0, res.stdout + res.stderr

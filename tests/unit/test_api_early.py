@@ -1,0 +1,112 @@
+"""The early server: hot reads answered before the full API has loaded; everything else
+waits for the full API and runs through it unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import tempfile
+from typing import Any
+
+from hvmctl.api.early import EarlyServer
+
+
+class _Dom:
+    def summary(self) -> dict[str, Any]:
+        return {"name": "demo1", "id": 3}
+
+
+class _Daemon:
+    def host_info(self) -> dict[str, Any]:
+        return {"host": "h"}
+
+    def all(self) -> list[_Dom]:
+        return [_Dom()]
+
+
+async def _ask(path: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    reader, writer = await asyncio.open_unix_connection(path)
+    writer.write(request)
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def _dechunk(body: bytes) -> bytes:
+    out = b""
+    while True:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            return out
+        out, body = out + body[:size], body[size + 2:]
+
+
+async def _app(scope: Any, receive: Any, send: Any) -> None:
+    """A stand-in for the full API: echoes method, path and body, in two chunks."""
+    message = await receive()
+    answer = json.dumps({"method": scope["method"], "path": scope["path"], "query": scope["query_string"].decode(),
+                         "body": message["body"].decode()}).encode()
+    await send({"type": "http.response.start", "status": 201, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": answer[:5], "more_body": True})
+    await send({"type": "http.response.body", "body": answer[5:], "more_body": False})
+
+
+def test_reads_first_then_everything_through_the_full_api() -> None:
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "api.sock")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(path)
+            sock.listen(16)
+            loaded = asyncio.Event()
+            early = EarlyServer(_Daemon(), loaded)  # type: ignore[arg-type]  # duck-typed stand-in
+            await early.start(sock)
+            # a list before the records are loaded waits for them; then it is answered
+            pending = asyncio.create_task(_ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n"))
+            await asyncio.sleep(0.05)
+            assert not pending.done()
+            loaded.set()
+            status, headers, body = await asyncio.wait_for(pending, 5)
+            assert status == 200 and json.loads(body)["domains"] == [{"name": "demo1", "id": 3}]
+            # a write waits for the full API, then runs through it (chunked out: no length given)
+            post = asyncio.create_task(_ask(
+                path, b"POST /v1/domains/demo1/pause?x=1 HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"))
+            await asyncio.sleep(0.05)
+            assert not post.done()
+            early.take_over(_app)
+            status, headers, body = await asyncio.wait_for(post, 5)
+            assert status == 201 and headers["transfer-encoding"] == "chunked"
+            assert json.loads(_dechunk(body)) == {"method": "POST", "path": "/v1/domains/demo1/pause",
+                                                  "query": "x=1", "body": "{}"}
+            await early.close()
+            # the bound socket itself stays open for the full server
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(path)
+            client.close()
+            sock.close()
+
+    asyncio.run(run())
+
+
+def test_oversized_body_is_refused_in_the_one_error_shape() -> None:
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "api.sock")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(path)
+            sock.listen(4)
+            early = EarlyServer(_Daemon(), asyncio.Event())  # type: ignore[arg-type]  # duck-typed stand-in
+            await early.start(sock)
+            status, _, body = await _ask(path, b"POST /v1/domains HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
+            assert status == 413 and json.loads(body)["error"] == "too-large"
+            await early.close()
+            sock.close()
+
+    asyncio.run(run())
