@@ -47,6 +47,28 @@ def valid_name(value: object) -> bool:
     )
 
 
+class RecordError(ConfigError, ValueError):
+    """A record (from a save file, a migration source or the state dir) that is not a valid
+    config. Also a ValueError: the daemon sets an unreadable record aside and starts."""
+
+
+def _holds_control(value: object) -> bool:
+    """True when a string anywhere in ``value`` holds a control character other than tab and
+    newline (which kernel command lines may hold)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any(not c.isprintable() and c not in "\t\n" for c in v):
+                return True
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+    return False
+
+
 NIC_MODELS: tuple[str, ...] = ("rtl8139", "e1000", "ne2k_pci", "virtio", "pcnet", "i82559er", "vmxnet3")
 DEFAULT_NIC_MODEL = "rtl8139"  # Xen 3's default for HVM guests
 
@@ -184,11 +206,15 @@ class DomainConfig:
         """
         if not valid_name(data.get("name")):
             got = repr(data.get("name"))
-            raise ConfigError(
+            raise RecordError(
                 f"expected {NAME_RULE}; got {got if len(got) <= 80 else got[:77] + '...'}",
-                file=str(data.get("source") or "<record>"), key="name",
+                file="<record>", key="name",
             )
         known = {f.name for f in fields(cls)}
+        for key in known & data.keys():
+            if _holds_control(data[key]):
+                raise RecordError("expected no control characters (a NUL cannot reach QEMU's argv)",
+                                  file="<record>", key=key)
         kw = {k: v for k, v in data.items() if k in known}
         kw["disks"] = tuple(DiskSpec(**d) for d in kw.get("disks", ()))
         kw["vifs"] = tuple(VifSpec(**v) for v in kw.get("vifs", ()))
