@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hvmctl import __version__
 from hvmctl.api import reads
+from hvmctl.api.bodylimit import BodyLimit
+from hvmctl.api.bodylimit import body_limit as default_body_limit
 from hvmctl.daemon import resources
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import HvmctlError, one_line
@@ -64,8 +66,9 @@ class ErrorBody(BaseModel):
     message: str
 
 
-def create_app(daemon: Daemon) -> FastAPI:
+def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     app = FastAPI(title="hvmctl", version=__version__, responses={400: {"model": ErrorBody}})
+    app.add_middleware(BodyLimit, limit=body_limit if body_limit is not None else default_body_limit())
 
     @app.exception_handler(HvmctlError)
     async def _hvmctl_error(_: Request, exc: HvmctlError) -> JSONResponse:

@@ -15,10 +15,12 @@ incoming migration and a connection that drops before ``finish`` discards it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import socket
 import ssl
+import struct
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.errors import ConfigError, HvmctlError
@@ -32,6 +34,22 @@ log = logging.getLogger("hvmctl.remote")
 
 LISTEN_ENV = "HVMCTL_REMOTE_LISTEN"
 IDLE_TIMEOUT = 60.0  # the source pings every few seconds while a migration runs
+HELLO_MAX = 4096  # bytes: a hello is {"op": "hello", "args": {"token": ...}}, about 100
+HELLO_TIMEOUT = 10.0
+
+
+async def read_hello(reader: asyncio.StreamReader, timeout: float = HELLO_TIMEOUT) -> dict[str, Any] | None:
+    """The first message, read with a small bound: an unauthenticated peer must not make the
+    daemon wait for, or hold, a 16 MiB message. None when it is too large or not an object."""
+
+    async def read() -> dict[str, Any] | None:
+        (size,) = struct.unpack(">I", await reader.readexactly(4))
+        if size > HELLO_MAX:
+            return None  # refused on the header alone: the body is never read
+        data = json.loads(await reader.readexactly(size))
+        return data if isinstance(data, dict) else None
+
+    return await asyncio.wait_for(read(), timeout)
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -114,8 +132,9 @@ class RemoteEndpoint:
         _keepalive(writer)
         session: target.IncomingSession | None = None
         try:
-            first = await protocol.read_msg(reader, timeout=10.0)
-            given = (first.get("args") or {}).get("token")
+            first = await read_hello(reader) or {}
+            args = first.get("args")
+            given = args.get("token") if isinstance(args, dict) else None
             if first.get("op") != "hello" or (need_token and not protocol.token_ok(given, self.token or "")):
                 log.warning("remote endpoint: refused %s (no valid token)", peer)
                 await protocol.write_msg(writer, {"error": "auth", "message": "a valid token is required"})

@@ -12,13 +12,17 @@ from pydantic import BaseModel, Field
 from hvmctl.daemon.service import Daemon
 
 
+#: a path or name from a client: no control characters (a NUL cannot reach open())
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+
+
 class SaveRequest(BaseModel):
-    file: str = Field(description="absolute path of the save file to write (on the daemon's host)")
+    file: str = Field(description="absolute path of the save file to write (on the daemon's host)", pattern=NO_CONTROL)
     checkpoint: bool = Field(default=False, description="leave the domain running after saving")
 
 
 class RestoreRequest(BaseModel):
-    file: str = Field(description="absolute path of a save file")
+    file: str = Field(description="absolute path of a save file", pattern=NO_CONTROL)
     paused: bool = False
 
 
@@ -41,7 +45,7 @@ class MigrateRequestBody(BaseModel):
 
 
 class AutostartRequest(BaseModel):
-    ref: str = Field(description="a domain (its profile is linked) or a profile name/path")
+    ref: str = Field(description="a domain (its profile is linked) or a profile name/path", pattern=NO_CONTROL)
     enable: bool = True
 
 

@@ -30,7 +30,7 @@ MAX_SOURCE = 1 << 16  # characters of profile text (real profiles are a few hund
 MAX_STR = 1 << 16  # characters in one string
 MAX_ITEMS = 1024  # elements in one list, tuple or dict
 MAX_VALUE_SIZE = 1 << 18  # size units of one value (see _measure)
-MAX_TOTAL = 1 << 23  # size units of all values built while evaluating one profile
+MAX_TOTAL = 1 << 20  # size units newly built while evaluating one profile (see _Evaluator._charge)
 MAX_DEPTH = 64  # nesting of expressions
 MAX_NODES = 100_000  # expression nodes evaluated
 MAX_TREE = 60_000  # syntax tree nodes
@@ -161,6 +161,10 @@ def evaluate(
         raise ConfigError(
             f"profile too large ({len(text)} characters; the limit is {MAX_SOURCE})", file=filename
         )
+    if looks_binary(text):
+        raise ConfigError("not a profile (binary data)", file=filename)
+    if not text.strip():
+        raise ConfigError("empty profile", file=filename)
     tree = parse_source(text, filename)
     check_fns = _check_functions(tree)
     _StaticCheck(filename, check_fns).run(tree)
@@ -172,6 +176,21 @@ def evaluate(
         referenced=frozenset(_referenced_names(tree, check_fns)),
         declared=tuple(ev.declared),
     )
+
+
+#: share of the text (after the first NUL) above which it is data, not a profile
+_BINARY_SHARE = 0.05
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file in old files
+
+
+def looks_binary(text: str) -> bool:
+    """True for an image, an ELF file, a qcow2 header... given as a profile: it holds a NUL
+    (no profile does, and Python refuses it) or is more than 5% control characters."""
+    if "\0" in text:
+        return True
+    sample = text[:4096]
+    controls = sum(1 for c in sample if (c < " " or "\x7f" <= c <= "\x9f") and c not in _TEXT_CONTROLS)
+    return controls > _BINARY_SHARE * max(len(sample), 1)
 
 
 def evaluate_literal(text: str) -> tuple[bool, Value]:
@@ -353,7 +372,11 @@ class _StaticCheck:
             node, parent, depth = stack.pop()
             seen += 1
             if seen > MAX_TREE:
-                raise ConfigError("profile too complex", file=self.filename)
+                at: int | None = getattr(node, "lineno", None) or getattr(parent, "lineno", None)
+                raise ConfigError(
+                    f"profile too large to evaluate (more than {MAX_TREE} syntax nodes)",
+                    file=self.filename, line=at,
+                )
             msg = self._problem(node, parent)
             if msg is not None:
                 where = node if hasattr(node, "lineno") else parent  # operators have no line
@@ -493,6 +516,9 @@ class _Evaluator:
         self.nodes = 0
         self.total = 0
         self._line = 0
+        #: id -> (size, depth, the value itself) of every container already measured; the
+        #: value is kept so its id cannot be reused. Values are never changed in place.
+        self._shapes: dict[int, tuple[int, int, object]] = {}
 
     # -- errors and bookkeeping
 
@@ -501,13 +527,54 @@ class _Evaluator:
         return ConfigError(message, file=self.filename, line=line or self._line or None)
 
     def _charge(self, value: object, node: ast.AST) -> object:
-        size = _measure(value, MAX_VALUE_SIZE)
+        """Bound a value just built: its size, its nesting depth, and the work of the profile.
+
+        A container's size and depth are remembered, so ``a = [a]`` repeated costs one step
+        each time, not a walk of ``a`` (which made 3,000 such lines quadratic); the profile's
+        total counts only what each step newly allocates.
+        """
+        size, depth = self._shape(value, 0)
+        if depth > MAX_DEPTH:
+            raise self.fail(f"expression nested too deeply (more than {MAX_DEPTH} levels)", node)
         if size > MAX_VALUE_SIZE:
             raise self.fail(f"value too large (the limit is {MAX_VALUE_SIZE} units)", node)
-        self.total += size
+        if isinstance(value, str):
+            self.total += 1 + len(value)
+        elif isinstance(value, (list, tuple, dict)):
+            self.total += 1 + len(value) * (2 if isinstance(value, dict) else 1)
+        else:
+            self.total += 1
         if self.total > MAX_TOTAL:
-            raise self.fail("profile builds too much data", node)
+            raise self.fail(f"profile too large to evaluate (it builds more than {MAX_TOTAL} units of data)", node)
         return value
+
+    def _shape(self, value: object, level: int) -> tuple[int, int]:
+        """(size units, nesting depth) of a value; stops counting past the limits."""
+        if isinstance(value, str):
+            return 1 + len(value), 0
+        if not isinstance(value, (list, tuple, dict)):
+            return 1, 0
+        known = self._shapes.get(id(value))
+        if known is not None and known[2] is value:
+            return known[0], known[1]
+        if level > MAX_DEPTH:  # a value from outside (command line), deeper than allowed
+            return 1, level
+        items: list[object] = [*value.keys(), *value.values()] if isinstance(value, dict) else list(value)
+        size, depth = 1, 1 if items else 0
+        for item in items:
+            if isinstance(item, str):  # the common cases first, without a call
+                size += 1 + len(item)
+            elif not isinstance(item, (list, tuple, dict)):
+                size += 1
+            else:
+                item_size, item_depth = self._shape(item, level + 1)
+                size += item_size
+                if item_depth >= depth:
+                    depth = item_depth + 1
+            if size > MAX_VALUE_SIZE or depth > MAX_DEPTH:
+                break  # the caller refuses it; the exact figure does not matter
+        self._shapes[id(value)] = (size, depth, value)
+        return size, depth
 
     def _check_str(self, length: int, node: ast.AST) -> None:
         if length > MAX_STR:
@@ -588,7 +655,7 @@ class _Evaluator:
         """Evaluate one expression node to a bounded value."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail("profile too complex", node)
+            raise self.fail(f"profile too large to evaluate (more than {MAX_NODES} steps)", node)
         if depth > MAX_DEPTH:
             raise self.fail(f"expression nested too deeply (more than {MAX_DEPTH} levels)", node)
         handler = self._handlers.get(type(node))
@@ -819,7 +886,7 @@ class _Evaluator:
             raise self.fail("slice step cannot be zero", node)
         if not isinstance(container, (str, list, tuple)):
             raise self.fail(f"cannot slice a {_type_name(container)}", node)
-        return container[bounds[0] : bounds[1] : bounds[2]]
+        return self._charge(container[bounds[0] : bounds[1] : bounds[2]], node)
 
     def _attribute(self, node: ast.Attribute, depth: int) -> object:
         receiver = self.eval(node.value, depth)

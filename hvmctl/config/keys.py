@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from hvmctl.config.model import LIFECYCLE_ACTIONS
+from hvmctl.config.model import LIFECYCLE_ACTIONS, NAME_RULE, valid_name
 
 Effect = Literal["used", "ignored", "unsupported"]
 Converter = Callable[[object], object]
@@ -93,24 +93,50 @@ def integer(what: str, lo: int, hi: int) -> Converter:
     return convert
 
 
-to_size = integer("a size in MiB (integer)", 1, 16 * 1024 * 1024)
-to_vcpus = integer("a number of vCPUs from 1 to 1024 (integer)", 1, 1024)
+#: QEMU's pc machine with the qemu64 CPU has 40-bit guest physical addresses; RAM above 4 GiB
+#: must also leave room for the 64-bit PCI hole and AMD's HyperTransport hole below 1 TiB.
+#: Measured on QEMU 7.2: ``-m 1009G`` starts, ``-m 1010G`` fails ("phys-bits too low (40)"),
+#: and ``maxmem=`` costs another GiB; 1000 GiB keeps clear of it whatever the host has.
+MAX_MEMORY_MIB = 1000 * 1024
+#: the pc (i440fx) machine's limit: "The max CPUs supported by machine 'pc-i440fx-7.2' is 255"
+MAX_VCPUS = 255
+
+to_size = integer(f"a size in MiB from 1 to {MAX_MEMORY_MIB} (integer)", 1, MAX_MEMORY_MIB)
+to_vcpus = integer(f"a number of vCPUs from 1 to {MAX_VCPUS} (integer)", 1, MAX_VCPUS)
 to_offset = integer("an offset in seconds (integer)", -(10**10), 10**10)
 to_count = integer("a count from 0 to 64 (integer)", 0, 64)
 
 
+def has_control(text: str, allowed: str = "") -> bool:
+    """True when ``text`` holds a character that is not printable (a control character, a
+    Unicode format or surrogate code point, an exotic space) other than those in ``allowed``:
+    a NUL cannot go into an argv, and the others would reach QEMU, the guest's kernel or a
+    log line unseen."""
+    return any(not c.isprintable() for c in text if c not in allowed)
+
+
 def to_str(value: object) -> object:
-    """A string; '' means 'not set' for optional keys."""
-    if isinstance(value, str):
+    """A string without control characters; '' means 'not set' for optional keys."""
+    if isinstance(value, str) and not has_control(value):
         return value or None
+    raise Mismatch("a string without control characters" if isinstance(value, str) else "a string", value)
+
+
+def to_text(value: object) -> object:
+    """Kernel command-line text (extra, root, cmdline, bootargs): tabs and newlines are
+    whitespace to the kernel; any other control character is refused."""
+    if isinstance(value, str) and not has_control(value, allowed="\t\n"):
+        return value or None
+    if isinstance(value, str):
+        raise Mismatch("text without control characters (tab and newline are allowed)", value)
     raise Mismatch("a string", value)
 
 
 def to_path(value: object) -> object:
-    """A file path: a string without newlines."""
-    if isinstance(value, str) and "\n" not in value and "\0" not in value:
+    """A file path: a string without control characters (a NUL cannot reach open())."""
+    if isinstance(value, str) and not has_control(value):
         return value or None
-    raise Mismatch("a path (string)", value)
+    raise Mismatch("a path (string without control characters)", value)
 
 
 def to_action(value: object) -> object:
@@ -129,18 +155,19 @@ def to_list(value: object) -> object:
 
 
 def to_text_or_list(value: object) -> object:
-    """xl lets some keys be a string or a list of strings (``usbdevice``, ``serial``)."""
-    return to_list(value)
-
-
-_NAME = re.compile(r"[^\s/\\\x00-\x1f\x7f]{1,64}")
+    """xl lets some keys be a string or a list of strings (``bootloader_args``)."""
+    items = to_list(value)
+    assert isinstance(items, list)
+    for item in items:
+        if has_control(item, allowed="\t\n"):
+            raise Mismatch("text without control characters (tab and newline are allowed)", item, value)
+    return items
 
 
 def to_name(value: object) -> object:
-    what = "a domain name (1-64 characters, no '/' or spaces, not 'Domain-0')"
-    if isinstance(value, str) and _NAME.fullmatch(value) and value != "Domain-0":
+    if valid_name(value):
         return value
-    raise Mismatch(what, value)
+    raise Mismatch(NAME_RULE, value)
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
@@ -173,7 +200,7 @@ def to_cpus(value: object) -> object:
         return str(value)
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, (str, int)) for v in value):
         return to_cpus(",".join(str(v) for v in value))
-    if isinstance(value, str) and _CPUS.fullmatch(value.strip()):
+    if isinstance(value, str) and _CPUS.fullmatch(value.strip()) and not has_control(value.strip()):
         return value.strip()
     raise Mismatch("host CPUs like '0-3' or '0,2'", value)
 
@@ -190,7 +217,7 @@ def to_serial(value: object) -> object:
         return "none"
     if isinstance(value, str):
         text = value.strip() or "none"
-        if _SERIAL.fullmatch(text):
+        if _SERIAL.fullmatch(text) and not has_control(text):
             if text.startswith("tcp:") and not 1 <= int(text.rsplit(":", 1)[1]) <= 65535:
                 raise Mismatch(what, value)
             return text
@@ -316,11 +343,11 @@ _USED = [
     _k("kernel", to_path, "hvmloader (firmware boot) for HVM; the Linux kernel for PV"),
     _k("loader", to_path, "xm: HVM firmware (hvmloader)"),
     _k("ramdisk", to_path, "initial ramdisk for a kernel booted directly"),
-    _k("extra", to_str, "extra kernel command line"),
-    _k("root", to_str, "root= on the kernel command line"),
-    _k("cmdline", to_str, "xl: the whole kernel command line (replaces root and extra)"),
+    _k("extra", to_text, "extra kernel command line"),
+    _k("root", to_text, "root= on the kernel command line"),
+    _k("cmdline", to_text, "xl: the whole kernel command line (replaces root and extra)"),
     _k("bootloader", to_path, "PV boot loader run on the first disk (pygrub)"),
-    _k("bootargs", to_str, "arguments for the boot loader"),
+    _k("bootargs", to_text, "arguments for the boot loader"),
     _k("bootloader_args", to_text_or_list, "xl: arguments for the boot loader", alias_of="bootargs"),
     _k("serial", to_serial, "the first serial port: pty, null, none, file:, unix:, tcp:"),
     _k("on_poweroff", to_action, "what to do when the guest powers off"),

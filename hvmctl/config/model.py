@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from hvmctl.errors import ConfigError
+
 DiskMode = Literal["r", "w", "w!"]
 DevType = Literal["disk", "cdrom"]
 LifecycleAction = Literal[
@@ -30,6 +32,43 @@ LIFECYCLE_ACTIONS: tuple[str, ...] = (
     "coredump-restart",
     "soft-reset",
 )
+NAME_RULE = "a domain name (1-64 characters, no '/', spaces or control characters, not '.', '..' or 'Domain-0')"
+
+
+def valid_name(value: object) -> bool:
+    """A domain name is a file name under the run and state dirs, a QEMU ``-name`` and a line
+    in ``xm list``: no '/' or '\\', no spaces, no control characters, not '.' or '..'.
+    Commas are fine: every QEMU option value is escaped (',' → ',,')."""
+    return (
+        isinstance(value, str)
+        and 1 <= len(value) <= 64
+        and value not in (".", "..", "Domain-0")
+        and all(c.isprintable() and not c.isspace() and c not in "/\\" for c in value)
+    )
+
+
+class RecordError(ConfigError, ValueError):
+    """A record (from a save file, a migration source or the state dir) that is not a valid
+    config. Also a ValueError: the daemon sets an unreadable record aside and starts."""
+
+
+def _holds_control(value: object) -> bool:
+    """True when a string anywhere in ``value`` holds a control character other than tab and
+    newline (which kernel command lines may hold)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any(not c.isprintable() and c not in "\t\n" for c in v):
+                return True
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+    return False
+
+
 NIC_MODELS: tuple[str, ...] = ("rtl8139", "e1000", "ne2k_pci", "virtio", "pcnet", "i82559er", "vmxnet3")
 DEFAULT_NIC_MODEL = "rtl8139"  # Xen 3's default for HVM guests
 
@@ -160,8 +199,22 @@ class DomainConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "DomainConfig":
-        """Inverse of :meth:`to_dict`; unknown keys are ignored (newer records)."""
+        """Inverse of :meth:`to_dict`; unknown keys are ignored (newer records).
+
+        A record can come from another host (migration) or a save file: its name is checked
+        as a profile's is, since it becomes a path and a QEMU option.
+        """
+        if not valid_name(data.get("name")):
+            got = repr(data.get("name"))
+            raise RecordError(
+                f"expected {NAME_RULE}; got {got if len(got) <= 80 else got[:77] + '...'}",
+                file="<record>", key="name",
+            )
         known = {f.name for f in fields(cls)}
+        for key in known & data.keys():
+            if _holds_control(data[key]):
+                raise RecordError("expected no control characters (a NUL cannot reach QEMU's argv)",
+                                  file="<record>", key=key)
         kw = {k: v for k, v in data.items() if k in known}
         kw["disks"] = tuple(DiskSpec(**d) for d in kw.get("disks", ()))
         kw["vifs"] = tuple(VifSpec(**v) for v in kw.get("vifs", ()))

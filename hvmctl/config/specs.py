@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hvmctl.config.keys import Mismatch, to_bool, to_keymap, to_vncdisplay
+from hvmctl.config.keys import Mismatch, has_control, to_bool, to_keymap, to_vncdisplay
 from hvmctl.config.model import NIC_MODELS, DiskSpec, VfbSpec, VifSpec
 
 # ---------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def _parse_tap(rest: str, entry: str) -> tuple[str, str, str | None]:
 
 
 def _abs_path(path: str, entry: str) -> str:
-    if path and (not path.startswith("/") or "\0" in path or "\n" in path):
+    if path and (not path.startswith("/") or has_control(path)):
         raise Mismatch("an absolute path", path, entry)
     return path
 
@@ -415,8 +415,8 @@ def _vif_value(key: str, value: str, entry: str) -> str:
         if value not in ("ioemu", "netfront", "vif"):
             raise Mismatch("type ioemu, netfront or vif", value, entry)
         return value
-    if any(c.isspace() for c in value):
-        raise Mismatch(f"a {key} without spaces", value, entry)
+    if any(c.isspace() for c in value) or has_control(value):
+        raise Mismatch(f"a {key} without spaces or control characters", value, entry)
     return value  # script, backend
 
 
@@ -506,6 +506,8 @@ def _vfb_value(parts: VfbParts, key: str, value: str, entry: str) -> None:
             if display is not None:
                 parts.vncdisplay = display
         elif key == "vncpasswd":
+            if has_control(value):
+                raise Mismatch("a password without control characters", value, entry)
             parts.vncpasswd = value or None
         else:
             parts.keymap = to_keymap(value)  # type: ignore[assignment]

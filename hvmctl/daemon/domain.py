@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hvmctl.config.model import DomainConfig
+from hvmctl.daemon.filemodes import make_run_dir
 from hvmctl.daemon.process import QemuProcess, cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
 from hvmctl.errors import HvmctlError, QemuError, StateError, TimeoutError_
@@ -143,7 +144,7 @@ class Domain:
         run_dir = self.host.run_dir_for(self)
         if run_dir.exists():
             shutil.rmtree(run_dir, ignore_errors=True)
-        run_dir.mkdir(parents=True, mode=0o700)
+        make_run_dir(run_dir)  # 0750, HVMCTL_GROUP
         self.state = DomainState.STARTING
         self._expect_exit = False
         self.ended = asyncio.Event()
@@ -170,7 +171,7 @@ class Domain:
                 console_log=str(plan.console_log),
                 qemu_log=str(Path(plan.console_log).with_name(f"{self.name}.qemu.log")),
             )
-            self.process = QemuProcess.spawn(argv, Path(self.runtime.qemu_log))
+            self.process = QemuProcess.spawn(argv, Path(self.runtime.qemu_log), logs=[Path(self.runtime.console_log)])
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
             self.host.persist(self)

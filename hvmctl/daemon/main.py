@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,20 @@ def _single_instance(paths: Paths) -> int | None:
     return fd
 
 
+def _private_files(paths: Paths) -> None:
+    """Nothing the daemon or its QEMUs write (records, save files, logs, sockets) is
+    world-readable: umask 027, the run dir 0750 in HVMCTL_GROUP, the daemon's log 0640."""
+    from hvmctl.daemon import filemodes
+
+    os.umask(filemodes.UMASK)
+    paths.run_dir.mkdir(parents=True, exist_ok=True)
+    if not paths.run_dir.stat().st_mode & stat.S_ISVTX:  # never tighten a shared /tmp-like dir
+        filemodes.make_run_dir(paths.run_dir)
+    log_file = paths.run_dir / "daemon.log"  # the CLI made it when it started us
+    if log_file.exists():
+        os.close(filemodes.open_log(log_file))
+
+
 def run() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
@@ -150,6 +165,6 @@ def run() -> None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)
         return
     _become_subreaper()
-    paths.run_dir.mkdir(parents=True, exist_ok=True)
+    _private_files(paths)
     (paths.run_dir / "daemon.pid").write_text(f"{os.getpid()}\n")  # for init scripts and tests
     asyncio.run(serve(paths))

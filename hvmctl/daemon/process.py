@@ -12,7 +12,9 @@ import os
 import signal
 import subprocess
 from pathlib import Path
+from typing import Sequence
 
+from hvmctl.daemon import filemodes
 from hvmctl.errors import QemuError
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -79,19 +81,27 @@ class QemuProcess:
         self._watch()
 
     @classmethod
-    def spawn(cls, argv: list[str], log_path: Path) -> "QemuProcess":
-        with open(log_path, "ab") as log:
-            try:
-                popen = subprocess.Popen(
-                    argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=log,
-                    start_new_session=True,
-                    close_fds=True,
-                )
-            except OSError as exc:
-                raise QemuError(f"cannot run {argv[0]}: {exc.strerror}", cause=exc) from exc
+    def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> "QemuProcess":
+        """Start QEMU, its output appended to ``log_path``. ``logs`` are files QEMU itself will
+        append to (the console log): made first, so they are 0640 in the log group, and
+        QEMU runs with umask 027 so nothing it creates is world-readable (filemodes)."""
+        for path in logs:
+            filemodes.prepare_log(path)
+        log = filemodes.open_log(log_path)
+        try:
+            popen = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                close_fds=True,
+                umask=filemodes.UMASK,
+            )
+        except OSError as exc:
+            raise QemuError(f"cannot run {argv[0]}: {exc.strerror}", cause=exc) from exc
+        finally:
+            os.close(log)
         return cls(popen.pid, process_start_ticks(popen.pid), popen)
 
     @classmethod

@@ -157,7 +157,7 @@ def test_hostile_profiles_run_nothing() -> None:
 SEGMENT = st.text("abcXYZ019._+@~:-", min_size=1, max_size=8)
 PATHS = st.lists(SEGMENT, min_size=1, max_size=4).map(lambda parts: "/" + "/".join(parts))
 IFNAMES = st.text("abxyzAZ019_.-", min_size=1, max_size=15).filter(lambda n: n not in (".", ".."))
-TEXT = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=20)
+TEXT = st.text(st.characters(blacklist_categories=["Cs"]).filter(str.isprintable), min_size=1, max_size=20)
 KEYMAPS = ["it", "en-us", "de-ch", "fr", "pt-br"]
 HVM_VDEVS = [f"hd{c}" for c in "abcd"] + [f"sd{c}" for c in "abc"] + [f"xvd{c}" for c in "abcz"] + ["vda", "vdb", "xvdaa"]
 
@@ -241,7 +241,7 @@ def configs(draw: st.DrawFn) -> DomainConfig:
         kernel = "/boot/vmlinuz-xen"
     letters = draw(st.lists(st.sampled_from("acdn"), unique=True, min_size=1, max_size=4))
     return DomainConfig(
-        name=draw(st.text("abcXYZ019_.-", min_size=1, max_size=20)),
+        name=draw(st.text("abcXYZ019_.-,", min_size=1, max_size=20).filter(lambda n: n not in (".", ".."))),
         builder=builder,
         uuid=draw(st.none() | st.uuids().map(str)),
         memory=memory,

@@ -95,7 +95,7 @@ def test_vif_entries() -> None:
 
 
 def test_quoting_reads_back_exactly() -> None:
-    tricky = 'say "hi"\\ \n\ttab \x01 é'
+    tricky = 'say "hi"\\ \n\ttab é,'
     assert parse_profile(f"builder = 'hvm'\nextra = {quote(tricky)}\n", filename="/x").config.extra == tricky
 
 
