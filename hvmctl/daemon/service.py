@@ -238,7 +238,8 @@ class Daemon:
         await self.ensure_accel(cfg.accel)
         dom = Domain(self, cfg)
         plan = await self.plan_launch(dom, self._next_domid, self.run_dir_for(dom), dry_run=True)
-        argv = build_argv(cfg, self.facts_for(cfg), plan)
+        # dom.config, not cfg: planning may settle parts of the definition (as at a real start)
+        argv = build_argv(dom.config, self.facts_for(dom.config), plan)
         return argv + ["-S"] if paused else argv
 
     def _complete(self, loaded: LoadedProfile, *, record: bool = True) -> DomainConfig:
