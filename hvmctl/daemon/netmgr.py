@@ -291,19 +291,6 @@ class NetworkManager:
         others = list(known)
         LocalRegistry(lambda: others).check(mac_claim(wanted))
 
-    @staticmethod
-    def macs_in_use(known: Iterable["Domain"], *, skip: "Domain | None" = None) -> dict[str, list[str | None]]:
-        """``{domain name: [mac, ...]}`` of every known domain's NICs, hotplugged included."""
-        result: dict[str, list[str | None]] = {}
-        for d in known:
-            if d is skip:
-                continue
-            macs: list[str | None] = [v.mac for v in d.config.vifs]
-            if d.runtime is not None:
-                macs += [n.get("mac") for n in d.runtime.nics if n["index"] >= len(d.config.vifs)]
-            result[d.name] = macs
-        return result
-
     # ---- launch / teardown ----------------------------------------------------------------
     def _wanted(self, dom: "Domain") -> list[tuple[int, VifSpec, str | None, bool, tuple[str, ...]]]:
         """(index, vif, mac, hotplugged, forwards) of the NICs this incarnation gets.

@@ -107,6 +107,11 @@ class Registry(Protocol):
     ``names/NAME``, ``uuids/UUID``, ``macs/MAC``, ``vnc/N``, ``disks/IDENTITY`` with its
     mode -- under a lease of the holding host, released when the domain goes), and must
     keep ``check`` free of side effects: dry-runs and pre-flights call it too.
+
+    Known window (local): disk hot-plug and media change check, then await QMP, then
+    record the device in the domain's config; a create in that gap is stopped by QEMU's
+    own image lock, not by this check. A ``reserve(claim)`` held across the QMP calls is
+    the way to close it, and what an etcd registry needs anyway.
     """
 
     def claims_of(self, domain: "Domain") -> Claim:
