@@ -135,16 +135,19 @@ class LocalRegistry:
         self._domains = domains
 
     def claims_of(self, domain: "Domain") -> Claim:
-        return self._claims_of(domain, with_disks=True)
+        return self._claims_of(domain, with_macs=True, with_disks=True)
 
     @staticmethod
-    def _claims_of(dom: "Domain", *, with_disks: bool) -> Claim:
+    def _claims_of(dom: "Domain", *, with_macs: bool, with_disks: bool) -> Claim:
+        """A holder's claim; MACs and disks (a stat each) only when the check needs them."""
         cfg = dom.config
-        macs: list[tuple[int, object]] = [(i, v.mac) for i, v in enumerate(cfg.vifs) if v.mac]
         rt = dom.runtime
-        if rt is not None:  # NICs hot-attached to this incarnation
-            macs += [(int(n["index"]), n.get("mac")) for n in rt.nics
-                     if int(n["index"]) >= len(cfg.vifs) and n.get("mac")]
+        macs: list[tuple[int, object]] = []
+        if with_macs:
+            macs = [(i, v.mac) for i, v in enumerate(cfg.vifs) if v.mac]
+            if rt is not None:  # NICs hot-attached to this incarnation
+                macs += [(int(n["index"]), n.get("mac")) for n in rt.nics
+                         if int(n["index"]) >= len(cfg.vifs) and n.get("mac")]
         vnc_port = getattr(rt, "vnc_port", None) if rt is not None else None
         disks: tuple[DiskClaim, ...] = ()
         if with_disks and holds_disks(dom):
@@ -153,7 +156,7 @@ class LocalRegistry:
             name=dom.name,
             uuid=dom.uuid,
             domid=dom.domid,
-            macs=tuple((i, normalise_mac(str(m))) for i, m in macs),
+            macs=tuple((i, _held_mac(str(m))) for i, m in macs),
             vnc_display=vnc_port - VNC_BASE_PORT if vnc_port else None,
             disks=disks,
         )
@@ -164,7 +167,7 @@ class LocalRegistry:
         for dom in self._domains():
             if exclude is not None and dom.uuid == exclude:
                 continue
-            theirs = self._claims_of(dom, with_disks=bool(claim.disks))
+            theirs = self._claims_of(dom, with_macs=bool(claim.macs), with_disks=bool(claim.disks))
             if claim.name is not None and theirs.name == claim.name:
                 found.append(f"domain name '{claim.name}' is already in use by domain {theirs.domid}{where}")
             if claim.uuid is not None and theirs.uuid == claim.uuid:
@@ -192,6 +195,13 @@ class LocalRegistry:
         found = self.conflicts(claim, exclude=exclude)
         if found:
             raise ConflictError(found[0])
+
+
+def _held_mac(mac: str) -> str:
+    """A MAC a domain holds, as normalise_mac writes it: held ones were checked when they
+    were taken, so only the separators and case can differ (and this runs for every NIC)."""
+    text = mac.strip().lower().replace("-", ":")
+    return text if len(text) == 17 else normalise_mac(mac)
 
 
 def _clash(mine: DiskClaim, theirs: DiskClaim) -> bool:
