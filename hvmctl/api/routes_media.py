@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.service import Daemon
-from hvmctl.errors import ConfigError, NotFoundError, QemuError, StateError
+from hvmctl.errors import ConfigError, ConflictError, NotFoundError, QemuError, StateError
 
 log = logging.getLogger("hvmctl.media")
 
