@@ -28,7 +28,7 @@ from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
 from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers found it before
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
-from hvmctl.errors import NotFoundError
+from hvmctl.errors import ConflictError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
