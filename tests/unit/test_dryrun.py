@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hvmctl.daemon.domain import QemuProcess
+from hvmctl.daemon.process import QemuProcess
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import ConfigError, ConflictError, HvmctlError
 from hvmctl.network.bridge import BridgeInfo
