@@ -57,11 +57,10 @@ def _check_attach(daemon: "Daemon", dom: "Domain", disk: DiskSpec) -> str:
         raise ConflictError(f"domain '{dom.name}' already has a disk {disk.vdev}")
     alone = replace(dom.config, disks=(disk,))
     claim = disk_claims([disk])
-    mine = {d.identity for d in daemon.registry.claims_of(dom).disks}
-    if claim.disks[0].identity in mine:
+    if claim.disks[0].identity in {d.identity for d in disk_claims(dom.config.disks).disks}:
         raise ConflictError(f"{disk.target} is already attached to domain '{dom.name}'")
     formats = hostcheck.check_disks(alone)
-    daemon.registry.check(claim, exclude=dom.uuid)
+    daemon.registry.check(claim, exclude=dom.config.uuid)  # the others: the registry's one check
     return formats[disk.vdev]
 
 

@@ -66,6 +66,12 @@ def _tree(root: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _warm_up(daemon: Daemon) -> None:
+    """A first dry-run of an empty profile: the daemon's host-wide probe caches (accelerator,
+    machine type) may be written then -- they are the host's, not a domain's side effects."""
+    _create(daemon, "name='warm-up'\nbuilder='hvm'\n", dry_run=True)
+
+
 def _create(daemon: Daemon, text: str, **kw: Any) -> dict[str, Any]:
     return asyncio.run(daemon.create(text, filename="/etc/xen/t", overrides=[], **kw))
 
@@ -91,6 +97,7 @@ def test_dry_run_is_the_argv_create_runs(tmp_path: Path, monkeypatch: pytest.Mon
     img = _qcow2(tmp_path / "disk.qcow2")
     text = (f"name='t'\nuuid='{UUID}'\nbuilder='hvm'\nmemory=64\ndisk=['file:{img},hda,w']\n"
             f"vif=['bridge=xenbr0,mac={MAC}', 'bridge=nosuch,mac=00:16:3e:12:34:57']\n")
+    _warm_up(daemon)
     before = _tree(tmp_path)
     dry = _create(daemon, text, dry_run=True)["argv"]
     assert _tree(tmp_path) == before and host.made == [] and host.spawned == []
@@ -110,6 +117,7 @@ def test_dry_run_gives_the_errors_of_create(tmp_path: Path, monkeypatch: pytest.
     host = Host(monkeypatch, bridges=())
     daemon = _daemon(tmp_path)
     missing = f"name='t'\nbuilder='hvm'\ndisk=['file:{tmp_path / 'nope.img'},hda,w']\n"
+    _warm_up(daemon)
     before = _tree(tmp_path)
     dry = _error(daemon, missing, dry_run=True)
     assert dry.startswith("ConfigError: ") and "nope.img: no such file or device" in dry
@@ -200,6 +208,7 @@ def test_dry_run_runs_pygrub_without_leaving_its_files(tmp_path: Path, monkeypat
     menu = "default 0\ntimeout 1\ntitle X\n\troot (hd0,0)\n\tkernel /boot/vmlinuz root=/dev/xvda1\n\tinitrd /boot/initrd\n"
     disk = _mbr_disk(tmp_path, {"/boot/grub/menu.lst": menu.encode(), "/boot/vmlinuz": b"K", "/boot/initrd": b"I"})
     text = f"name='pv'\nuuid='{UUID}'\nbootloader='pygrub'\ndisk=['file:{disk},xvda,w']\n"
+    _warm_up(daemon)
     before = _tree(tmp_path)
     dry = _create(daemon, text, dry_run=True)["argv"]
     assert _tree(tmp_path) == before
