@@ -97,7 +97,7 @@ def _check_image(daemon: Daemon, spec: DiskSpec) -> str:
 
     A detected qcow2 that names a backing or data file is refused, as at start
     (hostcheck.check_disks): following it would hand the guest a host file."""
-    from hvmctl.daemon import hostcheck
+    from hvmctl.daemon.registry import disk_claims
     from hvmctl.storage.images import detect_format, qcow2_external_refs
 
     path = spec.target
@@ -109,12 +109,7 @@ def _check_image(daemon: Daemon, spec: DiskSpec) -> str:
         raise ConfigError(f"{path}: is a directory, not an image")
     if not os.access(path, os.R_OK):
         raise ConfigError(f"{path}: permission denied for reading")
-    me = hostcheck.disk_identity(path)
-    for other in daemon.all():
-        for disk in other.config.disks:
-            if not disk.empty and disk.mode != "r" and hostcheck.disk_identity(disk.target) == me:
-                raise ConflictError(f"{path} is a writable disk of domain '{other.name}' ({disk.vdev}); "
-                                    "it cannot be a CD at the same time")
+    daemon.registry.check(disk_claims([spec]))  # every domain, this one too: no CD of a writable disk
     if spec.backend == "phy":
         return "raw"
     if spec.format:

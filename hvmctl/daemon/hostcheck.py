@@ -96,14 +96,41 @@ def _block_family(rdev: int, depth: int = 0) -> set[int]:
 
 def disk_identity(path: str) -> str:
     """What makes two disk paths the same image: the same inode (hard links, symlinks and
-    bind mounts included), or the same block device however it is named."""
+    bind mounts included), the file behind a loop device (``phy:/dev/loop0`` and its
+    backing file are one image), or the same block device however it is named."""
     try:
         st = os.stat(path)
     except OSError:
         return os.path.realpath(path)
     if stat.S_ISBLK(st.st_mode):
+        backing = loop_backing_file(st.st_rdev)
+        if backing is not None:
+            try:
+                inner = os.stat(backing)
+            except OSError:
+                pass  # the file was deleted under the loop device: only the device is left
+            else:
+                if not stat.S_ISBLK(inner.st_mode):
+                    return f"ino:{inner.st_dev}:{inner.st_ino}"
         return f"blk:{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
     return f"ino:{st.st_dev}:{st.st_ino}"
+
+
+def loop_backing_file(rdev: int) -> str | None:
+    """The file a loop device shows, from sysfs (None: not a loop device, or unbound)."""
+    node = Path(f"/sys/dev/block/{os.major(rdev)}:{os.minor(rdev)}/loop/backing_file")
+    try:
+        text = node.read_text().rstrip("\n")
+    except OSError:
+        return None
+    return text or None
+
+
+def is_block_device(path: str) -> bool:
+    try:
+        return stat.S_ISBLK(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def check_kernel_files(cfg: DomainConfig) -> None:

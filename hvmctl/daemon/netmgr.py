@@ -123,6 +123,11 @@ def _vif_dict(vif: VifSpec) -> dict[str, Any]:
     return dataclasses.asdict(vif)
 
 
+def _nic_plan(rec: Mapping[str, Any]) -> NicPlan:
+    """What the argv needs of one recorded NIC."""
+    return NicPlan(rec["index"], rec["mac"], rec["model"], rec["kind"], rec["tap"], tuple(rec["hostfwd"]))
+
+
 def _record(plan: VifPlan, index: int, vif: VifSpec, *, hotplug: bool) -> dict[str, Any]:
     """One NIC as the daemon keeps it (runtime.nics for hotplugged ones, and the ledger)."""
     rec = plan.to_dict()
@@ -254,13 +259,16 @@ class NetworkManager:
         recorded = self.macs.domains()
         return {mac_key(d.name, d.uuid, recorded) for d in known}
 
-    def assign_macs(self, cfg: DomainConfig, *, keyed_by_uuid: bool, known: Iterable["Domain"]) -> DomainConfig:
+    def assign_macs(
+        self, cfg: DomainConfig, *, keyed_by_uuid: bool, known: Iterable["Domain"], record: bool = True
+    ) -> DomainConfig:
         """Give every vif its MAC: the profile's ``mac=``, else the one this domain had
         before (kept across restarts and daemon restarts), else a fresh unique one.
 
         ``keyed_by_uuid``: the profile named its UUID (else the name is the key, because
         such profiles get a fresh UUID on every create). A ``mac=`` held by a domain that
         exists now is refused (ConflictError); one recorded for a domain gone is taken over.
+        ``record=False`` (dry-run): the same MACs and refusals, the registry left as it is.
         """
         assert cfg.uuid is not None
         known = list(known)
@@ -268,37 +276,20 @@ class NetworkManager:
         recorded = self.macs.domains()
         others = [d for d in known if mac_key(d.name, d.uuid, recorded) != key]  # same key: a name clash
         self.refuse_duplicates([v.mac for v in cfg.vifs], others)
-        macs = self.macs.assign_all(
+        decide = self.macs.assign_all if record else self.macs.preview_all
+        macs = decide(
             key, {i: v.mac for i, v in enumerate(cfg.vifs)}, name=cfg.name, active=self._active_keys(known)
         )
         return replace(cfg, vifs=tuple(replace(v, mac=macs[i]) for i, v in enumerate(cfg.vifs)))
 
-    @classmethod
-    def refuse_duplicates(cls, wanted: Iterable[str | None], known: Iterable["Domain"]) -> None:
-        """ConflictError when a requested MAC is on a NIC of a domain that exists now."""
-        holders = {
-            normalise_mac(mac): (name, index)
-            for name, macs in cls.macs_in_use(known).items()
-            for index, mac in enumerate(macs)
-            if mac
-        }
-        for mac in wanted:
-            if mac and normalise_mac(mac) in holders:
-                name, index = holders[normalise_mac(mac)]
-                raise ConflictError(f"mac {normalise_mac(mac)} is already used by domain '{name}' (vif {index})")
-
     @staticmethod
-    def macs_in_use(known: Iterable["Domain"], *, skip: "Domain | None" = None) -> dict[str, list[str | None]]:
-        """``{domain name: [mac, ...]}`` of every known domain's NICs, hotplugged included."""
-        result: dict[str, list[str | None]] = {}
-        for d in known:
-            if d is skip:
-                continue
-            macs: list[str | None] = [v.mac for v in d.config.vifs]
-            if d.runtime is not None:
-                macs += [n.get("mac") for n in d.runtime.nics if n["index"] >= len(d.config.vifs)]
-            result[d.name] = macs
-        return result
+    def refuse_duplicates(wanted: Iterable[str | None], known: Iterable["Domain"]) -> None:
+        """ConflictError when a requested MAC is on a NIC of a domain that exists now: the
+        daemon's one conflict check (daemon.registry), asked about ``known`` only."""
+        from hvmctl.daemon.registry import LocalRegistry, mac_claim
+
+        others = list(known)
+        LocalRegistry(lambda: others).check(mac_claim(wanted))
 
     # ---- launch / teardown ----------------------------------------------------------------
     def _wanted(self, dom: "Domain") -> list[tuple[int, VifSpec, str | None, bool, tuple[str, ...]]]:
@@ -321,28 +312,27 @@ class NetworkManager:
                 wanted.append((index, vif, old.get("mac"), True, tuple(old.get("hostfwd") or ())))
         return wanted
 
-    async def plan_nics(self, dom: "Domain", domid: int) -> tuple[NicPlan, ...]:
+    async def plan_nics(self, dom: "Domain", domid: int, *, dry_run: bool = False) -> tuple[NicPlan, ...]:
         """Before QEMU starts: decide every vif, create and wire its tap, run its script.
 
         On any failure whatever this call made is removed again before the error goes up.
+        ``dry_run``: the same decisions and errors, and nothing made or written down.
         """
         from hvmctl.network.bridge import list_bridges
 
         wanted = self._wanted(dom)
-        self._launching[dom.uuid] = domid
         if not wanted:
             return ()
         bridges = {b.name for b in await asyncio.to_thread(list_bridges)}
+        if dry_run:
+            return tuple(_nic_plan(_record(self._plan_vif(dom, domid, index, vif, mac, forwards, bridges, record=False),
+                                           index, vif, hotplug=hotplug))
+                         for index, vif, mac, hotplug, forwards in wanted)
+        self._launching[dom.uuid] = domid
         entry = self._entry(domid, dom)
         try:
             for index, vif, mac, hotplug, forwards in wanted:
-                if mac is None:
-                    mac = self.macs.assign(self.key_of(dom), index, name=dom.name)
-                plan = plan_vif(
-                    vif, index, domid, bridges.__contains__, mac=mac,
-                    default_bridge=self.settings.default_bridge,
-                    nat_fallback=self.settings.nat_fallback, hostfwd=forwards,
-                )
+                plan = self._plan_vif(dom, domid, index, vif, mac, forwards, bridges)
                 rec = _record(plan, index, vif, hotplug=hotplug)
                 entry["nics"].append(rec)
                 self._save_ledger()
@@ -351,9 +341,20 @@ class NetworkManager:
         except BaseException:
             await self._release_incarnation(domid)
             raise
-        return tuple(
-            NicPlan(r["index"], r["mac"], r["model"], r["kind"], r["tap"], tuple(r["hostfwd"]))
-            for r in entry["nics"]
+        return tuple(_nic_plan(r) for r in entry["nics"])
+
+    def _plan_vif(self, dom: "Domain", domid: int, index: int, vif: VifSpec, mac: str | None,
+                  forwards: tuple[str, ...], bridges: set[str], *, record: bool = True) -> VifPlan:
+        """What one vif becomes (pure but for the MAC registry write when it had no MAC)."""
+        if mac is None:
+            if record:
+                mac = self.macs.assign(self.key_of(dom), index, name=dom.name)
+            else:
+                mac = self.macs.preview_all(self.key_of(dom), {index: None}, name=dom.name)[index]
+        return plan_vif(
+            vif, index, domid, bridges.__contains__, mac=mac,
+            default_bridge=self.settings.default_bridge,
+            nat_fallback=self.settings.nat_fallback, hostfwd=forwards,
         )
 
     async def _bring_up(self, rec: dict[str, Any], domid: int) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import platform
+import tempfile
 import time
 import uuid as uuidlib
 from dataclasses import replace
@@ -23,12 +24,14 @@ from hvmctl.config.model import DomainConfig
 from hvmctl.daemon import hostcheck
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
+from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
+from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers found it before
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
 from hvmctl.errors import ConflictError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu.accel import choose_accel
-from hvmctl.qemu.argv import HostFacts, LaunchPlan, NicPlan, build_argv
+from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
 from hvmctl.storage.bootloader import kernel_boot_for
 
 log = logging.getLogger("hvmctl.daemon")
@@ -51,6 +54,8 @@ class Daemon:
         self._accel_ready = False
         self._accel_lock = asyncio.Lock()
         self.network = NetworkManager(paths)
+        # claims are read from self.domains on every check: no second copy to keep in step
+        self.registry: Registry = LocalRegistry(lambda: self.domains.values())
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self, loaded: asyncio.Event | None = None) -> None:
@@ -146,15 +151,23 @@ class Daemon:
     def dump_dir(self) -> Path:
         return self.paths.state_dir / "dump"
 
-    async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
+    async def plan_launch(self, dom: Domain, domid: int, run_dir: Path, *, dry_run: bool = False) -> LaunchPlan:
+        """Every check and decision a start makes: disks and their formats, kernel files,
+        the kernel pygrub would find, each NIC's tap or NAT. ``dry_run`` changes nothing on
+        the host (no tap, no ledger entry, no MAC recorded, nothing in the run dir) and
+        gives the same plan, or the same error, as the real start."""
         formats = hostcheck.check_disks(dom.config)
         hostcheck.check_kernel_files(dom.config)
         # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
-        kernel_boot = await asyncio.to_thread(kernel_boot_for, dom.config, run_dir, formats)
-        nics = await self.network.plan_nics(dom, domid)
-        self.paths.log_dir.mkdir(parents=True, exist_ok=True)
+        kernel_boot = await asyncio.to_thread(_kernel_boot, dom.config, run_dir, formats, dry_run)
+        nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
                           log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
+
+    async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
+        plan = await self.plan_launch(dom, domid, run_dir)
+        self.paths.log_dir.mkdir(parents=True, exist_ok=True)
+        return plan
 
     async def release_launch(self, dom: Domain) -> None:
         await self.network.release(dom)
@@ -185,15 +198,11 @@ class Daemon:
         paused: bool = False,
     ) -> dict[str, Any]:
         loaded = parse_profile(text, filename=filename, overrides=overrides, default_name=Path(filename).name)
-        cfg = self._complete(loaded)
+        cfg = self._complete(loaded, record=not dry_run)
         self._check_conflicts(cfg)
-        facts = await self.ensure_accel(cfg.accel)
         result: dict[str, Any] = {"warnings": [str(w) for w in loaded.warnings], "notes": []}
         if dry_run:
-            plan = LaunchPlan(domid=self._next_domid, run_dir=self.paths.domain_run_dir(cfg.uuid or "dry-run"),
-                              log_dir=self.paths.log_dir, name=cfg.name,
-                              nics=tuple(NicPlan(i, v.mac or "", v.nic_model) for i, v in enumerate(cfg.vifs)))
-            result["argv"] = build_argv(cfg, facts, plan)
+            result["argv"] = await self.dry_run_argv(cfg, paused=paused)
             result["config"] = cfg.to_dict()
             return result
         dom = await self.create_from_config(
@@ -215,7 +224,7 @@ class Daemon:
         """Register and launch a domain from a complete config (a parsed profile, or the
         record a save file or a migration source carries): one path for every way in."""
         await self.ensure_accel(cfg.accel)
-        self._check_conflicts(cfg)  # after the last await: nothing can slip in before we register
+        self._check_conflicts(cfg, vnc_display=vnc_display)  # after the last await: nothing slips in
         dom = Domain(self, cfg, profile_path)
         self.domains[dom.uuid] = dom
         try:
@@ -225,52 +234,33 @@ class Daemon:
             raise
         return dom
 
-    def _complete(self, loaded: LoadedProfile) -> DomainConfig:
+    async def dry_run_argv(self, cfg: DomainConfig, *, paused: bool = False) -> list[str]:
+        """The argv ``create`` would run for ``cfg`` now: the same planning and checks as
+        :meth:`Domain.launch`, on a domain that is never registered, with no side effects
+        (the domain ID is the next one, not taken)."""
+        await self.ensure_accel(cfg.accel)
+        dom = Domain(self, cfg)
+        plan = await self.plan_launch(dom, self._next_domid, self.run_dir_for(dom), dry_run=True)
+        # dom.config, not cfg: planning may settle parts of the definition (as at a real start)
+        argv = build_argv(dom.config, self.facts_for(dom.config), plan)
+        return argv + ["-S"] if paused else argv
+
+    def _complete(self, loaded: LoadedProfile, *, record: bool = True) -> DomainConfig:
         """Fill what the profile left to the toolstack: a UUID and stable MACs (kept in the
-        MAC registry by UUID, or by name for profiles without one: see NetworkManager)."""
+        MAC registry by UUID, or by name for profiles without one: see NetworkManager).
+        ``record=False`` (dry-run): the MACs a create would get, the registry untouched."""
         cfg = loaded.config
         cfg = replace(cfg, uuid=cfg.uuid or str(uuidlib.uuid4()))
         return self.network.assign_macs(
-            cfg, keyed_by_uuid=loaded.config.uuid is not None, known=self.domains.values()
+            cfg, keyed_by_uuid=loaded.config.uuid is not None, known=self.domains.values(), record=record
         )
 
-    def _check_conflicts(self, cfg: DomainConfig) -> None:
-        """Refuse before anything starts: name, UUID, MAC, writable disks, VNC display."""
-        where = f" ({cfg.source})" if cfg.source else ""
-        for dom in self.domains.values():
-            if dom.name == cfg.name:
-                raise ConflictError(f"domain name '{cfg.name}' is already in use by domain {dom.domid}{where}")
-            if dom.uuid == cfg.uuid:
-                raise ConflictError(f"uuid {cfg.uuid} is already in use by domain '{dom.name}'{where}")
-            theirs = {v.mac.lower(): i for i, v in enumerate(dom.config.vifs) if v.mac}
-            for vif in cfg.vifs:
-                if vif.mac and vif.mac.lower() in theirs:
-                    raise ConflictError(
-                        f"mac {vif.mac} is already used by domain '{dom.name}' (vif {theirs[vif.mac.lower()]})"
-                    )
-            if holds_disks(dom):
-                self._check_disk_sharing(cfg, dom)
-            if cfg.vfb and dom.config.vfb and cfg.vfb.vncdisplay is not None and not cfg.vfb.vncunused:
-                if dom.runtime and dom.runtime.vnc_port == 5900 + cfg.vfb.vncdisplay:
-                    raise ConflictError(f"vncdisplay {cfg.vfb.vncdisplay} is already used by domain '{dom.name}'")
+    def _check_conflicts(self, cfg: DomainConfig, *, vnc_display: int | None = None) -> None:
+        """Refuse before anything starts: the registry's one check (name, UUID, MACs, disks
+        by identity, VNC display), then whether a fixed VNC port is free on the host."""
+        self.registry.check(claim_for_config(cfg, vnc_display=vnc_display))
         if cfg.vfb and cfg.vfb.type == "vnc" and not cfg.vfb.vncunused and cfg.vfb.vncdisplay is not None:
             hostcheck.check_vnc_display_free(cfg, cfg.vfb.vncdisplay)
-
-    @staticmethod
-    def _check_disk_sharing(cfg: DomainConfig, other: Domain) -> None:
-        theirs = {hostcheck.disk_identity(d.target): d for d in other.config.disks if not d.empty}
-        for disk in cfg.disks:
-            if disk.empty:
-                continue
-            them = theirs.get(hostcheck.disk_identity(disk.target))
-            if them is None:
-                continue
-            writes = (disk.mode == "w", them.mode == "w")
-            if any(writes):
-                raise ConflictError(
-                    f"disk {disk.target} ({disk.vdev}) is already in use by domain '{other.name}' "
-                    f"({them.vdev}, mode {them.mode}); use mode 'w!' to share it on purpose"
-                )
 
     # ---- host ------------------------------------------------------------------------
     def host_info(self) -> dict[str, Any]:
@@ -303,12 +293,22 @@ class Daemon:
                 await dom.monitor.close()
 
 
-def holds_disks(dom: Domain) -> bool:
-    """A domain holds its disks while its QEMU may have them open: a preserved guest whose
-    QEMU is gone (killed, crashed) no longer does, however it ended."""
-    if dom.state in (DomainState.SHUTDOWN, DomainState.CRASHED):
-        return dom.process is not None and dom.process.alive
-    return True
+def _kernel_boot(cfg: DomainConfig, run_dir: Path, formats: dict[str, str], dry_run: bool) -> KernelBoot | None:
+    """kernel_boot_for; a dry-run extracts into a scratch dir that is removed, and names
+    the files where the real start puts them (the run dir)."""
+    if not dry_run:
+        return kernel_boot_for(cfg, run_dir, formats)
+    with tempfile.TemporaryDirectory(prefix="hvmctl-dry-") as scratch:
+        boot = kernel_boot_for(cfg, Path(scratch), formats)
+
+    def moved(path: str | None) -> str | None:
+        if path is not None and path.startswith(scratch + os.sep):
+            return str(run_dir / os.path.relpath(path, scratch))
+        return path
+
+    if boot is None:
+        return None
+    return replace(boot, kernel=moved(boot.kernel) or boot.kernel, initrd=moved(boot.initrd))
 
 
 def _meminfo() -> tuple[int, int]:

@@ -29,6 +29,7 @@ from hvmctl import __version__
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.process import process_alive
+from hvmctl.daemon.registry import claim_for_config
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import write_json_atomic
 from hvmctl.errors import ConflictError, HostError, HvmctlError, QemuError, StateError
@@ -76,15 +77,8 @@ async def preflight(daemon: "Daemon", req: dict[str, Any]) -> dict[str, Any]:
         if not ok:
             problems.append(f"{name}: {detail}")
 
-    # identity: name, UUID, MACs (each clash listed), then disks/VNC via the create checks
-    clashes = []
-    for dom in daemon.domains.values():
-        if dom.name == cfg.name:
-            clashes.append(f"name '{cfg.name}' is used by domain {dom.domid}")
-        if dom.uuid == cfg.uuid:
-            clashes.append(f"uuid {cfg.uuid} is used by domain '{dom.name}'")
-        theirs = {v.mac.lower() for v in dom.config.vifs if v.mac}
-        clashes += [f"mac {v.mac} is used by domain '{dom.name}'" for v in cfg.vifs if v.mac and v.mac.lower() in theirs]
+    # identity: the registry's check (each clash listed), then the host's VNC port as create checks it
+    clashes = daemon.registry.conflicts(claim_for_config(cfg))
     if not clashes:
         try:
             daemon._check_conflicts(cfg)

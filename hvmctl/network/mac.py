@@ -195,40 +195,66 @@ class MacRegistry:
         """
         with file_lock(self.lock_path):
             data = self._load()
-            entry = data["domains"].setdefault(uuid, {"name": name, "vifs": {}})
-            if name is not None:
-                entry["name"] = name
-            recorded: dict[str, str] = entry.setdefault("vifs", {})
-            owners = self._owners(data)
-            result: dict[int, str] = {}
-            # requested MACs first, so a random draw can never take one of them
-            for index, requested in sorted(vifs.items(), key=lambda kv: kv[1] is None):
-                key = str(index)
-                if requested is not None:
-                    mac = normalise_mac(requested)
-                    holder = owners.get(mac)
-                    if holder is not None and (holder.uuid, holder.index) != (uuid, index):
-                        if active is not None and holder.uuid != uuid and holder.uuid not in active:
-                            gone = data["domains"][holder.uuid].get("vifs", {})
-                            gone.pop(str(holder.index), None)
-                            owners.pop(mac)
-                        else:
-                            who = holder.name or holder.uuid
-                            raise ConflictError(
-                                f"mac {mac}: already used by {_owner_text(who, holder.index)}"
-                            )
-                elif key in recorded:
-                    mac = recorded[key]
-                else:
-                    mac = self._fresh(owners)
-                old = recorded.get(key)
-                if old is not None and old != mac:
-                    owners.pop(old, None)
-                recorded[key] = mac
-                owners[mac] = MacOwner(uuid, entry.get("name"), index)
-                result[index] = mac
+            result = self._decide(data, uuid, vifs, name=name, active=active)
             self._save(data)
             return result
+
+    def preview_all(
+        self,
+        uuid: str,
+        vifs: Mapping[int, str | None],
+        *,
+        name: str | None = None,
+        active: Collection[str] | None = None,
+    ) -> dict[int, str]:
+        """What :meth:`assign_all` would give (and refuse), writing nothing (dry-run). A
+        fresh MAC is drawn at random, so only that one may differ from the real run."""
+        # no lock: taking it would create the lock file; the file is replaced atomically
+        return self._decide(self._load(), uuid, vifs, name=name, active=active)
+
+    def _decide(
+        self,
+        data: dict[str, Any],
+        uuid: str,
+        vifs: Mapping[int, str | None],
+        *,
+        name: str | None,
+        active: Collection[str] | None,
+    ) -> dict[int, str]:
+        """assign_all's choices, made on ``data`` (changed in place; the caller saves it)."""
+        entry = data["domains"].setdefault(uuid, {"name": name, "vifs": {}})
+        if name is not None:
+            entry["name"] = name
+        recorded: dict[str, str] = entry.setdefault("vifs", {})
+        owners = self._owners(data)
+        result: dict[int, str] = {}
+        # requested MACs first, so a random draw can never take one of them
+        for index, requested in sorted(vifs.items(), key=lambda kv: kv[1] is None):
+            key = str(index)
+            if requested is not None:
+                mac = normalise_mac(requested)
+                holder = owners.get(mac)
+                if holder is not None and (holder.uuid, holder.index) != (uuid, index):
+                    if active is not None and holder.uuid != uuid and holder.uuid not in active:
+                        gone = data["domains"][holder.uuid].get("vifs", {})
+                        gone.pop(str(holder.index), None)
+                        owners.pop(mac)
+                    else:
+                        who = holder.name or holder.uuid
+                        raise ConflictError(
+                            f"mac {mac}: already used by {_owner_text(who, holder.index)}"
+                        )
+            elif key in recorded:
+                mac = recorded[key]
+            else:
+                mac = self._fresh(owners)
+            old = recorded.get(key)
+            if old is not None and old != mac:
+                owners.pop(old, None)
+            recorded[key] = mac
+            owners[mac] = MacOwner(uuid, entry.get("name"), index)
+            result[index] = mac
+        return result
 
     def _fresh(self, owners: Mapping[str, MacOwner]) -> str:
         for _ in range(self.MAX_DRAWS):

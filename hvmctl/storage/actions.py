@@ -50,19 +50,17 @@ def parse_attach(uname: str, vdev: str, mode: str, *, hvm: bool) -> DiskSpec:
 
 
 def _check_attach(daemon: "Daemon", dom: "Domain", disk: DiskSpec) -> str:
-    """Host checks and conflicts for one new disk; returns its format."""
-    from hvmctl.daemon.service import Daemon as DaemonClass, holds_disks
+    """Host checks and conflicts (the daemon's registry) for one new disk; returns its format."""
+    from hvmctl.daemon.registry import disk_claims
 
     if any(d.vdev == disk.vdev for d in dom.config.disks):
         raise ConflictError(f"domain '{dom.name}' already has a disk {disk.vdev}")
     alone = replace(dom.config, disks=(disk,))
-    mine = {hostcheck.disk_identity(d.target) for d in dom.config.disks if not d.empty}
-    if hostcheck.disk_identity(disk.target) in mine:
+    claim = disk_claims([disk])
+    if claim.disks[0].identity in {d.identity for d in disk_claims(dom.config.disks).disks}:
         raise ConflictError(f"{disk.target} is already attached to domain '{dom.name}'")
     formats = hostcheck.check_disks(alone)
-    for other in daemon.domains.values():
-        if other is not dom and holds_disks(other):
-            DaemonClass._check_disk_sharing(alone, other)
+    daemon.registry.check(claim, exclude=dom.config.uuid)  # the others: the registry's one check
     return formats[disk.vdev]
 
 
@@ -77,7 +75,7 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
         disk = parse_attach(uname, vdev, mode, hvm=dom.config.is_hvm)
         fmt = _check_attach(daemon, dom, disk)
         node = f"drive-{disk.vdev}"
-        block = os.path.exists(disk.target) and hostcheck.disk_identity(disk.target).startswith("blk:")
+        block = hostcheck.is_block_device(disk.target)  # a loop device's identity is its file's
         proto: dict[str, Any] = {"driver": "host_device" if block else "file", "filename": disk.target,
                                  "read-only": disk.readonly}
         if disk.shared:
