@@ -42,7 +42,7 @@ class Host:
         monkeypatch.setattr(taps, "delete_tap", lambda name, **kw: True)
         monkeypatch.setattr(vifscript, "run_vif_script", lambda *a, **kw: None)
 
-        def spawn(argv: list[str], log_path: Path) -> QemuProcess:
+        def spawn(argv: list[str], log_path: Path, **_: object) -> QemuProcess:
             self.spawned.append(list(argv))
             raise HvmctlError("spawn stubbed out by the test")
 
