@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hvmctl import __version__
 from hvmctl.api import reads
+from hvmctl.api.actions import ActionRouter, check_complete
 from hvmctl.api.bodylimit import BodyLimit
 from hvmctl.api.bodylimit import body_limit as default_body_limit
 from hvmctl.daemon import resources
@@ -69,6 +70,7 @@ class ErrorBody(BaseModel):
 def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     app = FastAPI(title="hvmctl", version=__version__, responses={400: {"model": ErrorBody}})
     app.add_middleware(BodyLimit, limit=body_limit if body_limit is not None else default_body_limit())
+    act = ActionRouter()
 
     @app.exception_handler(HvmctlError)
     async def _hvmctl_error(_: Request, exc: HvmctlError) -> JSONResponse:
@@ -95,68 +97,68 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
         )
         return JSONResponse({"error": "invalid-request", "message": one_line(problems)}, status_code=422)
 
-    @app.get("/v1/host")
+    @act("host")
     async def host() -> dict[str, Any]:
         return reads.host(daemon)
 
-    @app.get("/v1/domains")
+    @act("list")
     async def domains() -> dict[str, Any]:
         return reads.domains(daemon)
 
-    @app.post("/v1/domains")
+    @act("create")
     async def create(req: CreateRequest) -> dict[str, Any]:
         return await daemon.create(
             req.profile, filename=req.filename, overrides=req.overrides, dry_run=req.dry_run, paused=req.paused
         )
 
-    @app.get("/v1/domains/{ref}")
+    @act("get")
     async def get(ref: str) -> dict[str, Any]:
         return daemon.lookup(ref).summary()
 
-    @app.post("/v1/domains/{ref}/shutdown")
+    @act("shutdown")
     async def shutdown(ref: str, req: ShutdownRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         result = await dom.shutdown(wait=req.wait, timeout=req.timeout, force=req.force)
         return {"name": dom.name, "result": result}
 
-    @app.post("/v1/domains/{ref}/reboot")
+    @act("reboot")
     async def reboot(ref: str, req: RebootRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         result = await dom.reboot(wait=req.wait, timeout=req.timeout)
         return {"name": dom.name, "result": result, "id": dom.domid}
 
-    @app.post("/v1/domains/{ref}/destroy")
+    @act("destroy")
     async def destroy(ref: str) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         await dom.destroy()
         return {"name": dom.name, "result": "destroyed"}
 
-    @app.post("/v1/domains/{ref}/pause")
+    @act("pause")
     async def pause(ref: str) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         await dom.pause()
         return dom.summary()
 
-    @app.post("/v1/domains/{ref}/memory")
+    @act("mem-set")
     async def mem_set(ref: str, req: MemSetRequest) -> dict[str, Any]:
         return await resources.mem_set(daemon.lookup(ref), req.mib)
 
-    @app.post("/v1/domains/{ref}/vcpus")
+    @act("vcpu-set")
     async def vcpu_set(ref: str, req: VcpuSetRequest) -> dict[str, Any]:
         return await resources.vcpu_set(daemon.lookup(ref), req.count)
 
-    @app.post("/v1/domains/{ref}/unpause")
+    @act("unpause")
     async def unpause(ref: str) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         await dom.unpause()
         return dom.summary()
 
-    @app.get("/v1/domains/{ref}/screenshot", response_class=Response,
+    @act("screenshot", response_class=Response,
              responses={200: {"content": {"image/png": {}}}})
     async def screenshot(ref: str) -> Response:
         return Response(await daemon.lookup(ref).screenshot(), media_type="image/png")
 
-    @app.get("/v1/domains/{ref}/console-log", response_class=PlainTextResponse)
+    @act("console-log", response_class=PlainTextResponse)
     async def console_log(ref: str) -> PlainTextResponse:
         path = daemon.lookup(ref).summary()["console_log"]
         try:
@@ -165,6 +167,8 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
         except (OSError, TypeError):
             return PlainTextResponse("")
 
-    for module in ROUTER_MODULES:
-        app.include_router(importlib.import_module(module).router(daemon))
+    areas = [importlib.import_module(module).router(daemon) for module in ROUTER_MODULES]
+    check_complete(act.names + [name for area in areas for name in area.names])
+    for router in (act, *areas):
+        app.include_router(router.api)
     return app

@@ -14,7 +14,7 @@ import logging
 import os
 from typing import Any
 
-from fastapi import APIRouter
+from hvmctl.api.actions import ActionRouter
 from pydantic import BaseModel, Field
 
 from hvmctl.config.model import DiskSpec, DomainConfig
@@ -178,24 +178,24 @@ async def _drive_view(dom: Domain, vdev: str) -> dict[str, Any]:
     return view
 
 
-def router(daemon: Daemon) -> APIRouter:
-    api = APIRouter()
+def router(daemon: Daemon) -> ActionRouter:
+    act = ActionRouter()
 
-    @api.get("/v1/domains/{ref}/media")
+    @act("media-list")
     async def list_media(ref: str) -> list[dict[str, Any]]:
         return await media_list(daemon.lookup(ref))
 
-    @api.post("/v1/domains/{ref}/media/block-configure")
+    @act("block-configure")
     async def block_configure(ref: str, req: BlockConfigureRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         spec = parse_medium(req.uname, req.vdev, req.mode)
         return await change_medium(daemon, dom, spec.vdev, None if spec.empty else spec, force=req.force)
 
-    @api.post("/v1/domains/{ref}/media/eject")
+    @act("eject")
     async def eject(ref: str, req: EjectRequest) -> dict[str, Any]:
         return await change_medium(daemon, daemon.lookup(ref), req.vdev, None, force=req.force)
 
-    @api.post("/v1/domains/{ref}/media/insert")
+    @act("insert")
     async def insert(ref: str, req: InsertRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         vdev = find_cdrom(dom.config, req.vdev).vdev
@@ -210,4 +210,4 @@ def router(daemon: Daemon) -> APIRouter:
             raise ConfigError("insert: name the image to insert")
         return await change_medium(daemon, dom, vdev, spec, force=req.force)
 
-    return api
+    return act

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from hvmctl.api.actions import ActionRouter
 from pydantic import BaseModel, Field
 
 from hvmctl.daemon.service import Daemon
@@ -49,21 +49,21 @@ class AutostartRequest(BaseModel):
     enable: bool = True
 
 
-def router(daemon: Daemon) -> APIRouter:
+def router(daemon: Daemon) -> ActionRouter:
     from hvmctl.migration import hoststart, live, qmpmig, saverestore
 
-    api = APIRouter()
+    act = ActionRouter()
 
-    @api.post("/v1/domains/{ref}/save")
+    @act("save")
     async def save(ref: str, req: SaveRequest) -> dict[str, Any]:
         return await saverestore.save_domain(daemon.lookup(ref), Path(req.file), checkpoint=req.checkpoint)
 
-    @api.post("/v1/restore")
+    @act("restore")
     async def restore(req: RestoreRequest) -> dict[str, Any]:
         dom = await saverestore.restore_domain(daemon, Path(req.file), paused=req.paused)
         return dom.summary()
 
-    @api.post("/v1/domains/{ref}/migrate")
+    @act("migrate")
     async def migrate(ref: str, req: MigrateRequestBody) -> dict[str, Any]:
         """Pre-flight, then (unless dry_run) a background job: poll /v1/migrations/{job}."""
         port = req.port if req.port is not None else (live.DEFAULT_PORT if req.transport == "tls" else None)
@@ -76,29 +76,29 @@ def router(daemon: Daemon) -> APIRouter:
         )
         return await live.start_migration(daemon, daemon.lookup(ref), mreq)
 
-    @api.get("/v1/migrations/{job}")
+    @act("migration")
     async def migration(job: str) -> dict[str, Any]:
         return live.get_job(job).view()
 
-    @api.get("/v1/autostart")
+    @act("autostart-list")
     async def autostart_list() -> dict[str, Any]:
         life = hoststart.lifecycle(daemon)
         return {"settings": hoststart.load_settings(daemon).to_dict(), "links": life.auto_links()}
 
-    @api.post("/v1/autostart")
+    @act("autostart-set")
     async def autostart_set(req: AutostartRequest) -> dict[str, Any]:
         life = hoststart.lifecycle(daemon)
         return life.enable(req.ref) if req.enable else life.disable(req.ref)
 
-    @api.post("/v1/host/start")
+    @act("host-start")
     async def host_start() -> dict[str, Any]:
         life = hoststart.lifecycle(daemon)
         if life.task is not None and not life.task.done():
             await asyncio.shield(life.task)  # the daemon's own start-up run goes first
         return await life.start()
 
-    @api.post("/v1/host/stop")
+    @act("host-stop")
     async def host_stop() -> dict[str, Any]:
         return await hoststart.lifecycle(daemon).stop()
 
-    return api
+    return act

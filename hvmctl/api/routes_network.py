@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from hvmctl.api.actions import ActionRouter
 from pydantic import BaseModel, Field
 
 from hvmctl.daemon.service import Daemon
@@ -33,19 +33,19 @@ class ForwardRequest(BaseModel):
     remove: bool = False
 
 
-def router(daemon: Daemon) -> APIRouter:
-    api = APIRouter()
+def router(daemon: Daemon) -> ActionRouter:
+    act = ActionRouter()
     net = daemon.network
 
-    @api.get("/v1/network/bridges")
+    @act("bridges")
     async def bridges() -> dict[str, Any]:
         return {"bridges": await net.bridges()}
 
-    @api.post("/v1/network/bridge")
+    @act("network-bridge")
     async def network_bridge(req: NetworkBridgeRequest) -> dict[str, Any]:
         return await net.network_bridge(req.args, force=req.force)
 
-    @api.get("/v1/network/settings")
+    @act("network-settings")
     async def settings() -> dict[str, Any]:
         s = net.settings
         return {
@@ -57,27 +57,27 @@ def router(daemon: Daemon) -> APIRouter:
             "script_error": net.script_error,
         }
 
-    @api.get("/v1/domains/{ref}/nics")
+    @act("network-list")
     async def list_nics(ref: str) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         return {"name": dom.name, "id": dom.domid, "nics": net.nics(dom)}
 
-    @api.post("/v1/domains/{ref}/nics")
+    @act("network-attach")
     async def attach(ref: str, req: AttachRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         nic = await net.attach(dom, req.spec, daemon.all())
         return {"name": dom.name, "nic": nic}
 
-    @api.post("/v1/domains/{ref}/nics/detach")
+    @act("network-detach")
     async def detach(ref: str, req: DetachRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         nic = await net.detach(dom, req.device, force=req.force, timeout=req.timeout)
         return {"name": dom.name, "nic": nic}
 
-    @api.post("/v1/domains/{ref}/nics/forward")
+    @act("network-forward")
     async def forward(ref: str, req: ForwardRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         nic = await net.forward(dom, req.rule, index=req.device, remove=req.remove)
         return {"name": dom.name, "nic": nic}
 
-    return api
+    return act

@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter
+from hvmctl.api.actions import ActionRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -40,23 +40,23 @@ class ExportRequest(BaseModel):
     force: bool = Field(default=False, description="replace an existing bundle file")
 
 
-def router(daemon: Daemon) -> APIRouter:
-    api = APIRouter()
+def router(daemon: Daemon) -> ActionRouter:
+    act = ActionRouter()
 
-    @api.post("/v1/domains/{ref}/block-attach")
+    @act("block-attach")
     async def block_attach(ref: str, req: AttachRequest) -> dict[str, Any]:
         return await actions.block_attach(daemon, daemon.lookup(ref), req.uname, req.vdev, req.mode)
 
-    @api.post("/v1/domains/{ref}/block-detach")
+    @act("block-detach")
     async def block_detach(ref: str, req: DetachRequest) -> dict[str, Any]:
         return await actions.block_detach(daemon, daemon.lookup(ref), req.vdev, req.timeout)
 
-    @api.get("/v1/domains/{ref}/block-list")
+    @act("block-list")
     async def block_list(ref: str) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         return {"name": dom.name, "disks": await actions.block_list(dom)}
 
-    @api.post("/v1/domains/{ref}/export", response_class=StreamingResponse,
+    @act("export", response_class=StreamingResponse,
               responses={200: {"content": {"application/x-ndjson": {}}}})
     async def export(ref: str, req: ExportRequest) -> StreamingResponse:
         dom = daemon.lookup(ref)
@@ -65,7 +65,7 @@ def router(daemon: Daemon) -> APIRouter:
             raise HvmctlError(f"{req.bundle}: the bundle path must be absolute")
         return StreamingResponse(_export_lines(daemon, ref, req), media_type="application/x-ndjson")
 
-    return api
+    return act
 
 
 async def _export_lines(daemon: Daemon, ref: str, req: ExportRequest) -> AsyncIterator[bytes]:

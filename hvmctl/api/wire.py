@@ -1,0 +1,93 @@
+"""The action table: every action on a domain or the host, declared once.
+
+Each action has a name, its HTTP method and path, the domain states it is allowed in (a key
+of ``daemon.state.ACTIONS``, where the one state table lives; None = not a domain-state
+action), the least role that may call it (viewer < operator < admin: the remote API's
+tokens), and a one-line summary. Every front end comes from this table:
+- the daemon's HTTP routes (``api/actions.py`` mounts each handler under its action's
+  method and path, and refuses to start with an action missing or a handler undeclared);
+- the CLI (``Client.act(name, ...)`` builds the request from the same entry);
+- the remote API and web console (roles, and which buttons a domain's state allows).
+
+Pure data and stdlib only: the CLI imports this on every run.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Wire(NamedTuple):
+    method: str
+    path: str
+    states: str | None  # key of daemon.state.ACTIONS, or None
+    role: str  # "viewer" | "operator" | "admin"
+    summary: str
+
+
+ROLES = ("viewer", "operator", "admin")
+
+_D = "/v1/domains/{ref}"
+
+ACTIONS: dict[str, Wire] = {
+    # ---- host and domains -------------------------------------------------------------
+    "host": Wire("GET", "/v1/host", None, "viewer", "host facts (xm info)"),
+    "list": Wire("GET", "/v1/domains", None, "viewer", "every domain, with the host (xm list)"),
+    "create": Wire("POST", "/v1/domains", None, "admin", "create and start a domain from a profile (xm create)"),
+    "get": Wire("GET", _D, None, "viewer", "one domain by name, ID or UUID"),
+    "shutdown": Wire("POST", f"{_D}/shutdown", "shutdown", "operator", "ACPI power button (xm shutdown)"),
+    "reboot": Wire("POST", f"{_D}/reboot", "reboot", "operator", "reset the guest (xm reboot)"),
+    "destroy": Wire("POST", f"{_D}/destroy", "destroy", "operator", "stop at once (xm destroy)"),
+    "pause": Wire("POST", f"{_D}/pause", "pause", "operator", "stop the vCPUs (xm pause)"),
+    "unpause": Wire("POST", f"{_D}/unpause", "unpause", "operator", "resume the vCPUs (xm unpause)"),
+    "mem-set": Wire("POST", f"{_D}/memory", "hotplug", "operator", "balloon target (xm mem-set)"),
+    "vcpu-set": Wire("POST", f"{_D}/vcpus", "hotplug", "operator", "vCPU count (xm vcpu-set)"),
+    "screenshot": Wire("GET", f"{_D}/screenshot", "screenshot", "viewer", "the guest's screen as PNG"),
+    "console-log": Wire("GET", f"{_D}/console-log", None, "viewer", "everything the guest wrote on ttyS0 (xm log)"),
+    # ---- storage ----------------------------------------------------------------------
+    "block-attach": Wire("POST", f"{_D}/block-attach", "hotplug", "operator", "hot-plug a disk"),
+    "block-detach": Wire("POST", f"{_D}/block-detach", "hotplug", "operator", "hot-unplug a disk"),
+    "block-list": Wire("GET", f"{_D}/block-list", None, "viewer", "the domain's disks"),
+    "export": Wire("POST", f"{_D}/export", None, "admin", "pack the domain into a bundle (progress lines)"),
+    # ---- media ------------------------------------------------------------------------
+    "media-list": Wire("GET", f"{_D}/media", None, "viewer", "removable media and what is in them"),
+    "block-configure": Wire("POST", f"{_D}/media/block-configure", "media", "operator", "change a CD (xm)"),
+    "eject": Wire("POST", f"{_D}/media/eject", "media", "operator", "eject a CD"),
+    "insert": Wire("POST", f"{_D}/media/insert", "media", "operator", "insert a CD image"),
+    # ---- network ----------------------------------------------------------------------
+    "bridges": Wire("GET", "/v1/network/bridges", None, "viewer", "the host's bridges and their ports"),
+    "network-bridge": Wire("POST", "/v1/network/bridge", None, "admin", "Xen's network-bridge start/stop"),
+    "network-settings": Wire("GET", "/v1/network/settings", None, "viewer", "the daemon's network script"),
+    "network-list": Wire("GET", f"{_D}/nics", None, "viewer", "the domain's NICs"),
+    "network-attach": Wire("POST", f"{_D}/nics", "hotplug", "operator", "hot-plug a NIC"),
+    "network-detach": Wire("POST", f"{_D}/nics/detach", "hotplug", "operator", "hot-unplug a NIC"),
+    "network-forward": Wire("POST", f"{_D}/nics/forward", None, "operator", "a user-mode NIC's port forward"),
+    # ---- save, migration, host start/stop ---------------------------------------------
+    "save": Wire("POST", f"{_D}/save", "save", "operator", "save the guest's state to a file (xm save)"),
+    "restore": Wire("POST", "/v1/restore", None, "admin", "bring a saved guest back (xm restore)"),
+    "migrate": Wire("POST", f"{_D}/migrate", "migrate", "operator", "move the guest to another host"),
+    "migration": Wire("GET", "/v1/migrations/{job}", None, "viewer", "a migration job's progress"),
+    "autostart-list": Wire("GET", "/v1/autostart", None, "viewer", "domains started with the host"),
+    "autostart-set": Wire("POST", "/v1/autostart", None, "admin", "start a domain with the host, or not"),
+    "host-start": Wire("POST", "/v1/host/start", None, "admin", "xendomains start"),
+    "host-stop": Wire("POST", "/v1/host/stop", None, "admin", "xendomains stop"),
+}
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def segment(value: str) -> str:
+    """One URL path segment (what urllib.parse.quote(value, safe="") gives, without its
+    import cost on the CLI's start path)."""
+    return "".join(chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in value.encode())
+
+
+def route(name: str, **params: str) -> tuple[str, str]:
+    """(method, path) of action ``name`` with its path parameters filled in."""
+    wire = ACTIONS[name]
+    path = wire.path
+    for key, value in params.items():
+        path = path.replace("{" + key + "}", segment(value))
+    if "{" in path:
+        raise KeyError(f"action {name}: path parameter missing in {path}")
+    return wire.method, path
