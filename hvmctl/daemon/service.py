@@ -25,8 +25,11 @@ from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
+from hvmctl.devices import layout
+from hvmctl.devices import nic as nicdev
 from hvmctl.errors import ConflictError, NotFoundError
 from hvmctl.paths import Paths
+from hvmctl.qemu import machine as machine_type
 from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, NicPlan, build_argv
 from hvmctl.storage.bootloader import kernel_boot_for
@@ -51,6 +54,7 @@ class Daemon:
         self._accel_ready = False
         self._accel_lock = asyncio.Lock()
         self.network = NetworkManager(paths)
+        self._machine: str | None = None
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -94,6 +98,13 @@ class Daemon:
                 self._accel_ready = True
                 log.info("accelerator: %s (%s)", verdict.accel, verdict.reason)
         return self.facts
+
+    async def pinned_machine(self) -> str:
+        """The versioned machine type new guests are pinned to (``pc`` -> ``pc-i440fx-7.2``)."""
+        if self._machine is None:
+            self._machine = await asyncio.to_thread(
+                machine_type.resolve, self.paths.qemu, self.facts.machine, self.paths.state_dir / "machines.json")
+        return self._machine
 
     @property
     def _accel_cache(self) -> Path:
@@ -149,6 +160,8 @@ class Daemon:
         # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
         kernel_boot = await asyncio.to_thread(kernel_boot_for, dom.config, run_dir, formats)
         nics = await self.network.plan_nics(dom, domid)
+        # the live definition: machine type and PCI slots fixed at first start, kept after
+        dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine())
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
                           log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
@@ -189,7 +202,8 @@ class Daemon:
         if dry_run:
             plan = LaunchPlan(domid=self._next_domid, run_dir=self.paths.domain_run_dir(cfg.uuid or "dry-run"),
                               log_dir=self.paths.log_dir, name=cfg.name,
-                              nics=tuple(NicPlan(i, v.mac or "", v.nic_model) for i, v in enumerate(cfg.vifs)))
+                              nics=tuple(NicPlan(i, v.mac or "", v.nic_model) for i, v in nicdev.numbered(cfg)))
+            cfg = layout.pin(cfg, [n.index for n in plan.nics], await self.pinned_machine())
             result["argv"] = build_argv(cfg, facts, plan)
             result["config"] = cfg.to_dict()
             return result
