@@ -147,3 +147,51 @@ def test_mem_set_above_boot_memory_grows_the_guest(hv: HvEnv) -> None:
     big = int(ask(hv, "ld5", total))
     save_restore(hv, "ld5")
     assert int(ask(hv, "ld5", total)) == big and hv.domain("ld5")["memory"] == 192
+
+
+def test_hotplug_then_reboot_keeps_the_devices(hv: HvEnv, tmp_path: Path) -> None:
+    """A guest restarted by its on_reboot gets its live definition: the NIC and vCPU
+    plugged before the reboot are there at boot, at the same addresses."""
+    start(hv, "ld6", more="maxvcpus = 2\n")
+    hv.hv("network-attach", "ld6", "model=virtio", "bridge=none0")
+    hv.hv("vcpu-set", "ld6", "2")
+    hv.wait_for(lambda: len(ask(hv, "ld6", "ls /sys/class/net").split()) == 3, timeout=30,
+                what="the guest sees the new NIC")  # eth0, eth1, lo
+    before = pci_slots(hv, "ld6")
+    hv.hv("reboot", "-w", "ld6", timeout=120)
+    hv.wait_for(lambda: console_file(hv, "ld6").count("HVMCTL-READY") == 2, timeout=90, what="the second boot")
+    hv.wait_console("ld6", "COUNTER 2", count=2, timeout=60)
+    assert pci_slots(hv, "ld6") == before
+    assert ask(hv, "ld6", "ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l") == "2"
+    assert len(ask(hv, "ld6", "ls /sys/class/net").split()) == 3
+
+
+def test_hotplug_then_live_migrate(tmp_path: Path) -> None:
+    """network-attach then xm migrate --live: the target is built from the live definition
+    (the NIC with its slot, the pinned machine type), the guest carries on."""
+    import os
+
+    import pytest
+
+    from tests.integration.migration_hosts import two_hosts
+
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces need root")
+    with two_hosts() as h:
+        start(h.src, "ld7")
+        h.src.hv("network-attach", "ld7", "model=virtio", "bridge=none0")
+        h.src.wait_for(lambda: len(ask(h.src, "ld7", "ls /sys/class/net").split()) == 3, timeout=30,
+                       what="the guest sees the new NIC")
+        before = pci_slots(h.src, "ld7")
+        res = h.migrate("--live", "--json", "ld7", h.dst_addr).json()
+        assert res["live"] and h.src.domains() == []
+        last = max(counters(console_file(h.src, "ld7")))  # live: it counted on until the switch
+        moved = h.dst.domain("ld7")
+        assert moved["state"] == "running" and [n["index"] for n in moved["nics"]] == [0, 1]
+        h.dst.wait_for(lambda: len(counters(console_file(h.dst, "ld7"))) >= 3, timeout=30,
+                       what="the counter on the destination")
+        after = console_file(h.dst, "ld7")
+        assert "HVMCTL-READY" not in after and last + 1 <= min(counters(after)) <= last + 2
+        assert pci_slots(h.dst, "ld7") == before
+        argv = h.dst.hv("profile", "--json", "ld7").json()["argv"]
+        assert argv[argv.index("-machine") + 1].startswith("pc-i440fx-")
