@@ -195,3 +195,40 @@ def test_hotplug_then_live_migrate(tmp_path: Path) -> None:
         assert pci_slots(h.dst, "ld7") == before
         argv = h.dst.hv("profile", "--json", "ld7").json()["argv"]
         assert argv[argv.index("-machine") + 1].startswith("pc-i440fx-")
+
+
+def test_hotplug_then_host_stop_and_host_start(tmp_path: Path) -> None:
+    """host-stop saves the changed guest, the next daemon start restores it from its live
+    definition: a disk and vCPU plugged before are there, the guest carried on."""
+    import signal
+
+    hv = HvEnv.make()
+    hv.env["HVMCTL_XENDOMAINS"] = str(hv.base / "xendomains")
+    (hv.base / "xendomains").write_text(f'XENDOMAINS_SAVE="{hv.base}/save"\nXENDOMAINS_RESTORE=true\n'
+                                        f"XENDOMAINS_AUTO={hv.profile_dir}/auto\nXENDOMAINS_STOP_MAXWAIT=30\n")
+    hv.start_daemon()
+    try:
+        boot = tmp_path / "boot.img"
+        boot.write_bytes(bytes(4 << 20))
+        start(hv, "ld8", more=f"disk = ['file:{boot},xvda,w']\nmaxvcpus = 2\n")
+        extra = tmp_path / "extra.img"
+        extra.write_bytes(b"HOSTSTOP-MARK" + bytes(4 << 20))
+        hv.hv("block-attach", "ld8", f"file:{extra}", "xvdb", "w")
+        hv.hv("vcpu-set", "ld8", "2")
+        hv.wait_for(lambda: "vdb" in ask(hv, "ld8", "ls /sys/block"), timeout=30, what="the guest sees vdb")
+        before = pci_slots(hv, "ld8")
+        report = hv.hv("host-stop", "--json").json()
+        assert [s["name"] for s in report["saved"]] == ["ld8"] and not report["errors"]
+        last = max(counters(console_file(hv, "ld8")))
+        hv.kill_daemon(signal.SIGTERM)
+        Path(hv.env["HVMCTL_SOCKET"]).unlink(missing_ok=True)
+        hv.start_daemon()
+        hv.wait_for(lambda: len(hv.domains()) == 1, timeout=60, what="the restored guest")
+        hv.wait_console("ld8", f"COUNTER {last + 3}", timeout=60)
+        seq = counters(console_file(hv, "ld8"))
+        assert seq[seq.index(last) + 1] == last + 1 and console_file(hv, "ld8").count("HVMCTL-READY") == 1
+        assert pci_slots(hv, "ld8") == before
+        assert ask(hv, "ld8", "dd if=/dev/vdb bs=13 count=1 2>/dev/null") == "HOSTSTOP-MARK"
+        assert hv.domain("ld8")["vcpus"] == 2
+    finally:
+        hv.cleanup()
