@@ -228,3 +228,22 @@ def test_values_never_add_qemu_options() -> None:
     for i, value in enumerate(argv):
         if "process=kworker" in value and argv[i - 1] not in ("-pidfile", "-kernel", "-append"):
             assert ",process=" not in value.replace(",,", ""), (argv[i - 1], value)
+
+
+def test_live_profile_reads_back_as_the_guest_is_now() -> None:
+    """``hvmctl profile``: the vCPUs online and the memory target, hot-plugged disks and
+    NICs, in a profile the reader takes; what only QEMU needs is in comments."""
+    from hvmctl.config import parse_profile
+
+    cfg = layout.pin(DomainConfig(
+        name="g", uuid=UUID, memory=160, maxmem=256, vcpus=1, maxvcpus=4,
+        disks=(DiskSpec("/img/a.raw", "xvda"), DiskSpec("/img/b.raw", "xvdb")),
+        vifs=(VifSpec(mac="00:16:3e:00:00:01"), VifSpec(mac="00:16:3e:00:00:07", model="virtio", devid=3)),
+        cpu_plugs=(CpuPlug("vcpu1", "qemu64-x86_64-cpu", ()), CpuPlug("vcpu2", "qemu64-x86_64-cpu", ()))),
+        machine="pc-i440fx-7.2")
+    text = write_live_xm(cfg)
+    assert "# live definition: machine pc-i440fx-7.2" in text and "xvdb=0x4" in text
+    back = parse_profile(text, filename="/etc/xen/g").config
+    assert (back.vcpus, back.maxvcpus, back.memory, back.maxmem) == (3, 4, 160, 256)
+    assert [d.vdev for d in back.disks] == ["xvda", "xvdb"]
+    assert [v.mac for v in back.vifs] == ["00:16:3e:00:00:01", "00:16:3e:00:00:07"]
