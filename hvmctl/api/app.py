@@ -141,6 +141,16 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     async def mem_set(ref: str, req: MemSetRequest) -> dict[str, Any]:
         return await resources.mem_set(daemon.lookup(ref), req.mib)
 
+    @app.get("/v1/domains/{ref}/profile")
+    async def live_profile(ref: str) -> dict[str, Any]:
+        """The live definition as an xm profile (``xm list -l``), the config it is, and the
+        argv of the running incarnation (built from it)."""
+        from hvmctl.config.writer import write_live_xm
+
+        dom = daemon.lookup(ref)
+        return {"name": dom.name, "profile": write_live_xm(dom.config), "config": dom.config.to_dict(),
+                "argv": dom.runtime.argv if dom.runtime else None}
+
     @app.post("/v1/domains/{ref}/vcpus")
     async def vcpu_set(ref: str, req: VcpuSetRequest) -> dict[str, Any]:
         return await resources.vcpu_set(daemon.lookup(ref), req.count)
