@@ -143,6 +143,16 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     async def mem_set(ref: str, req: MemSetRequest) -> dict[str, Any]:
         return await resources.mem_set(daemon.lookup(ref), req.mib)
 
+    @act("profile")
+    async def live_profile(ref: str) -> dict[str, Any]:
+        """The live definition as an xm profile (``xm list -l``), the config it is, and the
+        argv of the running incarnation (built from it)."""
+        from hvmctl.config.writer import write_live_xm
+
+        dom = daemon.lookup(ref)
+        return {"name": dom.name, "profile": write_live_xm(dom.config), "config": dom.config.to_dict(),
+                "argv": dom.runtime.argv if dom.runtime else None}
+
     @act("vcpu-set")
     async def vcpu_set(ref: str, req: VcpuSetRequest) -> dict[str, Any]:
         return await resources.vcpu_set(daemon.lookup(ref), req.count)
@@ -153,8 +163,7 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
         await dom.unpause()
         return dom.summary()
 
-    @act("screenshot", response_class=Response,
-             responses={200: {"content": {"image/png": {}}}})
+    @act("screenshot", response_class=Response, responses={200: {"content": {"image/png": {}}}})
     async def screenshot(ref: str) -> Response:
         return Response(await daemon.lookup(ref).screenshot(), media_type="image/png")
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.service import Daemon
+from hvmctl.devices import cdrom
 from hvmctl.errors import ConfigError, ConflictError, NotFoundError, QemuError, StateError
 
 log = logging.getLogger("hvmctl.media")
@@ -138,7 +139,7 @@ async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec
         if medium is None:
             if not drive.empty or force:
                 try:
-                    await dom.qmp("eject", {"id": drive.vdev, "force": force})
+                    await dom.qmp("eject", cdrom.eject_args(drive.vdev, force))
                 except QemuError as exc:
                     raise _locked_hint(exc, dom, drive.vdev) from exc
         else:
@@ -146,14 +147,12 @@ async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec
             # checked) again at the next start
             fmt = _check_image(daemon, medium)
             if force:
-                await dom.qmp("blockdev-open-tray", {"id": drive.vdev, "force": True})
+                await dom.qmp("blockdev-open-tray", cdrom.open_tray_args(drive.vdev))
             try:
-                await dom.qmp("blockdev-change-medium", {
-                    "id": drive.vdev, "filename": medium.target, "format": fmt, "read-only-mode": "read-only",
-                })
+                await dom.qmp("blockdev-change-medium", cdrom.change_medium_args(drive.vdev, medium.target, fmt))
             except QemuError as exc:
                 raise _locked_hint(exc, dom, drive.vdev) from exc
-        dom.config = with_medium(dom.config, drive.vdev, medium)
+        dom.config = with_medium(dom.config, drive.vdev, medium)  # the live definition
         dom.host.persist(dom)
         log.info("domain %s: %s now holds %s", dom.name, drive.vdev, medium.target if medium else "no medium")
         return await _drive_view(dom, drive.vdev)

@@ -56,8 +56,7 @@ def router(daemon: Daemon) -> ActionRouter:
         dom = daemon.lookup(ref)
         return {"name": dom.name, "disks": await actions.block_list(dom)}
 
-    @act("export", response_class=StreamingResponse,
-              responses={200: {"content": {"application/x-ndjson": {}}}})
+    @act("export", response_class=StreamingResponse, responses={200: {"content": {"application/x-ndjson": {}}}})
     async def export(ref: str, req: ExportRequest) -> StreamingResponse:
         dom = daemon.lookup(ref)
         actions.check_exportable(dom, req.live)  # refused before the stream starts: a plain error answer

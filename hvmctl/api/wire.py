@@ -43,6 +43,7 @@ ACTIONS: dict[str, Wire] = {
     "mem-set": Wire("POST", f"{_D}/memory", "hotplug", "operator", "balloon target (xm mem-set)"),
     "vcpu-set": Wire("POST", f"{_D}/vcpus", "hotplug", "operator", "vCPU count (xm vcpu-set)"),
     "screenshot": Wire("GET", f"{_D}/screenshot", "screenshot", "viewer", "the guest's screen as PNG"),
+    "profile": Wire("GET", f"{_D}/profile", None, "viewer", "the live definition as an xm profile (xm list -l)"),
     "console-log": Wire("GET", f"{_D}/console-log", None, "viewer", "everything the guest wrote on ttyS0 (xm log)"),
     # ---- storage ----------------------------------------------------------------------
     "block-attach": Wire("POST", f"{_D}/block-attach", "hotplug", "operator", "hot-plug a disk"),

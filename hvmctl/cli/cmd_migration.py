@@ -178,7 +178,8 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
     if view["state"] == "failed":
         err = view["error"] or {}
         where = "keeps running here" if err.get("source", "running") == "running" else "is left paused here"
-        raise HvmctlError(f"migration of '{args.domain}' to {host} failed: {err.get('message')}; "
+        phase = f" in the {err['phase']} phase" if err.get("phase") else ""
+        raise HvmctlError(f"migration of '{args.domain}' to {host} failed{phase}: {err.get('message')}; "
                           f"the domain {where}")
     res = view["result"]
     text = (f"Migrated {res['name']} to {host} in {res['total_ms'] / 1000:.2f} s "

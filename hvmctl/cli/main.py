@@ -224,6 +224,13 @@ def cmd_mem_set(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, result, f"{result['name']}: memory {result['actual_mib']} MiB (target {result['target_mib']})")
 
 
+@command("profile", "print a domain as it is now (its live definition) as an xm profile, as xm list -l did",
+         domain=True)
+def cmd_profile(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.get(f"/v1/domains/{_ref(args.domain)}/profile")
+    return emit(args, result, str(result["profile"]).rstrip("\n"))
+
+
 @command("vcpu-set", "set a running domain's number of vCPUs (hotplug up to maxvcpus)",
          arg("count", type=int, help="vCPUs wanted"), domain=True)
 def cmd_vcpu_set(args: argparse.Namespace, ctx: Context) -> int:

@@ -17,6 +17,7 @@ COMMANDS = {
     "reboot": (_M, "reboot a domain (its on_reboot action applies)"),
     "mem-set": (_M, "set a running domain's memory (MiB) through its balloon"),
     "vcpu-set": (_M, "set a running domain's number of vCPUs (hotplug up to maxvcpus)"),
+    "profile": (_M, "print a domain as it is now (its live definition) as an xm profile, as xm list -l did"),
     "top": (_M, "domains' CPU and memory use, refreshed (xentop)"),
     "info": (_M, "information about the host"),
     "uptime": (_M, "uptime of domains"),

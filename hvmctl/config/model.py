@@ -126,6 +126,9 @@ class VifSpec:
     vifname: str | None = None
     rate: str | None = None
     backend: str | None = None
+    # the NIC's device number (QEMU ids netN/nicN, tap vifD.N) once it is not simply the
+    # vif's position: a NIC hot-plugged, or one kept while an earlier one was detached
+    devid: int | None = None
 
     @property
     def nic_model(self) -> str:
@@ -142,6 +145,16 @@ class VfbSpec:
     vnclisten: str = "127.0.0.1"
     vncpasswd: str | None = None
     keymap: str | None = None
+
+
+@dataclass(frozen=True)
+class CpuPlug:
+    """A vCPU hot-plugged into a running guest: its QEMU device id, driver and topology
+    properties (socket-id, core-id, thread-id...), as ``query-hotpluggable-cpus`` gave them."""
+
+    id: str
+    driver: str
+    props: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,13 @@ class DomainConfig:
     keymap: str | None = None
     device_model: str | None = None  # accepted as Xen's own default, not used
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
+    # ---- the live definition: what a running guest *is now* beyond its profile ----------
+    # versioned machine type pinned at first start (``pc`` -> ``pc-i440fx-7.2``)
+    machine: str | None = None
+    # PCI slot on pci.0 of every PCI device, by QEMU device id, allocated once
+    slots: dict[str, int] = field(default_factory=dict, hash=False)
+    # vCPUs hot-plugged above ``vcpus`` (which stays the boot count)
+    cpu_plugs: tuple[CpuPlug, ...] = ()
     # where each key came from (for host-check errors: file:line); not part of identity
     source: str | None = field(default=None, compare=False)
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -221,5 +241,10 @@ class DomainConfig:
         if kw.get("vfb") is not None:
             kw["vfb"] = VfbSpec(**kw["vfb"])
         kw["usbdevices"] = tuple(kw.get("usbdevices", ()))
+        kw["slots"] = {str(k): int(v) for k, v in dict(kw.get("slots") or {}).items()}
+        kw["cpu_plugs"] = tuple(
+            CpuPlug(str(c["id"]), str(c["driver"]), tuple((str(k), int(v)) for k, v in c.get("props", ())))
+            for c in kw.get("cpu_plugs", ())
+        )
         kw["key_lines"] = dict(kw.get("key_lines", {}))
         return cls(**kw)

@@ -389,7 +389,7 @@ def parse_vif(entry: str) -> tuple[VifSpec, list[str]]:
         if key not in VIF_KEYS:
             raise Mismatch("a vif option among " + ", ".join(VIF_KEYS), key, entry)
         fields[key] = _vif_value(key, value, entry) if value else None
-    return VifSpec(**fields), notes
+    return VifSpec(**fields, devid=None), notes  # devid is the daemon's, never a profile key
 
 
 def _vif_value(key: str, value: str, entry: str) -> str:

@@ -7,6 +7,8 @@ hvmctl all read; defaults are written out so that no reader's own defaults matte
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hvmctl.config.model import DiskSpec, DomainConfig, VfbSpec, VifSpec
 from hvmctl.errors import ConfigError
 
@@ -69,6 +71,19 @@ def write_xm(cfg: DomainConfig) -> str:
         lines.append(_list("usbdevice", list(cfg.usbdevices)))
     lines += _lifecycle(cfg)
     return "\n".join(lines) + "\n"
+
+
+def write_live_xm(cfg: DomainConfig) -> str:
+    """A live definition as an xm profile, as ``xm list -l`` gave it: the guest as it is
+    now (disks and NICs hot-plugged or gone, the medium in each drive, the memory target,
+    the vCPUs online), what only QEMU needs (machine type, PCI slots) as comments."""
+    online = cfg.vcpus + len(cfg.cpu_plugs)
+    text = write_xm(replace(cfg, vcpus=online, cpu_plugs=()))
+    head, _, rest = text.partition("\n")
+    notes = [f"# live definition: machine {cfg.machine or 'pc (not started yet)'}"]
+    if cfg.slots:
+        notes.append("# PCI slots: " + ", ".join(f"{k}={v:#x}" for k, v in sorted(cfg.slots.items(), key=lambda i: i[1])))
+    return "\n".join([head, *notes, rest])
 
 
 def write_xl(cfg: DomainConfig) -> str:

@@ -23,6 +23,7 @@ from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.filemodes import make_run_dir
 from hvmctl.daemon.process import QemuProcess, cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
+from hvmctl.devices import memory
 from hvmctl.errors import HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
 from hvmctl.qemu.monitor import MONITOR_CLOSED, Monitor
@@ -178,6 +179,8 @@ class Domain:
             await self._connect(timeout=15.0)
             await self._read_vnc()
             await self._read_vcpu_threads()
+            if not incoming and memory.needs_target_at_start(self.config):  # a restore's stream has it
+                await self.qmp("balloon", memory.target_args(self.config.memory))
         except BaseException as exc:
             await self._abort_launch()
             if isinstance(exc, HvmctlError) and self.runtime is not None:

@@ -48,7 +48,9 @@ from hvmctl.network._state import read_json, write_json_atomic
 from hvmctl.network.mac import MacRegistry, is_valid_mac, normalise_mac
 from hvmctl.network.nat import DEFAULT_BRIDGE, VifPlan, parse_hostfwd, plan_vif
 from hvmctl.paths import Paths
-from hvmctl.qemu.argv import NIC_DEVICES, NicPlan
+from hvmctl.devices import nic as nicdev
+from hvmctl.devices import layout, pci
+from hvmctl.qemu.argv import NicPlan
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
@@ -295,19 +297,21 @@ class NetworkManager:
     def _wanted(self, dom: "Domain") -> list[tuple[int, VifSpec, str | None, bool, tuple[str, ...]]]:
         """(index, vif, mac, hotplugged, forwards) of the NICs this incarnation gets.
 
-        A restart keeps what the previous incarnation had at its end, as xend did: NICs
-        hot-attached come back, NICs detached stay away, NAT port forwards stay.
+        The live definition's vifs are the NICs (a NIC hot-attached is in it, one detached
+        is not), so a restart, restore or migration target gets the NICs the guest had at
+        its end; NAT port forwards stay from the incarnation before.
         """
-        previous = dom.runtime.nics if dom.runtime is not None else None
-        by_index = {int(n["index"]): n for n in previous} if previous is not None else {}
+        previous = dom.runtime.nics if dom.runtime is not None else []
+        by_index = {int(n["index"]): n for n in previous}
         wanted = []
-        for index, vif in enumerate(dom.config.vifs):
-            if previous is not None and index not in by_index:
-                continue
+        numbered = nicdev.numbered(dom.config)
+        for index, vif in numbered:
             old = by_index.get(index, {})
-            wanted.append((index, vif, vif.mac, False, tuple(old.get("hostfwd") or ())))
-        for index, old in sorted(by_index.items()):
-            if old.get("hotplug") and index >= len(dom.config.vifs) and isinstance(old.get("vif"), dict):
+            hotplug = bool(old.get("hotplug", vif.devid is not None))
+            wanted.append((index, vif, vif.mac, hotplug, tuple(old.get("hostfwd") or ())))
+        mine = {index for index, _ in numbered}
+        for index, old in sorted(by_index.items()):  # records from before the live definition
+            if old.get("hotplug") and index not in mine and isinstance(old.get("vif"), dict):
                 vif = VifSpec(**old["vif"])
                 wanted.append((index, vif, old.get("mac"), True, tuple(old.get("hostfwd") or ())))
         return wanted
@@ -463,7 +467,8 @@ class NetworkManager:
             rt = dom.runtime
             if rt is None or dom.monitor is None:
                 raise HvmctlError(f"domain '{dom.name}' has no running QEMU")
-            index = max([int(n["index"]) for n in rt.nics] + [len(dom.config.vifs) - 1]) + 1
+            index = nicdev.next_index(dom.config, [int(n["index"]) for n in rt.nics])
+            slots = pci.assign(layout.pin(dom.config).slots, [nicdev.device_id(index)], where=f"domain '{dom.name}'")
             key = self.key_of(dom)
             requested = normalise_mac(vif.mac) if vif.mac else None
             self.refuse_duplicates([requested], known)
@@ -484,7 +489,7 @@ class NetworkManager:
             try:
                 if plan.kind == "bridge":
                     await self._bring_up(rec, rt.domid)
-                await self._qmp_add(dom, rec)
+                await self._qmp_add(dom, rec, slots)
             except BaseException:
                 await asyncio.to_thread(self._tear_down, rec, rt.domid)
                 entry["nics"].remove(rec)
@@ -493,30 +498,25 @@ class NetworkManager:
                 raise
             nic = _view(rec)
             rt.nics.append(nic)
+            # the live definition: a restart, restore or migration target gets this NIC,
+            # with the same number, MAC and PCI slot
+            live = replace(vif, mac=rec["mac"], devid=index)
+            dom.config = replace(dom.config, vifs=dom.config.vifs + (live,), slots=slots)
             dom.host.persist(dom)
             log.info("domain %s: attached %s", dom.name, rec["note"])
             return nic
 
     @staticmethod
-    async def _qmp_add(dom: "Domain", rec: dict[str, Any]) -> None:
-        netdev = f"net{rec['index']}"
-        args: dict[str, Any] = {"id": netdev}
-        if rec["kind"] == "bridge":
-            args.update(type="tap", ifname=rec["tap"], script="no", downscript="no")
-        else:
-            args.update(type="user")
-            if rec["hostfwd"]:
-                args["hostfwd"] = [{"str": f} for f in rec["hostfwd"]]
-        await dom.qmp("netdev_add", args)
+    async def _qmp_add(dom: "Domain", rec: dict[str, Any], slots: dict[str, int]) -> None:
+        """netdev_add + device_add from the same description the argv renders."""
+        index = int(rec["index"])
+        netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or ())
+        await dom.qmp("netdev_add", nicdev.netdev_add_args(netdev))
         try:
-            await dom.qmp("device_add", {
-                "driver": NIC_DEVICES[rec["model"]], "netdev": netdev, "mac": rec["mac"],
-                "id": f"nic{rec['index']}", "bus": "pci.0",
-                "romfile": "",  # no PXE ROM: a hot-added NIC never boots the guest
-            })
+            await dom.qmp("device_add", nicdev.device_props(index, rec["model"], rec["mac"], slots))
         except BaseException:
             try:
-                await dom.qmp("netdev_del", {"id": netdev})
+                await dom.qmp("netdev_del", {"id": nicdev.netdev_id(index)})
             except HvmctlError:
                 pass
             raise
@@ -568,6 +568,7 @@ class NetworkManager:
                 entry["nics"].remove(rec)
             self._save_ledger()
             rt.nics.remove(nic)
+            dom.config = without_nic(dom.config, index)
             dom.host.persist(dom)
             if nic.get("hotplug"):
                 self.macs.release(self.key_of(dom), index=index)
@@ -633,6 +634,14 @@ class NetworkManager:
         result = await asyncio.to_thread(network_bridge, list(args), state_dir=self.paths.state_dir, force=force)
         log.info("%s", result.message)
         return result.to_dict()
+
+
+def without_nic(cfg: DomainConfig, index: int) -> DomainConfig:
+    """The live definition without NIC ``index``; the NICs after it keep their numbers
+    (their ``devid`` is recorded), and its PCI slot is free again."""
+    vifs = tuple(replace(v, devid=n) for n, v in nicdev.numbered(cfg) if n != index)
+    slots = {k: v for k, v in cfg.slots.items() if k != nicdev.device_id(index)}
+    return replace(cfg, vifs=vifs, slots=slots)
 
 
 def _pci_devices(devices: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,59 +1,110 @@
 """xm mem-set and vcpu-set on a running guest: the balloon and CPU hotplug.
 
 As in Xen, a guest can be given memory between a floor and ``maxmem`` (the balloon exists
-when ``maxmem`` is above ``memory``) and vCPUs between its boot count and ``maxvcpus``.
+when ``maxmem`` is above ``memory``; QEMU then gives the guest ``maxmem`` and the balloon
+holds it at ``memory``) and vCPUs between its boot count and ``maxvcpus``. Both change the
+live definition with the QMP change: ``memory`` becomes the balloon target, plugged vCPUs are
+recorded (``cpu_plugs``), so a restart, restore or migration target keeps them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from hvmctl.errors import ConfigError, StateError
+from hvmctl.config.model import CpuPlug
+from hvmctl.devices import cpu, layout, memory
+from hvmctl.errors import ConfigError, StateError, TimeoutError_
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
 
 MIN_MEMORY_MIB = 32  # below this a guest kernel is starved; xm refused tiny targets too
+UNPLUG_TIMEOUT = 30.0  # a TCG guest takes a few seconds to offline and eject a vCPU
+PERIPHERAL = "/machine/peripheral/"
 
 
 async def mem_set(dom: "Domain", mib: int) -> dict[str, Any]:
     """Ask the guest's balloon driver for ``mib`` MiB; returns what the balloon reports."""
-    limit = dom.config.maxmem or dom.config.memory
-    if not dom.config.maxmem or dom.config.maxmem <= dom.config.memory:
+    if not memory.has_balloon(dom.config):
         raise StateError(f"domain '{dom.name}' has no balloon: give it maxmem above memory in its profile")
+    limit = memory.boot_mib(dom.config)
     if not MIN_MEMORY_MIB <= mib <= limit:
         raise ConfigError(f"mem-set: expected {MIN_MEMORY_MIB}..{limit} MiB for '{dom.name}'; got {mib}")
     async with dom.lock:
         dom.require("hotplug")
-        await dom.qmp("balloon", {"value": mib << 20})
+        await dom.qmp("balloon", memory.target_args(mib))
         actual = (await dom.qmp("query-balloon"))["actual"] >> 20
+        # pinned first: the balloon's slot keeps it in the argv even at memory == maxmem
+        dom.config = replace(layout.pin(dom.config), memory=mib)
         if dom.runtime is not None:
             dom.runtime.memory_mib = mib
-            dom.host.persist(dom)
+        dom.host.persist(dom)
     return {"name": dom.name, "target_mib": mib, "actual_mib": actual}
 
 
+async def _hotpluggable(dom: "Domain") -> list[dict[str, Any]]:
+    """Every vCPU the guest can have, in topology order (its place = the N of vcpuN)."""
+    return sorted(await dom.qmp("query-hotpluggable-cpus"), key=cpu.slot_key)
+
+
+def _plugged(slots: list[dict[str, Any]], known: tuple[CpuPlug, ...]) -> tuple[CpuPlug, ...]:
+    """The live definition's plugged vCPUs as QEMU has them now (the truth after a failure)."""
+    by_id = {p.id: p for p in known}
+    out = []
+    for number, slot in enumerate(slots):
+        path = str(slot.get("qom-path") or "")
+        if path.startswith(PERIPHERAL):
+            ident = path.rsplit("/", 1)[1]
+            out.append(by_id.get(ident) or replace(cpu.plug_for(slot, number), id=ident))
+    return tuple(out)
+
+
 async def vcpu_set(dom: "Domain", count: int) -> dict[str, Any]:
-    """Plug or unplug vCPUs so the guest has ``count`` (boot vCPUs stay)."""
-    boot, most = dom.config.vcpus, max(dom.config.maxvcpus or 0, dom.config.vcpus)
+    """Plug or unplug vCPUs so the guest has ``count`` (boot vCPUs stay); answers with the
+    number QEMU really has once the guest has let go of the ones unplugged."""
+    boot, most = dom.config.vcpus, cpu.most(dom.config)
     if not boot <= count <= most:
         raise ConfigError(
             f"vcpu-set: expected {boot}..{most} for '{dom.name}' (vcpus..maxvcpus in its profile); got {count}"
         )
     async with dom.lock:
         dom.require("hotplug")
-        slots = await dom.qmp("query-hotpluggable-cpus")
-        present = sorted((s for s in slots if s.get("qom-path")), key=lambda s: s["props"].get("socket-id", 0))
-        free = sorted((s for s in slots if not s.get("qom-path")), key=lambda s: s["props"].get("socket-id", 0))
-        for slot in free[: max(0, count - len(present))]:
-            props = slot["props"]
-            ident = f"vcpu{props.get('socket-id', 0)}"
-            await dom.qmp("device_add", {"driver": slot["type"], "id": ident, **props})
-        for slot in reversed(present[count:]):
-            path = str(slot["qom-path"])
-            if not path.startswith("/machine/peripheral/"):
-                continue  # a boot vCPU: never unplugged
-            await dom.qmp("device_del", {"id": path.rsplit("/", 1)[1]})
-        await dom.refresh_vcpus()
+        slots = await _hotpluggable(dom)
+        present = [s for s in slots if s.get("qom-path")]
+        try:
+            if count > len(present):
+                free = [(n, s) for n, s in enumerate(slots) if not s.get("qom-path")]
+                for number, slot in free[: count - len(present)]:
+                    plug = cpu.plug_for(slot, number)
+                    await dom.qmp("device_add", cpu.plug_props(plug))
+                    dom.config = replace(dom.config, cpu_plugs=dom.config.cpu_plugs + (plug,))
+            elif count < len(present):
+                mine = [str(s["qom-path"]).rsplit("/", 1)[1] for s in reversed(present)
+                        if str(s["qom-path"]).startswith(PERIPHERAL)]
+                going = mine[: len(present) - count]
+                for ident in going:
+                    await dom.qmp("device_del", {"id": ident})
+                await _wait_unplugged(dom, set(going))
+        finally:
+            dom.config = replace(dom.config, cpu_plugs=_plugged(await _hotpluggable(dom), dom.config.cpu_plugs))
+            dom.host.persist(dom)
+            await dom.refresh_vcpus()
         now = len(dom.runtime.vcpu_threads) if dom.runtime else count
-    return {"name": dom.name, "vcpus": count, "present": now}
+    return {"name": dom.name, "vcpus": now, "requested": count, "present": now}
+
+
+async def _wait_unplugged(dom: "Domain", idents: set[str], timeout: float = UNPLUG_TIMEOUT) -> None:
+    """The guest offlines and ejects each vCPU (ACPI); until then QEMU keeps it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        paths = {str(s.get("qom-path") or "") for s in await dom.qmp("query-hotpluggable-cpus")}
+        left = sorted(i for i in idents if f"{PERIPHERAL}{i}" in paths)
+        if not left:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError_(f"domain '{dom.name}' did not release vCPU {', '.join(left)} within "
+                                f"{timeout:.0f} s (the guest must support CPU hot-unplug)")
+        await asyncio.sleep(0.1)

@@ -28,8 +28,10 @@ from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
 from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers found it before
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
+from hvmctl.devices import layout
 from hvmctl.errors import ConflictError, NotFoundError
 from hvmctl.paths import Paths
+from hvmctl.qemu import machine as machine_type
 from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
 from hvmctl.storage.bootloader import kernel_boot_for
@@ -56,6 +58,7 @@ class Daemon:
         self.network = NetworkManager(paths)
         # claims are read from self.domains on every check: no second copy to keep in step
         self.registry: Registry = LocalRegistry(lambda: self.domains.values())
+        self._machine: str | None = None
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self, loaded: asyncio.Event | None = None) -> None:
@@ -102,6 +105,13 @@ class Daemon:
                 self._accel_ready = True
                 log.info("accelerator: %s (%s)", verdict.accel, verdict.reason)
         return self.facts
+
+    async def pinned_machine(self) -> str:
+        """The versioned machine type new guests are pinned to (``pc`` -> ``pc-i440fx-7.2``)."""
+        if self._machine is None:
+            self._machine = await asyncio.to_thread(
+                machine_type.resolve, self.paths.qemu, self.facts.machine, self.paths.state_dir / "machines.json")
+        return self._machine
 
     @property
     def _accel_cache(self) -> Path:
@@ -161,6 +171,8 @@ class Daemon:
         # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
         kernel_boot = await asyncio.to_thread(_kernel_boot, dom.config, run_dir, formats, dry_run)
         nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
+        # the live definition: machine type and PCI slots fixed at first start, kept after
+        dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine())
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
                           log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
 

@@ -126,6 +126,7 @@ class MigrationJob:
         self.facts, self.report = facts, report
         self.name = dom.name
         self.phase = "starting"
+        self.failed_phase: str | None = None  # the phase a failure hit (the error names it)
         self.state = "running"
         self.progress: dict[str, Any] = {}
         self.result: dict[str, Any] | None = None
@@ -160,7 +161,8 @@ class MigrationJob:
             self.state = "failed"
             message = exc.message if isinstance(exc, HvmctlError) else f"{exc.__class__.__name__}: {exc}"
             kind = exc.kind if isinstance(exc, HvmctlError) else "error"
-            self.error = {"error": kind, "message": message, "source": self.source_state}
+            phase = self.failed_phase or self.phase
+            self.error = {"error": kind, "message": message, "source": self.source_state, "phase": phase}
             log.error("migration of %s to %s failed: %s", self.name, self.req.host, message)
             if not isinstance(exc, Exception):
                 raise
@@ -191,6 +193,7 @@ class MigrationJob:
                                 self.name, exc, req.host)
                     info = await dom.qmp("query-migrate")
             except BaseException as exc:
+                self.failed_phase = self.phase
                 dom.monitor.unlisten(stops)
                 dom.monitor.unlisten(changes)
                 await self._recover(was_running, exc)
@@ -367,8 +370,11 @@ class MigrationJob:
         for vdev in copied_disks(self.dom.config, True):
             job = f"hvmctl-mirror-{vdev}"
             target = f"{self.relay.target_prefix}:exportname={nbd['exports'][vdev]}"
-            await self.dom.qmp("drive-mirror", {"device": f"drive-{vdev}", "job-id": job, "target": target,
-                                                "format": "raw", "sync": "full", "mode": "existing"})
+            mirror: dict[str, Any] = {"device": f"drive-{vdev}", "job-id": job, "target": target,
+                                      "format": "raw", "sync": "full", "mode": "existing"}
+            if self.req.bandwidth < qmpmig.UNLIMITED_BANDWIDTH:  # xm's -r limits the whole move, disks too
+                mirror["speed"] = self.req.bandwidth
+            await self.dom.qmp("drive-mirror", mirror)
             jobs.append(job)
         last_move, last_done = time.monotonic(), -1
         while True:

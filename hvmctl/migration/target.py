@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl import __version__
 from hvmctl.config.model import DomainConfig
+from hvmctl.devices import nic as nicdev
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.process import process_alive
 from hvmctl.daemon.registry import claim_for_config
@@ -90,7 +91,7 @@ async def preflight(daemon: "Daemon", req: dict[str, Any]) -> dict[str, Any]:
     for nic in req.get("nics") or []:
         if nic.get("kind") != "bridge":
             continue
-        vif = cfg.vifs[nic["index"]] if nic["index"] < len(cfg.vifs) else None
+        vif = dict(nicdev.numbered(cfg)).get(int(nic["index"]))  # by NIC number (live definition)
         bridge = (vif.bridge if vif else None) or "xenbr0"
         ok = Path(f"/sys/class/net/{bridge}/bridge").is_dir()
         check(f"bridge {bridge}", ok, f"vif {nic['index']} needs bridge {bridge}: " + ("present" if ok else "missing"))

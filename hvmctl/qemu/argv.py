@@ -3,7 +3,11 @@
 ``build_argv(config, facts, plan)`` touches nothing on the host: every host-dependent
 choice (accelerator, VNC display, tap names, image formats, file paths) arrives in
 ``HostFacts`` and ``LaunchPlan``, decided beforehand by the daemon. One small function per
-device class, each tested against golden files (tests/unit/golden/argv/).
+device class, each tested against golden files (tests/unit/golden/argv/); the devices a
+guest can have hot-plugged are described in ``hvmctl.devices`` (one description for the
+argv and for QMP ``device_add``), with the PCI slots and machine type the live definition
+recorded (``DomainConfig.slots``/``machine``; what is missing is allocated the same way the
+daemon pins it at first start).
 """
 
 from __future__ import annotations
@@ -11,24 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from hvmctl.config.model import DiskSpec, DomainConfig, VfbSpec
+from hvmctl.config.model import DomainConfig, VfbSpec
+from hvmctl.devices import cpu, disk, escape, memory, nic, pci, render
+from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, slots_for, sound_cards
+from hvmctl.devices.nic import NIC_DEVICES
 
-# profile NIC model -> QEMU device
-NIC_DEVICES: dict[str, str] = {
-    "rtl8139": "rtl8139",
-    "e1000": "e1000",
-    "ne2k_pci": "ne2k_pci",
-    "virtio": "virtio-net-pci",
-    "pcnet": "pcnet",
-    "i82559er": "i82559er",
-    "vmxnet3": "vmxnet3",
-}
-SOUND_DEVICES: dict[str, list[str]] = {
-    "ac97": ["AC97"],
-    "es1370": ["ES1370"],
-    "sb16": ["sb16"],
-    "hda": ["intel-hda", "hda-duplex"],
-}
+__all__ = ["NIC_DEVICES", "SOUND_DEVICES", "build_argv"]
+
 USB_DEVICES: dict[str, str] = {"tablet": "usb-tablet", "mouse": "usb-mouse", "keyboard": "usb-kbd"}
 
 
@@ -100,6 +93,7 @@ class LaunchPlan:
 
 def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[str]:
     """The complete QEMU command line for one start of ``cfg``."""
+    slots = slots_for(cfg, [n.index for n in plan.nics])
     return [
         facts.qemu_binary,
         *machine_args(cfg, facts),
@@ -109,43 +103,41 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *lifecycle_args(),
         *sandbox_args(),
         *firmware_args(cfg, plan),
-        *disk_args(cfg, plan),
-        *nic_args(cfg, plan),
+        *disk_args(cfg, plan, slots),
+        *nic_args(cfg, plan, slots),
         *serial_args(cfg, plan),
         *display_args(cfg, plan),
-        *usb_args(cfg),
-        *sound_args(cfg),
-        *misc_device_args(cfg),
+        *usb_args(cfg, slots),
+        *sound_args(cfg, slots),
+        *misc_device_args(cfg, slots),
+        *cpu.plug_args(cfg),
         *incoming_args(plan),
     ]
 
 
 def machine_args(cfg: DomainConfig, facts: HostFacts) -> list[str]:
-    machine = facts.machine
+    machine = escape(cfg.machine or facts.machine)  # pinned at first start (live definition)
     if not cfg.acpi:
         machine += ",acpi=off"
     return ["-machine", machine, "-accel", facts.accel, "-nodefaults", "-no-user-config"]
 
 
 def identity_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
-    args = ["-name", f"guest={cfg.name},debug-threads=on"]
+    args = ["-name", f"guest={escape(cfg.name)},debug-threads=on"]
     if cfg.uuid:
         args += ["-uuid", cfg.uuid]
     return args
 
 
 def cpu_memory_args(cfg: DomainConfig) -> list[str]:
-    cpu = "qemu64" if cfg.pae else "qemu64,-pae"
-    smp = str(cfg.vcpus)
-    if cfg.maxvcpus and cfg.maxvcpus > cfg.vcpus:
-        smp += f",maxcpus={cfg.maxvcpus}"
-    return ["-cpu", cpu, "-m", f"{cfg.memory}M", "-smp", smp]
+    smp = cpu.smp_args(cfg)
+    return [*smp[:2], *memory.memory_args(cfg), *smp[2:]]
 
 
 def control_args(plan: LaunchPlan) -> list[str]:
     """The toolstack's handles on the process: QMP socket and pidfile."""
     return [
-        "-chardev", f"socket,id=qmp,path={plan.qmp_socket},server=on,wait=off",
+        "-chardev", f"socket,id=qmp,path={escape(str(plan.qmp_socket))},server=on,wait=off",
         "-mon", "chardev=qmp,mode=control",
         "-pidfile", str(plan.pidfile),
     ]
@@ -198,73 +190,27 @@ def boot_indexes(cfg: DomainConfig, nic_count: int) -> dict[str, int]:
     return order
 
 
-def _ide_address(vdev: str) -> str:
-    index = ord(vdev[2]) - ord("a")  # hda=0 .. hdd=3
-    return f"bus=ide.{index // 2},unit={index % 2}"
-
-
-def disk_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
-    args: list[str] = []
+def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None = None) -> list[str]:
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
-    if any(d.bus == "scsi" for d in cfg.disks):
-        args += ["-device", "virtio-scsi-pci,id=scsi0"]
-    for disk in sorted(cfg.disks, key=lambda d: d.vdev):
-        args += ["-drive", _drive_opts(disk, plan), "-device", _disk_device(disk, boot.get(disk.vdev))]
-    return args
-
-
-def _drive_opts(disk: DiskSpec, plan: LaunchPlan) -> str:
-    opts = [f"if=none,id=drive-{disk.vdev}"]
-    if disk.devtype == "cdrom":
-        opts.append("media=cdrom")
-    if not disk.empty:
-        fmt = plan.disk_formats.get(disk.vdev) or disk.format or "raw"
-        opts.insert(0, f"file={_escape(disk.target)}")
-        opts.append(f"format={fmt}")
-        if disk.readonly or disk.devtype == "cdrom":
-            opts.append("readonly=on")
-        if disk.shared:
-            opts.append("file.locking=off")  # w!: the user allows sharing, as xm did
-        if disk.backend == "phy":
-            opts.append("cache=none,aio=native")
-    return ",".join(opts)
-
-
-def _disk_device(disk: DiskSpec, bootindex: int | None) -> str:
-    if disk.bus == "ide":
-        kind = "ide-cd" if disk.devtype == "cdrom" else "ide-hd"
-        dev = f"{kind},drive=drive-{disk.vdev},id={disk.vdev},{_ide_address(disk.vdev)}"
-    elif disk.bus == "scsi":
-        kind = "scsi-cd" if disk.devtype == "cdrom" else "scsi-hd"
-        dev = f"{kind},drive=drive-{disk.vdev},id={disk.vdev},bus=scsi0.0"
-    else:
-        dev = f"virtio-blk-pci,drive=drive-{disk.vdev},id={disk.vdev}"
-    if bootindex is not None:
-        dev += f",bootindex={bootindex}"
-    return dev
+    if slots is None:
+        slots = slots_for(cfg, [n.index for n in plan.nics])
+    return disk.disk_args(cfg, slots, plan.disk_formats, boot)
 
 
 def _escape(value: str) -> str:
-    """QEMU option values double their commas."""
-    return value.replace(",", ",,")
+    """QEMU option values double their commas (kept for callers; see hvmctl.devices)."""
+    return escape(value)
 
 
-def nic_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
+def nic_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None = None) -> list[str]:
     args: list[str] = []
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
-    for nic in plan.nics:
-        netdev = f"net{nic.index}"
-        if nic.kind == "bridge":
-            backend = f"tap,id={netdev},ifname={nic.tap},script=no,downscript=no"
-        else:
-            backend = f"user,id={netdev}" + "".join(f",hostfwd={f}" for f in nic.hostfwd)
-        device = f"{NIC_DEVICES[nic.model]},netdev={netdev},mac={nic.mac},id=nic{nic.index}"
-        index = boot.get(f"nic{nic.index}")
-        if index is not None:
-            device += f",bootindex={index}"
-        else:
-            device += ",romfile="  # no PXE ROM unless network boot is asked for
-        args += ["-netdev", backend, "-device", device]
+    if slots is None:
+        slots = slots_for(cfg, [n.index for n in plan.nics])
+    for n in plan.nics:
+        backend = nic.netdev_opts(nic.netdev_props(n.index, n.kind, n.tap, n.hostfwd))
+        device = nic.device_props(n.index, n.model, n.mac, slots, boot.get(nic.device_id(n.index)))
+        args += ["-netdev", backend, "-device", render(device)]
     return args
 
 
@@ -273,7 +219,7 @@ def serial_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     kept in console.log (``xm log``/``dmesg``), and ``pty`` (the default) becomes a Unix
     socket the daemon hands to ``xm console``."""
     serial = cfg.serial
-    log = f"logfile={plan.console_log},logappend=on"
+    log = f"logfile={escape(str(plan.console_log))},logappend=on"
     if serial in ("none", ""):
         return []
     if serial == "null":
@@ -284,9 +230,10 @@ def serial_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
         backend = f"socket,id=serial0,path={_escape(serial[5:])},server=on,wait=off"
     elif serial.startswith("tcp:"):
         host, _, port = serial[4:].rpartition(":")
-        backend = f"socket,id=serial0,host={host or '127.0.0.1'},port={port},server=on,wait=off,telnet=off"
+        backend = (f"socket,id=serial0,host={escape(host or '127.0.0.1')},port={escape(port)},"
+                   "server=on,wait=off,telnet=off")
     else:  # pty, vc, stdio...: our console socket
-        backend = f"socket,id=serial0,path={plan.serial_socket},server=on,wait=off"
+        backend = f"socket,id=serial0,path={escape(str(plan.serial_socket))},server=on,wait=off"
     return ["-chardev", f"{backend},{log}", "-serial", "chardev:serial0"]
 
 
@@ -305,7 +252,7 @@ def vnc_args(vfb: VfbSpec, plan: LaunchPlan, keymap: str | None) -> list[str]:
     the first free display from ``vncdisplay`` (or 0) upwards with ``to=`` -- no race with
     other guests or programs; otherwise the display is ``vncdisplay``, or the domain ID as
     in Xen. The daemon reads the display QEMU took back with ``query-vnc``."""
-    host = vfb.vnclisten
+    host = escape(vfb.vnclisten)
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     if plan.vnc_display is not None:
@@ -316,7 +263,7 @@ def vnc_args(vfb: VfbSpec, plan: LaunchPlan, keymap: str | None) -> list[str]:
         opts = f"{host}:{vfb.vncdisplay if vfb.vncdisplay is not None else plan.domid}"
     args: list[str] = []
     if vfb.vncpasswd:
-        args += ["-object", f"secret,id=vncpass,file={plan.vnc_secret_file}"]
+        args += ["-object", f"secret,id=vncpass,file={escape(str(plan.vnc_secret_file))}"]
         opts += ",password-secret=vncpass"
     args += ["-vnc", opts]
     if vfb.keymap or keymap:
@@ -324,34 +271,44 @@ def vnc_args(vfb: VfbSpec, plan: LaunchPlan, keymap: str | None) -> list[str]:
     return args
 
 
-def usb_args(cfg: DomainConfig) -> list[str]:
+def usb_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> list[str]:
     if not (cfg.usb or cfg.usbdevices):
         return []
-    args = ["-device", "piix3-usb-uhci,id=usb"]
+    slots = slots if slots is not None else slots_for(cfg, [])
+    args = ["-device", render({"driver": "piix3-usb-uhci", "id": USB_ID, **pci.bus_props(slots, USB_ID)})]
     for name in cfg.usbdevices:
         if name.startswith("host:"):
             vendor, _, product = name[5:].partition(":")
-            args += ["-device", f"usb-host,bus=usb.0,vendorid=0x{vendor},productid=0x{product}"]
+            args += ["-device", f"usb-host,bus=usb.0,vendorid=0x{escape(vendor)},productid=0x{escape(product)}"]
         else:
-            args += ["-device", f"{USB_DEVICES.get(name, name)},bus=usb.0"]
+            args += ["-device", f"{escape(USB_DEVICES.get(name, name))},bus=usb.0"]
     return args
 
 
-def sound_args(cfg: DomainConfig) -> list[str]:
-    if not cfg.soundhw:
+def sound_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> list[str]:
+    cards = sound_cards(cfg)
+    if not cards:
         return []
+    slots = slots if slots is not None else slots_for(cfg, [])
     args = ["-audiodev", "none,id=snd0"]
-    for card in cfg.soundhw.split(","):
-        for dev in SOUND_DEVICES.get(card.strip(), [card.strip()]):
-            args += ["-device", f"{dev},audiodev=snd0" if dev != "intel-hda" else dev]
+    for sound_id, devs in cards:
+        for i, dev in enumerate(devs):
+            if dev == "intel-hda":
+                props: dict[str, str | int | bool] = {"driver": dev, "id": sound_id}
+            elif i == 0:
+                props = {"driver": dev, "id": sound_id, "audiodev": "snd0"}
+            else:  # a codec on the controller of the same card
+                props = {"driver": dev, "bus": f"{sound_id}.0", "audiodev": "snd0"}
+            if i == 0:
+                props.update(pci.bus_props(slots, sound_id))
+            args += ["-device", render(props)]
     return args
 
 
-def misc_device_args(cfg: DomainConfig) -> list[str]:
+def misc_device_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> list[str]:
     args = ["-rtc", "base=localtime" if cfg.localtime else "base=utc"]
-    if cfg.maxmem and cfg.maxmem > cfg.memory:
-        args += ["-device", "virtio-balloon-pci,id=balloon0"]
-    return args
+    slots = slots if slots is not None else slots_for(cfg, [])
+    return args + memory.balloon_args(cfg, slots)
 
 
 def incoming_args(plan: LaunchPlan) -> list[str]:

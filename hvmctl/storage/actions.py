@@ -21,6 +21,8 @@ from hvmctl.config.model import DiskSpec
 from hvmctl.config.specs import parse_disk
 from hvmctl.daemon import hostcheck
 from hvmctl.daemon.state import DomainState
+from hvmctl.devices import disk as diskdev
+from hvmctl.devices import layout, pci
 from hvmctl.errors import ConfigError, ConflictError, HvmctlError, NotFoundError, QemuError, StateError, TimeoutError_
 from hvmctl.storage import bundle as bundles
 
@@ -74,30 +76,27 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
         dom.require("hotplug")
         disk = parse_attach(uname, vdev, mode, hvm=dom.config.is_hvm)
         fmt = _check_attach(daemon, dom, disk)
-        node = f"drive-{disk.vdev}"
+        node = diskdev.node_name(disk.vdev)
         block = hostcheck.is_block_device(disk.target)  # a loop device's identity is its file's
-        proto: dict[str, Any] = {"driver": "host_device" if block else "file", "filename": disk.target,
-                                 "read-only": disk.readonly}
-        if disk.shared:
-            proto["locking"] = "off"  # w!: sharing allowed on purpose, as xm did
-        if disk.backend == "phy":
-            proto.update({"cache": {"direct": True}, "aio": "native"})
-        await dom.qmp("blockdev-add", {"driver": fmt, "node-name": node, "read-only": disk.readonly, "file": proto})
+        # the slots this attach takes (the controller's too, if it makes one): recorded in
+        # the live definition with the disk, so every later argv puts them where they are now
+        where = f"domain '{dom.name}'"
+        slots = layout.pin(dom.config).slots  # a record from before slots were kept: as QEMU chose
+        await dom.qmp("blockdev-add", diskdev.blockdev_props(disk, fmt, block_device=block))
         try:
-            if disk.bus == "scsi" and "scsi0" not in await _peripherals(dom):
-                await dom.qmp("device_add", {"driver": "virtio-scsi-pci", "id": "scsi0"})
-            if disk.bus == "scsi":
-                device = {"driver": "scsi-hd", "drive": node, "id": disk.vdev, "bus": "scsi0.0"}
-            else:
-                device = {"driver": "virtio-blk-pci", "drive": node, "id": disk.vdev}
-            await dom.qmp("device_add", device)
+            if disk.bus == "scsi" and diskdev.SCSI_CONTROLLER not in await _peripherals(dom):
+                slots = pci.assign(slots, [diskdev.SCSI_CONTROLLER], where)
+                await dom.qmp("device_add", diskdev.controller_props(slots))
+            if disk.bus == "virtio":
+                slots = pci.assign(slots, [disk.vdev], where)
+            await dom.qmp("device_add", diskdev.device_props(disk, slots))
         except BaseException:
             try:
                 await dom.qmp("blockdev-del", {"node-name": node})
             except HvmctlError:
                 pass
             raise
-        dom.config = replace(dom.config, disks=dom.config.disks + (disk,))
+        dom.config = replace(dom.config, disks=dom.config.disks + (disk,), slots=slots)
         daemon.persist(dom)
     return {"name": dom.name, "vdev": disk.vdev, "target": disk.target, "mode": disk.mode, "format": fmt}
 
@@ -122,7 +121,9 @@ async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: floa
             await dom.qmp("blockdev-del", {"node-name": f"drive-{vdev}"})
         except QemuError:
             pass
-        dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev))
+        # the controller of an sdX stays (the guest has it; a migration stream carries it)
+        dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev),
+                             slots={k: v for k, v in dom.config.slots.items() if k != vdev})
         daemon.persist(dom)
     return {"name": dom.name, "vdev": vdev, "target": disk.target}
 

@@ -137,6 +137,7 @@ def test_top_shows_a_busy_guest_using_cpu(hv: HvEnv) -> None:
     samples = [json.loads(line) for line in hv.hv("top", "--json", "-b", "-i", "2", "-d", "0.5").stdout.splitlines()]
     assert len(samples) == 2
     busy = next(r for r in samples[-1] if r["name"] == "busy")
-    assert busy["cpu_percent"] > 30 and busy["vcpus"] == 1 and busy["memory_kib"] == 96 * 1024
+    # an idle TCG guest shows 1-3 %; a spinning one 20-100 % depending on what else shares the 2 cores
+    assert busy["cpu_percent"] > 10 and busy["vcpus"] == 1 and busy["memory_kib"] == 96 * 1024
     text = hv.hv("top", "-b", "-i", "1", "-d", "0.2").stdout.splitlines()
     assert text[0].split()[0] == "NAME" and any(line.startswith("busy ") for line in text)

@@ -66,9 +66,10 @@ def test_ide_disks_land_on_the_right_bus_and_unit() -> None:
 def test_xvd_is_virtio_and_sd_is_scsi() -> None:
     cfg = DomainConfig(name="x", disks=(DiskSpec("/a", "xvda"), DiskSpec("/b", "sda", "r")))
     args = disk_args(cfg, plan_for(cfg))
-    assert "virtio-blk-pci,drive=drive-xvda,id=xvda,bootindex=1" in args
-    assert "virtio-scsi-pci,id=scsi0" in args
-    assert any(a.startswith("scsi-hd,drive=drive-sda") for a in args)
+    # every PCI device has its address; SCSI disks their target from the name (sda = 0)
+    assert "virtio-scsi-pci,id=scsi0,bus=pci.0,addr=0x3" in args
+    assert "virtio-blk-pci,drive=drive-xvda,id=xvda,bus=pci.0,addr=0x4,bootindex=1" in args
+    assert "scsi-hd,drive=drive-sda,id=sda,bus=scsi0.0,scsi-id=0,lun=0,bootindex=2" in args
     assert any("readonly=on" in a and "drive-sda" in a for a in args)
 
 
@@ -109,11 +110,11 @@ def test_nic_models_and_pxe_rom_only_for_network_boot() -> None:
     ))
     args = nic_args(cfg, plan)
     assert "tap,id=net0,ifname=vif3.0,script=no,downscript=no" in args
-    assert "ne2k_pci,netdev=net0,mac=00:16:3e:00:00:01,id=nic0,romfile=" in args
+    assert "ne2k_pci,netdev=net0,mac=00:16:3e:00:00:01,id=nic0,bus=pci.0,addr=0x3,romfile=" in args
     assert "user,id=net1,hostfwd=tcp:127.0.0.1:2222-:22" in args
-    assert "virtio-net-pci,netdev=net2,mac=00:16:3e:00:00:03,id=nic2,romfile=" in args
+    assert "virtio-net-pci,netdev=net2,mac=00:16:3e:00:00:03,id=nic2,bus=pci.0,addr=0x5,romfile=" in args
     netboot = DomainConfig(name="x", boot="n", vifs=(VifSpec(),))
-    assert "rtl8139,netdev=net0,mac=00:16:3e:00:00:01,id=nic0,bootindex=1" in nic_args(
+    assert "rtl8139,netdev=net0,mac=00:16:3e:00:00:01,id=nic0,bus=pci.0,addr=0x3,bootindex=1" in nic_args(
         netboot, LaunchPlan(domid=3, run_dir=PurePath("/r"), nics=(NicPlan(0, "00:16:3e:00:00:01", "rtl8139"),))
     )
 
@@ -177,5 +178,6 @@ def test_hvm_keys_take_effect() -> None:
                        soundhw="es1370", maxmem=512, memory=256)
     joined = " ".join(build_argv(cfg, FACTS, LaunchPlan(domid=1, run_dir=PurePath("/r"))))
     for part in ("-rtc base=localtime", "-vga std", "usb-tablet,bus=usb.0", "-machine pc,acpi=off",
-                 "ES1370,audiodev=snd0", "virtio-balloon-pci", "-m 256M"):
+                 "ES1370,id=sound0,audiodev=snd0,bus=pci.0", "virtio-balloon-pci,id=balloon0,bus=pci.0",
+                 "-m 512M"):  # maxmem: the balloon holds the guest at memory (currentMemory)
         assert part in joined

@@ -296,22 +296,23 @@ def test_release_undoes_a_launch_that_failed_after_planning(tmp_path: Path, monk
     assert "vif3.0" not in net.taps and mgr.ledger() == {}
 
 
-def test_restart_keeps_hotplugged_nics_and_forwards_drops_detached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restart_gets_the_nics_of_the_live_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The config is the live definition: vif 1 was detached (gone from it), vif 2 was
+    hot-attached (in it, with its devid); NAT forwards come from the incarnation before."""
     FakeNetlink(bridges=()).install(monkeypatch)
     mgr = manager(tmp_path)
-    vifs = (VifSpec(mac="00:16:3e:00:00:01"), VifSpec(mac="00:16:3e:00:00:02"))
+    vifs = (VifSpec(mac="00:16:3e:00:00:01", devid=0), VifSpec(mac="00:16:3e:00:00:03", model="e1000", devid=2))
     dom = FakeDomain("g", UUID_A, vifs, domid=2)
     dom.runtime.nics = [
         {"index": 0, "kind": "user", "mac": "00:16:3e:00:00:01", "hostfwd": ["tcp:127.0.0.1:2222-:22"]},
-        # vif 1 was detached; vif 2 was hot-attached
         {"index": 2, "kind": "user", "mac": "00:16:3e:00:00:03", "hotplug": True,
          "vif": {"model": "e1000"}, "hostfwd": []},
     ]
     plans = run(mgr.plan_nics(dom, 3))
     assert [(p.index, p.mac, p.model, p.hostfwd) for p in plans] == [
         (0, "00:16:3e:00:00:01", "rtl8139", ("tcp:127.0.0.1:2222-:22",)), (2, "00:16:3e:00:00:03", "e1000", ())]
-    fresh = FakeDomain("g", UUID_A, vifs)  # a new create starts from the profile
-    assert [p.index for p in run(mgr.plan_nics(fresh, 4))] == [0, 1]
+    restored = FakeDomain("g", UUID_A, vifs)  # a restore or migration target: no runtime before
+    assert [(p.index, p.model) for p in run(mgr.plan_nics(restored, 4))] == [(0, "rtl8139"), (2, "e1000")]
 
 
 def test_reconcile_removes_what_no_live_qemu_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -351,9 +352,13 @@ def test_attach_creates_tap_then_netdev_then_device(tmp_path: Path, monkeypatch:
     assert dom.qmp_log == [
         ("netdev_add", {"id": "net1", "type": "tap", "ifname": "vif5.1", "script": "no", "downscript": "no"}),
         ("device_add", {"driver": "e1000", "netdev": "net1", "mac": nic["mac"], "id": "nic1", "bus": "pci.0",
-                       "romfile": ""}),
+                        "addr": "0x4", "romfile": ""}),
     ]
     assert dom.runtime.nics[-1] == nic and dom.host.persisted == 1
+    # the live definition has it, with the number, MAC and slot the hot-plug used
+    live = dom.config.vifs[-1]
+    assert (live.devid, live.mac, live.bridge, live.model) == (1, nic["mac"], "xenbr1", "e1000")
+    assert dom.config.slots == {"nic0": 3, "nic1": 4}
     assert mgr.macs.get(UUID_A, 1) == nic["mac"]
     user = run(mgr.attach(dom, ["bridge=none0", "hostfwd=tcp::8080-:80"], [dom]))
     assert user["kind"] == "user" and dom.qmp_log[-2] == (
@@ -389,6 +394,7 @@ def test_detach_waits_for_the_guest_then_removes_backend(tmp_path: Path, monkeyp
     commands = [c for c, _ in dom.qmp_log]
     assert commands == ["device_del", "query-pci", "query-pci", "query-pci", "netdev_del"]
     assert "vif5.1" not in net.taps and [n["index"] for n in dom.runtime.nics] == [0]
+    assert len(dom.config.vifs) == 1 and "nic1" not in dom.config.slots  # gone from the live definition
     assert mgr.macs.get(UUID_A, 1) is None  # a hotplugged NIC's MAC is released with it
     with pytest.raises(NotFoundError, match="no network device 1"):
         run(mgr.detach(dom, "1"))
