@@ -14,15 +14,18 @@ Pure data and stdlib only: the CLI imports this on every run.
 
 from __future__ import annotations
 
-from typing import NamedTuple
 
+class Wire:
+    """One action's entry (a plain class: typing's NamedTuple costs the CLI an import)."""
 
-class Wire(NamedTuple):
-    method: str
-    path: str
-    states: str | None  # key of daemon.state.ACTIONS, or None
-    role: str  # "viewer" | "operator" | "admin"
-    summary: str
+    __slots__ = ("method", "path", "states", "role", "summary")
+
+    def __init__(self, method: str, path: str, states: str | None, role: str, summary: str) -> None:
+        self.method = method
+        self.path = path
+        self.states = states  # key of daemon.state.ACTIONS, or None
+        self.role = role  # "viewer" | "operator" | "admin"
+        self.summary = summary
 
 
 ROLES = ("viewer", "operator", "admin")

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 
+from hvmctl.api.wire import route
 from hvmctl.cli.fastjson import dumps, loads
 from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
 
@@ -129,6 +130,17 @@ class Client:
         if resp.headers.get("content-type", "").startswith("application/json"):
             return resp.json()
         return resp.body
+
+    def act(self, name: str, body: Any = None, **params: str) -> Any:
+        """Call action ``name`` of the action table (api/wire.py) with its path parameters
+        (``ref=``, ``job=``): the only way the CLI reaches the daemon's actions."""
+        method, path = route(name, **params)
+        return self.call(method, path, body if body is not None or method == "GET" else {})
+
+    def act_stream(self, name: str, body: Any = None, **params: str) -> Iterator[Any]:
+        """:meth:`act` for an action that answers in JSON lines (progress, then a result)."""
+        method, path = route(name, **params)
+        return self.stream(method, path, body)
 
     def get(self, path: str) -> Any:
         return self.call("GET", path)

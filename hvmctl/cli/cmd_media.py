@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from hvmctl.cli.main import Context, _ref, command, emit
+from hvmctl.cli.main import Context, command, emit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # argparse and typing cost more start-up time than a command
@@ -52,7 +52,7 @@ def _block_configure_args(p: argparse.ArgumentParser) -> None:
          _block_configure_args, domain=True)
 def cmd_block_configure(args: argparse.Namespace, ctx: Context) -> int:
     body = {"uname": _absolute_uname(args.uname), "vdev": args.vdev, "mode": args.mode, "force": args.force}
-    view = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/media/block-configure", body)
+    view = ctx.client.act("block-configure", body, ref=args.domain)
     return emit(args, view, _describe(view))
 
 
@@ -63,7 +63,7 @@ def _eject_args(p: argparse.ArgumentParser) -> None:
 
 @command("eject", "take the medium out of a running domain's cdrom drive", _eject_args, domain=True)
 def cmd_eject(args: argparse.Namespace, ctx: Context) -> int:
-    view = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/media/eject", {"vdev": args.vdev, "force": args.force})
+    view = ctx.client.act("eject", {"vdev": args.vdev, "force": args.force}, ref=args.domain)
     return emit(args, view, _describe(view))
 
 
@@ -77,11 +77,11 @@ def _insert_args(p: argparse.ArgumentParser) -> None:
 @command("insert", "put an image into a running domain's cdrom drive", _insert_args, domain=True)
 def cmd_insert(args: argparse.Namespace, ctx: Context) -> int:
     body = {"vdev": args.vdev, "path": os.path.abspath(args.path), "format": args.format, "force": args.force}
-    view = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/media/insert", body)
+    view = ctx.client.act("insert", body, ref=args.domain)
     return emit(args, view, _describe(view))
 
 
 @command("media-list", "the cdrom drives of a running domain and what is in them", domain=True)
 def cmd_media_list(args: argparse.Namespace, ctx: Context) -> int:
-    views = ctx.client.get(f"/v1/domains/{_ref(args.domain)}/media")
+    views = ctx.client.act("media-list", ref=args.domain)
     return emit(args, views, "\n".join(_describe(v) for v in views))

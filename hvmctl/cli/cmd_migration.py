@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from hvmctl.cli.main import Context, _ref, command, emit
+from hvmctl.cli.main import Context, command, emit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # argparse and typing cost more start-up time than a command
@@ -21,7 +21,7 @@ def _save_args(p: argparse.ArgumentParser) -> None:
 @command("save", "save a domain's state to a file (the domain stops)", _save_args, domain=True)
 def cmd_save(args: argparse.Namespace, ctx: Context) -> int:
     body = {"file": os.path.abspath(args.file), "checkpoint": args.checkpoint}
-    result: dict[str, Any] = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/save", body)
+    result: dict[str, Any] = ctx.client.act("save", body, ref=args.domain)
     mib = result["bytes"] / 2**20
     text = f"Saved domain {result['name']} to {result['file']} ({mib:.1f} MiB in {result['seconds']:.2f} s)"
     return emit(args, result, text)
@@ -34,7 +34,7 @@ def _restore_args(p: argparse.ArgumentParser) -> None:
 
 @command("restore", "restore a domain from a save file", _restore_args)
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
-    dom: dict[str, Any] = ctx.client.post("/v1/restore", {"file": os.path.abspath(args.file), "paused": args.paused})
+    dom: dict[str, Any] = ctx.client.act("restore", {"file": os.path.abspath(args.file), "paused": args.paused})
     text = f"Restored domain {dom['name']} (id={dom['id']})"
     if dom.get("vnc"):
         text += f"\n  vnc: {dom['vnc']} (display {dom['vnc_display']})"
@@ -52,7 +52,7 @@ def cmd_autostart(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.errors import HvmctlError
 
     if args.action == "list":
-        data = ctx.client.get("/v1/autostart")
+        data = ctx.client.act("autostart-list")
         lines = [f"auto directory: {data['settings']['auto_dir']}"]
         for row in data["links"]:
             state = row["state"] or ("not running" if row["exists"] else "profile missing")
@@ -60,7 +60,7 @@ def cmd_autostart(args: argparse.Namespace, ctx: Context) -> int:
         return emit(args, data, "\n".join(lines))
     if not args.ref:
         raise HvmctlError(f"autostart {args.action}: name a domain or profile")
-    result = ctx.client.post("/v1/autostart", {"ref": args.ref, "enable": args.action == "enable"})
+    result = ctx.client.act("autostart-set", {"ref": args.ref, "enable": args.action == "enable"})
     return emit(args, result, f"{result['result']}: {result['link']} -> {result['profile']}")
 
 
@@ -78,14 +78,14 @@ def _report_text(report: dict[str, Any]) -> str:
 
 @command("host-start", "host start (xendomains start): restore saved domains, then start auto ones")
 def cmd_host_start(args: argparse.Namespace, ctx: Context) -> int:
-    report: dict[str, Any] = ctx.client.post("/v1/host/start")
+    report: dict[str, Any] = ctx.client.act("host-start")
     emit(args, report, _report_text(report))
     return 1 if report.get("errors") else 0
 
 
 @command("host-stop", "host stop (xendomains stop): save or shut down every running domain")
 def cmd_host_stop(args: argparse.Namespace, ctx: Context) -> int:
-    report: dict[str, Any] = ctx.client.post("/v1/host/stop")
+    report: dict[str, Any] = ctx.client.act("host-stop")
     emit(args, report, _report_text(report))
     return 1 if report.get("errors") else 0
 
@@ -157,7 +157,7 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
             raise HvmctlError(f"the tls transport needs the destination's token: --token-file, or {peers}/token")
         body["token"] = token.strip()
         body["ca_pem"] = _read_optional(args.ca, peers / "cert.pem", "certificate")
-    started = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/migrate", body)
+    started = ctx.client.act("migrate", body, ref=args.domain)
     if args.dry_run:
         emit(args, started["report"], _preflight_text(started["report"]))
         return 0 if started["report"]["ok"] else 1
@@ -166,7 +166,7 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
     bar = _Bar(args.domain, host) if show else None
     try:
         while True:
-            view = ctx.client.get(f"/v1/migrations/{job_id}")
+            view = ctx.client.act("migration", job=job_id)
             if bar is not None:
                 bar.update(view)
             if view["state"] != "running":

@@ -6,7 +6,7 @@ taps live), so they go through the daemon like every other command.
 
 from __future__ import annotations
 
-from hvmctl.cli.main import Context, _ref, command, emit
+from hvmctl.cli.main import Context, command, emit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # argparse costs more start-up time than a command
@@ -22,7 +22,7 @@ def _netbridge_args(p: argparse.ArgumentParser) -> None:
 @command("network-bridge", "Xen's network-bridge: make (or undo) xenbrN on ethN, moving the host's addresses",
          _netbridge_args)
 def cmd_network_bridge(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post("/v1/network/bridge", {"args": [args.action, *args.options], "force": args.force})
+    result = ctx.client.act("network-bridge", {"args": [args.action, *args.options], "force": args.force})
     return emit(args, result, result["message"])
 
 
@@ -30,7 +30,7 @@ def cmd_network_bridge(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_bridges(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.network.bridge import BridgeInfo, format_bridges
 
-    data = ctx.client.get("/v1/network/bridges")["bridges"]
+    data = ctx.client.act("bridges")["bridges"]
     infos = [BridgeInfo(b["name"], b["bridge_id"], b["stp"], tuple(b["interfaces"])) for b in data]
     return emit(args, data, format_bridges(infos).rstrip("\n"))
 
@@ -42,7 +42,7 @@ def _attach_args(p: argparse.ArgumentParser) -> None:
 
 @command("network-attach", "hot-plug a network interface into a running domain", _attach_args, domain=True)
 def cmd_network_attach(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/nics", {"spec": args.spec})
+    result = ctx.client.act("network-attach", {"spec": args.spec}, ref=args.domain)
     nic = result["nic"]
     return emit(args, result, f"{nic['note']}, mac {nic['mac']} ({nic['model']})")
 
@@ -57,7 +57,7 @@ def _detach_args(p: argparse.ArgumentParser) -> None:
 @command("network-detach", "hot-unplug a network interface from a running domain", _detach_args, domain=True)
 def cmd_network_detach(args: argparse.Namespace, ctx: Context) -> int:
     body = {"device": args.device, "force": args.force, "timeout": args.timeout}
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/nics/detach", body)
+    result = ctx.client.act("network-detach", body, ref=args.domain)
     return emit(args, result, "")
 
 
@@ -65,7 +65,7 @@ def cmd_network_detach(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_network_list(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.daemon.netmgr import format_nic_list
 
-    result = ctx.client.get(f"/v1/domains/{_ref(args.domain)}/nics")
+    result = ctx.client.act("network-list", ref=args.domain)
     return emit(args, result["nics"], format_nic_list(result["nics"]))
 
 
@@ -79,5 +79,5 @@ def _forward_args(p: argparse.ArgumentParser) -> None:
          _forward_args, domain=True)
 def cmd_network_forward(args: argparse.Namespace, ctx: Context) -> int:
     body = {"rule": args.rule, "device": args.device, "remove": args.remove}
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/nics/forward", body)
+    result = ctx.client.act("network-forward", body, ref=args.domain)
     return emit(args, result, "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from hvmctl.cli.main import Context, _ref, command, emit
+from hvmctl.cli.main import Context, command, emit
 from hvmctl.errors import DaemonError, NotFoundError
 
 TYPE_CHECKING = False
@@ -134,7 +134,7 @@ def _known_domain(ctx: Context, ref: str) -> dict[str, Any] | None:
     from hvmctl.cli.client import Client
 
     try:
-        return Client(ctx.where, autostart=False).get(f"/v1/domains/{_ref(ref)}")  # type: ignore[no-any-return]
+        return Client(ctx.where, autostart=False).act("get", ref=ref)  # type: ignore[no-any-return]
     except (DaemonError, NotFoundError):
         return None
 
@@ -145,8 +145,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     dom = _known_domain(ctx, args.source)
     with _progress(f"exporting {args.source}", not args.quiet and not args.json) as update:
         if dom is not None:
-            result = _stream(ctx, f"/v1/domains/{_ref(dom['name'])}/export",
-                             {"bundle": bundle, "live": args.live, "force": args.force}, update)
+            result = _stream(ctx, str(dom["name"]), {"bundle": bundle, "live": args.live, "force": args.force},
+                             update)
         else:
             result = _export_profile(ctx, args.source, bundle, args.force, update)
     for note in result.get("notes", []):
@@ -212,8 +212,8 @@ def _attach_args(p: argparse.ArgumentParser) -> None:
 
 @command("block-attach", "hot-plug a disk into a running domain", _attach_args, domain=True)
 def cmd_block_attach(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/block-attach",
-                             {"uname": args.uname, "vdev": args.vdev, "mode": args.mode})
+    result = ctx.client.act("block-attach", {"uname": args.uname, "vdev": args.vdev, "mode": args.mode},
+                            ref=args.domain)
     return emit(args, result, "")
 
 
@@ -224,14 +224,13 @@ def _detach_args(p: argparse.ArgumentParser) -> None:
 
 @command("block-detach", "hot-unplug a disk from a running domain", _detach_args, domain=True)
 def cmd_block_detach(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/block-detach",
-                             {"vdev": args.vdev, "timeout": args.timeout})
+    result = ctx.client.act("block-detach", {"vdev": args.vdev, "timeout": args.timeout}, ref=args.domain)
     return emit(args, result, "")
 
 
 @command("block-list", "list a domain's disks", domain=True)
 def cmd_block_list(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.get(f"/v1/domains/{_ref(args.domain)}/block-list")
+    result = ctx.client.act("block-list", ref=args.domain)
     rows = [("Vdev", "Mode", "Type", "Format", "Attached", "Target")]
     rows += [(d["vdev"], d["mode"], d["devtype"], d["format"] or "-", "yes" if d["attached"] else "no",
               d["target"] or "(empty)") for d in result["disks"]]
@@ -241,12 +240,12 @@ def cmd_block_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 # ---- a streaming call (export of a domain) ------------------------------------------------
-def _stream(ctx: Context, path: str, body: dict[str, Any], update: ProgressFn) -> dict[str, Any]:
-    """POST, then read the daemon's JSON lines as they come: progress, then result or error."""
+def _stream(ctx: Context, ref: str, body: dict[str, Any], update: ProgressFn) -> dict[str, Any]:
+    """Export, reading the daemon's JSON lines as they come: progress, then result or error."""
     from hvmctl.cli.client import error_from
 
     result: dict[str, Any] | None = None
-    for item in ctx.client.stream("POST", path, body):
+    for item in ctx.client.act_stream("export", body, ref=ref):
         if "done" in item:
             update(int(item["done"]), int(item["total"]))
         elif "result" in item:

@@ -103,15 +103,6 @@ def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> int:
     return 0
 
 
-_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
-
-
-def _ref(ref: str) -> str:
-    """A name, ID or UUID as one URL path segment (urllib.parse.quote(ref, safe=""), whose
-    import costs more than the rest of a command's start)."""
-    return "".join(chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in ref.encode())
-
-
 # ---- commands ---------------------------------------------------------------------------
 def _create_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-c", "--console", action="store_true", help="attach to the console after creating")
@@ -132,7 +123,7 @@ def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
         raise HvmctlError(f"{path}: cannot read profile: {exc}") from exc
     body = {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides,
             "dry_run": args.dry_run, "paused": args.paused}
-    result = ctx.client.post("/v1/domains", body)
+    result = ctx.client.act("create", body)
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
     if args.dry_run:
@@ -157,7 +148,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
-    data = ctx.client.get("/v1/domains")
+    data = ctx.client.act("list")
     rows = [render.host_row(data["host"])] + data["domains"]
     if args.domains:
         wanted = set(args.domains)
@@ -175,7 +166,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 def _simple(action: str, help: str) -> None:
     @command(action, help, domain=True)
     def handler(args: argparse.Namespace, ctx: Context) -> int:
-        result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/{action}")
+        result = ctx.client.act(action, ref=args.domain)
         return emit(args, result, "")
 
 
@@ -195,13 +186,13 @@ def _shutdown_args(p: argparse.ArgumentParser) -> None:
 @command("shutdown", "ask a domain to shut down (ACPI power button)", _shutdown_args)
 def cmd_shutdown(args: argparse.Namespace, ctx: Context) -> int:
     if args.all:
-        targets = [d["name"] for d in ctx.client.get("/v1/domains")["domains"] if d["state"] in ("running", "paused")]
+        targets = [d["name"] for d in ctx.client.act("list")["domains"] if d["state"] in ("running", "paused")]
     elif args.domain:
         targets = [args.domain]
     else:
         raise HvmctlError("shutdown: name a domain, or -a for all")
     body = {"wait": args.wait, "timeout": args.timeout, "force": args.force}
-    results = [ctx.client.post(f"/v1/domains/{_ref(t)}/shutdown", body) for t in targets]
+    results = [ctx.client.act("shutdown", body, ref=t) for t in targets]
     text = "\n".join(f"{r['name']}: {r['result']}" for r in results if r["result"] != "requested")
     return emit(args, results, text)
 
@@ -213,28 +204,28 @@ def _reboot_args(p: argparse.ArgumentParser) -> None:
 
 @command("reboot", "reboot a domain (its on_reboot action applies)", _reboot_args, domain=True)
 def cmd_reboot(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/reboot", {"wait": args.wait, "timeout": args.timeout})
+    result = ctx.client.act("reboot", {"wait": args.wait, "timeout": args.timeout}, ref=args.domain)
     return emit(args, result, "" if result["result"] == "requested" else f"{result['name']}: {result['result']}")
 
 
 @command("mem-set", "set a running domain's memory (MiB) through its balloon",
          arg("mib", type=int, help="target memory in MiB"), domain=True)
 def cmd_mem_set(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/memory", {"mib": args.mib})
+    result = ctx.client.act("mem-set", {"mib": args.mib}, ref=args.domain)
     return emit(args, result, f"{result['name']}: memory {result['actual_mib']} MiB (target {result['target_mib']})")
 
 
 @command("profile", "print a domain as it is now (its live definition) as an xm profile, as xm list -l did",
          domain=True)
 def cmd_profile(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.get(f"/v1/domains/{_ref(args.domain)}/profile")
+    result = ctx.client.act("profile", ref=args.domain)
     return emit(args, result, str(result["profile"]).rstrip("\n"))
 
 
 @command("vcpu-set", "set a running domain's number of vCPUs (hotplug up to maxvcpus)",
          arg("count", type=int, help="vCPUs wanted"), domain=True)
 def cmd_vcpu_set(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.post(f"/v1/domains/{_ref(args.domain)}/vcpus", {"count": args.count})
+    result = ctx.client.act("vcpu-set", {"count": args.count}, ref=args.domain)
     return emit(args, result, f"{result['name']}: {result['present']} vCPUs")
 
 
@@ -252,7 +243,7 @@ def cmd_top(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
     def sample() -> tuple[float, dict[str, Any]]:
-        data = ctx.client.get("/v1/domains")
+        data = ctx.client.act("list")
         rows = [render.host_row(data["host"])] + data["domains"]
         return time.monotonic(), {r["name"]: r for r in rows}
 
@@ -277,7 +268,7 @@ def cmd_top(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
-    host = ctx.client.get("/v1/host")
+    host = ctx.client.act("host")
     return emit(args, host, render.info_text(host))
 
 
@@ -285,7 +276,7 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_uptime(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
-    data = ctx.client.get("/v1/domains")
+    data = ctx.client.act("list")
     rows = [render.host_row(data["host"])] + data["domains"]
     if args.domains:
         rows = [r for r in rows if r["name"] in args.domains or str(r["id"]) in args.domains]
@@ -307,7 +298,7 @@ def cmd_domname(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _get(ctx: Context, ref: str) -> dict[str, Any]:
-    return ctx.client.get(f"/v1/domains/{_ref(ref)}")  # type: ignore[no-any-return]
+    return ctx.client.act("get", ref=ref)  # type: ignore[no-any-return]
 
 
 _optional_domain = arg("domain", nargs="?", help="domain name, ID or UUID")
@@ -316,7 +307,7 @@ _optional_domain = arg("domain", nargs="?", help="domain name, ID or UUID")
 @command("log", "a domain's console log (or the daemon's log)", _optional_domain)
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     if args.domain:
-        text = ctx.client.call("GET", f"/v1/domains/{_ref(args.domain)}/console-log").decode(errors="replace")
+        text = ctx.client.act("console-log", ref=args.domain).decode(errors="replace")
     else:
         try:
             with open(os.path.join(ctx.where.run_dir, "daemon.log"), errors="replace") as fh:
@@ -332,7 +323,7 @@ REGISTERED["dmesg"] = Command("dmesg", "the daemon's log (xm dmesg)", cmd_log, _
 @command("screenshot", "save a domain's screen as PNG", arg("file", help="PNG file to write"),
          domain=True)
 def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
-    png = ctx.client.call("GET", f"/v1/domains/{_ref(args.domain)}/screenshot")
+    png = ctx.client.act("screenshot", ref=args.domain)
     out = args.file
     head, tail = os.path.split(out)
     tmp = os.path.join(head, f".{tail}.tmp")
