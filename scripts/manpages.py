@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -338,14 +339,15 @@ def run_help(python: str, *words: str) -> str:
 
 def collect(python: str) -> tuple[Help, list[Command]]:
     top = parse_help(run_help(python))
-    commands = []
-    for entry in commands_of(top):
-        cmd = Command(entry.term, entry.desc, parse_help(run_help(python, entry.term)))
-        for sub in commands_of(cmd.help):
-            if sub.indent > 2:  # listed under the SUBCOMMAND placeholder
-                cmd.subcommands.append(Command(f"{cmd.name} {sub.term}", sub.desc,
-                                               parse_help(run_help(python, cmd.name, sub.term))))
-        commands.append(cmd)
+    entries = commands_of(top)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # ~45 interpreter starts: overlap them
+        helps = list(pool.map(lambda e: parse_help(run_help(python, e.term)), entries))
+        commands = [Command(e.term, e.desc, h) for e, h in zip(entries, helps)]
+        subs = [(cmd, sub) for cmd in commands for sub in commands_of(cmd.help)
+                if sub.indent > 2]  # listed under the SUBCOMMAND placeholder
+        sub_helps = list(pool.map(lambda cs: parse_help(run_help(python, cs[0].name, cs[1].term)), subs))
+    for (cmd, sub), sub_help in zip(subs, sub_helps):
+        cmd.subcommands.append(Command(f"{cmd.name} {sub.term}", sub.desc, sub_help))
     if not commands:
         raise SystemExit("manpages: no commands found in `hvmctl --help`")
     return top, commands
