@@ -309,7 +309,12 @@ def test_package_install_reboot_purge(deb: Path, chroot: Chroot) -> None:
     conffiles = ch.sh("dpkg-query -W -f='${Conffiles}' hvmctl").stdout
     for path in ("/etc/default/hvmctl", "/etc/default/hvmctl-guests", "/etc/xen/xmexample.hvm"):
         assert path in conffiles, path
-    assert "Alias=hvmctl-domains.service" in (ch.root / "lib/systemd/system/hvmctl-guests.service").read_text()
+    # enabled as on a systemd host (deb-systemd-helper's links), the old unit name an alias
+    etc_units = ch.root / "etc/systemd/system"
+    for link in ("multi-user.target.wants/hvmctl.service", "multi-user.target.wants/hvmctl-guests.service",
+                 "sockets.target.wants/hvmctl.socket", "hvmctl-domains.service"):
+        assert (etc_units / link).is_symlink(), link
+    assert os.readlink(etc_units / "hvmctl-domains.service") == "/lib/systemd/system/hvmctl-guests.service"
     assert any((ch.root / "usr/lib/hvmctl/lib").rglob("__pycache__")), "postinst did not byte-compile"
     man = ch.sh("zcat /usr/share/man/man1/xm.1.gz").stdout
     for cmd in ("create", "list", "host-start", "host-stop", "migrate", "block-attach", "image create"):
@@ -384,4 +389,5 @@ def test_package_install_reboot_purge(deb: Path, chroot: Chroot) -> None:
     state = sorted(str(p.relative_to(ch.root / "var/lib/hvmctl")) for p in (ch.root / "var/lib/hvmctl").rglob("*"))
     assert state == ["KEEP", "save", "save/pkgtest"], state
     assert not (ch.root / "etc/default/hvmctl").exists() and not (ch.root / "etc/xen/xmexample.hvm").exists()
+    assert not [p for p in etc_units.rglob("hvmctl*")], "unit links left after purge"
     assert (ch.root / "etc/xen/pkgtest").is_file() and (ch.root / "etc/xen/auto/pkgtest").is_symlink()  # the user's
