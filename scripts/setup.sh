@@ -13,6 +13,8 @@ APT_PACKAGES=(
   e2fsprogs mount
   # migration over ssh (the default transport): the client, and sshd for the tests
   openssh-server openssh-client
+  # the Debian package (scripts/build-deb.sh) and its test in a clean Debian 12 root
+  dpkg-dev lintian debootstrap
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

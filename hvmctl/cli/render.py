@@ -112,4 +112,10 @@ def info_text(host: dict[str, Any]) -> str:
         "host", "release", "version", "machine", "nr_cpus", "total_memory", "free_memory",
         "hvmctl_version", "qemu", "accel", "accel_reason", "domains", "daemon_pid", "daemon_uptime",
     ]
-    return "\n".join("%-23s: %s" % (k, host.get(k)) for k in order)
+    lines = ["%-23s: %s" % (k, host.get(k)) for k in order]
+    # the host report's keys (daemon/hostreport.py) after xm's; lists one item a line
+    extra = [k for k in host if k not in order and k not in ("cpu_time", "boot_time", "platform")]
+    for key in extra:
+        values = host[key] if isinstance(host[key], list) else [host[key]]
+        lines += ["%-23s: %s" % (key, v) for v in values]
+    return "\n".join(lines)

@@ -21,7 +21,7 @@ from typing import Any
 from hvmctl import __version__
 from hvmctl.config import LoadedProfile, parse_profile
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon import hostcheck
+from hvmctl.daemon import hostcheck, hostreport
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
 from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
@@ -296,6 +296,7 @@ class Daemon:
             "cpu_time": round(_host_cpu_seconds(), 1),
             "boot_time": _boot_time(),
             "platform": platform.platform(),
+            **hostreport.report(self),
         }
 
     async def shutdown_daemon(self) -> None:
