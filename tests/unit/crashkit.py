@@ -73,6 +73,8 @@ class Crasher:
     arm_at: int | None = None
     seen: list[str] = field(default_factory=list)
     photo: Photo | None = None
+    fired: asyncio.Event | None = None
+    crashed_in: "asyncio.Task[Any] | None" = None
 
     def __call__(self, name: str) -> None:
         self.seen.append(name)
@@ -81,6 +83,9 @@ class Crasher:
             shutil.rmtree(files, ignore_errors=True)
             shutil.copytree(self.root, files, symlinks=True)
             self.photo = Photo(name, self.world.snapshot(), files)
+            if self.fired is not None:
+                self.fired.set()
+            self.crashed_in = asyncio.current_task()
             raise SimulatedCrash(name)
 
 
@@ -101,15 +106,29 @@ def run_until_crash(root: Path, setup: Scenario | None, scenario: Scenario, arm_
             await setup(daemon, world)
         crasher.seen.clear()
         crasher.arm_at = arm_at
+        crasher.fired = asyncio.Event()
         daemon.crash_hook = crasher
+        task = asyncio.ensure_future(scenario(daemon, world))
+        fired = asyncio.ensure_future(crasher.fired.wait())
+        # the crash may hit a background task (a supervisor): the scenario then stops too
+        await asyncio.wait({task, fired}, return_when=asyncio.FIRST_COMPLETED)
+        fired.cancel()
+        if not task.done():
+            task.cancel()
         try:
-            await scenario(daemon, world)
-        except SimulatedCrash:
+            await task
+        except (SimulatedCrash, asyncio.CancelledError):
             pass
         except Exception:
             if crasher.photo is None:  # a failure that is no crash is the scenario's bug
                 raise
-        await asyncio.sleep(0)  # let call_soon'd fake events land, as they would have
+        # the dead daemon's tasks: end them, and collect what they raised (SimulatedCrash)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in others:
+            t.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        if crasher.crashed_in is not None and crasher.crashed_in.done() and not crasher.crashed_in.cancelled():
+            crasher.crashed_in.exception()  # retrieved: it is the crash we injected
 
     asyncio.run(main())
     return crasher, world
