@@ -61,7 +61,7 @@ class DomainHost(Protocol):
     def facts_for(self, config: DomainConfig) -> HostFacts: ...
     def next_domid(self) -> int: ...
     def run_dir_for(self, dom: "Domain") -> Path: ...
-    def persist(self, dom: "Domain") -> None: ...
+    def persist(self, dom: "Domain", *, durable: bool = True) -> None: ...
     def forget(self, dom: "Domain") -> None: ...
     def adopt_renamed(self, dom: "Domain") -> None: ...
     def dump_dir(self) -> Path: ...
@@ -141,14 +141,14 @@ class Domain:
         check_transition(self.name, self.state, new)
         self._write(new, self.intent if intent is KEEP else intent)
 
-    def set_intent(self, intent: dict[str, Any] | None) -> None:
-        self._write(self.state, intent)
+    def set_intent(self, intent: dict[str, Any] | None, *, durable: bool = True) -> None:
+        self._write(self.state, intent, durable)
 
-    def _write(self, state: DomainState, intent: dict[str, Any] | None) -> None:
+    def _write(self, state: DomainState, intent: dict[str, Any] | None, durable: bool = True) -> None:
         old = self.state, self.intent
         self.state, self.intent = state, intent
         try:
-            self.host.persist(self)
+            self.host.persist(self, durable=durable)
         except BaseException:
             self.state, self.intent = old
             raise
@@ -222,7 +222,10 @@ class Domain:
                 console_log=str(plan.console_log),
                 qemu_log=str(Path(plan.console_log).with_name(f"{self.name}.qemu.log")),
             )
-            self.set_intent({"op": op, "paused": paused})  # write-ahead: a QEMU may exist now
+            # write-ahead: a QEMU may exist from now on. Not fsynced (create's latency): a
+            # killed daemon's successor reads it all the same, and a host crash that could
+            # lose it ends the QEMU too; the record written after the spawn is durable
+            self.set_intent({"op": op, "paused": paused}, durable=False)
             self.host.crash_point("launch:intent")
             self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log))
             self.host.crash_point("launch:spawned")

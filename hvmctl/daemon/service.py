@@ -161,7 +161,9 @@ class Daemon:
         """The next domain ID, durable before any guest can run with it (HostError, and no
         ID taken, when it cannot be written)."""
         domid = self._next_domid
-        write_bytes_atomic(self._domid_file, f"{domid + 1}\n".encode(), 0o644)
+        # not fsynced (the create path's latency): a killed daemon's successor sees it, and
+        # start() also takes every record's ID into account; made durable by the next record
+        write_bytes_atomic(self._domid_file, f"{domid + 1}\n".encode(), 0o644, durable=False)
         self._next_domid = domid + 1
         return domid
 
@@ -171,7 +173,7 @@ class Daemon:
         if self._next_domid != domid + 1:
             return
         try:
-            write_bytes_atomic(self._domid_file, f"{domid}\n".encode(), 0o644)
+            write_bytes_atomic(self._domid_file, f"{domid}\n".encode(), 0o644, durable=False)
         except HvmctlError:
             return  # keeping it used is always safe
         self._next_domid = domid
@@ -182,9 +184,9 @@ class Daemon:
     def record_path(self, dom: Domain) -> Path:
         return self.paths.domains_dir / f"{dom.uuid}.json"
 
-    def persist(self, dom: Domain) -> None:
+    def persist(self, dom: Domain, *, durable: bool = True) -> None:
         if self.domains.get(dom.uuid) is dom:
-            write_json_atomic(self.record_path(dom), dom.to_record())
+            write_json_atomic(self.record_path(dom), dom.to_record(), durable=durable)
 
     def forget(self, dom: Domain) -> None:
         """Drop a domain and its record -- only if it is still the one registered under its

@@ -29,11 +29,11 @@ class Disk:
     def __init__(self) -> None:
         self.full: Path | None = None
 
-    def write(self, path: Path, data: bytes, mode: int = 0o600) -> None:
+    def write(self, path: Path, data: bytes, mode: int = 0o600, *, durable: bool = True) -> None:
         if self.full is not None and self.full in path.parents:
             exc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             raise HostError(f"{path}: cannot write: {exc.strerror}", cause=exc)
-        REAL_WRITER(path, data, mode)
+        REAL_WRITER(path, data, mode, durable=durable)
 
 
 @pytest.fixture
