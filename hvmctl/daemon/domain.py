@@ -243,7 +243,7 @@ class Domain:
                            intent=self.intent if incoming else None)
         except BaseException as exc:
             qemu_log = self.runtime.qemu_log if self.runtime is not None else None
-            await self._abort_launch(run_dir, domid)
+            await self._abort_launch(run_dir, domid, preserve=op == "relaunch")
             if isinstance(exc, HvmctlError) and qemu_log is not None:
                 reason = _last_line(qemu_log)
                 if reason and not isinstance(exc, HostError):
@@ -257,9 +257,11 @@ class Domain:
         """A restored or migrated-in guest is complete here: its intent is done."""
         self.set_state(state, intent=None)
 
-    async def _abort_launch(self, run_dir: Path, domid: int) -> None:
+    async def _abort_launch(self, run_dir: Path, domid: int, *, preserve: bool) -> None:
         """Undo a launch that failed: no QEMU, no run dir, no host resources; the domain
-        ID goes back if no guest ran with it (its monitor never answered)."""
+        ID goes back if no guest ran with it (its monitor never answered). A restart that
+        failed leaves the domain preserved as crashed (``preserve``); a first start is
+        forgotten by its caller (until then the record's intent says: clean up)."""
         ran = self.monitor is not None
         if self.monitor is not None:
             await self.monitor.close()
@@ -273,7 +275,10 @@ class Domain:
         if not ran:
             self.host.release_domid(domid)
         self.runtime = None
-        self.note_state(DomainState.CRASHED, intent=None)  # a restart that failed: preserved
+        if preserve:
+            self.note_state(DomainState.CRASHED, intent=None)
+        else:
+            self.state, self.intent = DomainState.CRASHED, None
 
     async def _connect(self, timeout: float) -> None:
         assert self.runtime is not None and self.process is not None

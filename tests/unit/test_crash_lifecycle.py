@@ -116,3 +116,25 @@ def test_kill_during_reboot_restart(tmp_path: Path, index: int) -> None:
     assert dom.process.pid != old_pid, "the old incarnation was kept"
     assert dom.domid is not None and dom.domid >= 2
     assert dom.state is DomainState.RUNNING
+
+
+def test_restart_that_cannot_start_leaves_guest_preserved_crashed(tmp_path: Path) -> None:
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        dom = daemon.lookup("demo")
+        real_spawn = world.spawn
+
+        def refused(argv: list[str]) -> ck.FakeGuest:
+            guest = real_spawn(argv)
+            world.exit(guest.pid)  # QEMU refuses the argv (a disk gone meanwhile, say)
+            return guest
+
+        world.spawn = refused  # type: ignore[method-assign]
+        await guest_reboots(daemon, world)
+        assert dom.state is DomainState.CRASHED and dom.intent is None
+        assert daemon.lookup("demo") is dom
+        assert ck.leftovers(root)["run_dirs"] == []
+        (rec,) = ck.records(root).values()
+        assert rec["state"] == "crashed" and rec["intent"] is None
+
+    root = tmp_path / "h"
+    ck.run_until_crash(root, create, scenario, None)
