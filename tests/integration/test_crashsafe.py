@@ -124,3 +124,31 @@ def test_kill_during_create_adopts_exactly_once(hv: HvEnv, moment: str, delay: f
         hv.hv("create", "newborn")
         hv.wait_console("newborn", READY)
     assert len(qemus_with(UUID)) == 1
+
+
+def test_save_to_full_filesystem_leaves_guest_running(hv: HvEnv, tmp_path: Path) -> None:
+    """Case 7: `xm save` onto a full filesystem (a 2 MiB tmpfs): one clean line, no partial
+    file, and the guest goes on running -- its shell still answers."""
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    try:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], check=True, timeout=10)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"cannot mount a tmpfs here: {exc}")
+    try:
+        hv.write_profile("fullsave", tiny_profile("fullsave", more=f'uuid = "{UUID}"\n'))
+        hv.hv("create", "fullsave")
+        hv.wait_console("fullsave", READY)
+        target = mnt / "fullsave.save"
+        res = hv.hv("save", "fullsave", str(target), check=False)
+        assert res.returncode != 0
+        assert res.stderr.strip().endswith(f"{target}: cannot write the save file: No space left on device"), \
+            res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1
+        assert list(mnt.iterdir()) == [], "a partial save file was left"
+        dom = hv.domain("fullsave")
+        assert dom["state"] == "running"
+        hv.hv("console", "fullsave", input="echo ALIVE-$((6*7))\n", timeout=30)
+        hv.wait_console("fullsave", "ALIVE-42")
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], timeout=10)
