@@ -370,6 +370,18 @@ class Domain:
         if rt is None:
             return
         if self.process is None:
+            intent = self.intent or {}
+            if op == "save" and not intent.get("checkpoint") and _save_complete(intent):
+                log.info("domain %s: saved to %s before the daemon died; its QEMU is gone", self.name,
+                         intent.get("path"))
+                await self._finish_teardown()
+                return
+            if op == "migrate-out":  # it may run at the destination: never restarted here
+                log.warning("domain %s: its QEMU died during a migration; kept as crashed", self.name)
+                self.process = None
+                await self._teardown()
+                self.note_state(DomainState.CRASHED, intent=None)
+                return
             log.warning("domain %s (ID %d) died while the daemon was away", self.name, rt.domid)
             self.intent = None
             await self._guest_event("crash")

@@ -103,8 +103,12 @@ class Daemon:
         user got an error) and the daemon does not know its definition -- and the dir goes."""
         known = {Path(d.runtime.run_dir) for d in self.domains.values() if d.runtime is not None}
         known |= {self.run_dir_for(d) for d in self.domains.values()}
+        set_aside = {p.name[:8] for p in self.paths.domains_dir.glob("*.broken")}
         for run_dir in sorted((self.paths.run_dir / "dom").glob("*")):
             if run_dir in known or not run_dir.is_dir():
+                continue
+            if run_dir.name in set_aside:  # its record is unreadable, not missing: hands off
+                log.warning("%s: its domain's record was set aside as unreadable; left alone", run_dir)
                 continue
             try:
                 pid = int((run_dir / "qemu.pid").read_text().strip())

@@ -115,3 +115,14 @@ def test_qemu_that_refuses_to_start_gives_its_id_back(tmp_path: Path) -> None:
         assert daemon.lookup("demo").domid == 1
 
     ck.run_until_crash(root, None, scenario, None)
+
+
+def test_qemu_of_an_unreadable_record_is_left_alone(tmp_path: Path) -> None:
+    root = tmp_path / "h"
+    _, world = ck.run_until_crash(root, None, create, None)
+    record = ck.make_paths(root).domains_dir / f"{ck.UUID}.json"
+    record.write_text("{not json")
+    out = ck.restart(root, world)
+    assert out["domains"] == {}
+    assert len(world.alive_with_uuid(ck.UUID)) == 1, "a guest was killed for an unreadable record"
+    assert record.with_suffix(".broken").exists()

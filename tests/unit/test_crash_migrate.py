@@ -73,3 +73,15 @@ def test_destination_killed_before_commit_discards(tmp_path: Path, qemu_status: 
     out = ck.restart(root, world)
     assert ck.check_one_or_none(root, world, out) is False
     assert out["spawned_on_start"] == 0
+
+
+def test_source_qemu_died_mid_migration_is_not_restarted(tmp_path: Path) -> None:
+    root = tmp_path / "h"
+    crasher, _ = ck.run_until_crash(root, create, outgoing("postmigrate", "completed"), 0)
+    assert crasher.photo is not None
+    world = ck.restore_photo(root, crasher.photo)
+    for guest in world.alive():
+        world.exit(guest.pid)
+    out = ck.restart(root, world)
+    assert out["spawned_on_start"] == 0
+    assert out["domains"][ck.UUID].state is DomainState.CRASHED

@@ -100,3 +100,18 @@ def test_checkpoint_resumes_and_leaves_no_intent(tmp_path: Path) -> None:
         assert guest.status == "running"
 
     ck.run_until_crash(tmp_path / "h", create, checkpoint, None)
+
+
+def test_saved_guest_whose_qemu_died_is_not_restarted(tmp_path: Path) -> None:
+    """Killed after the file was complete, and its QEMU gone too: the guest is in the file;
+    on_crash=restart must not start a second copy of it."""
+    root = tmp_path / "h"
+    crasher, _ = ck.run_until_crash(root, create, save, SAVE_POINTS.index("save:renamed"))
+    assert crasher.photo is not None
+    world = ck.restore_photo(root, crasher.photo)
+    for guest in world.alive():
+        world.exit(guest.pid)
+    out = ck.restart(root, world)
+    assert out["spawned_on_start"] == 0 and out["domains"] == {}
+    assert (root / "saves" / "demo.save").exists()
+    _restored_once(root, world)
