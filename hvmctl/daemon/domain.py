@@ -135,11 +135,11 @@ class Domain:
         return self.runtime.domid if self.runtime else None
 
     # ---- state ----------------------------------------------------------------------
-    def set_state(self, new: DomainState, *, intent: Any = KEEP) -> None:
+    def set_state(self, new: DomainState, *, intent: Any = KEEP, durable: bool = True) -> None:
         """Change state (and intent) on disk first, then in memory: a failed write (disk
         full, I/O error) raises HostError naming the record and changes nothing."""
         check_transition(self.name, self.state, new)
-        self._write(new, self.intent if intent is KEEP else intent)
+        self._write(new, self.intent if intent is KEEP else intent, durable)
 
     def set_intent(self, intent: dict[str, Any] | None, *, durable: bool = True) -> None:
         self._write(self.state, intent, durable)

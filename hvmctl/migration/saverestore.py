@@ -117,7 +117,10 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                 if not checkpoint:  # commit: the guest is in the file; this QEMU only ends
                     committing = True
                     try:
-                        dom.set_state(DomainState.DYING, intent={"op": "destroy", "saved": str(path)})
+                        # not fsynced (the answer's latency): a host crash that could lose it
+                        # ends this QEMU too, and a start then finds the file complete
+                        dom.set_state(DomainState.DYING, intent={"op": "destroy", "saved": str(path)},
+                                      durable=False)
                     except BaseException:
                         path.unlink(missing_ok=True)  # refused: the guest goes on here, no file
                         raise
