@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid as uuidlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +17,13 @@ import pytest
 
 from tests.integration.hvenv import HvEnv, tiny_profile
 
-UUID = "5a1e0c9d-7b7b-4c4c-9d9d-00000000c0de"
 READY = "HVMCTL-READY"
+
+
+@pytest.fixture
+def uuid() -> str:
+    """Each test's own guest UUID: QEMUs are counted host-wide, tests may run side by side."""
+    return str(uuidlib.uuid4())
 
 
 def qemus_with(uuid: str) -> list[int]:
@@ -59,9 +65,9 @@ def poll(predicate: Callable[[], object], timeout: float = 30.0) -> None:
         time.sleep(0.001)
 
 
-def record_says(hv: HvEnv, text: str) -> bool:
+def record_says(hv: HvEnv, uuid: str, text: str) -> bool:
     try:
-        return text in (hv.base / "state" / "domains" / f"{UUID}.json").read_text()
+        return text in (hv.base / "state" / "domains" / f"{uuid}.json").read_text()
     except OSError:
         return False
 
@@ -70,23 +76,23 @@ def record_says(hv: HvEnv, text: str) -> bool:
 # after QEMU quit on the destroy (case 4: the moment that used to resurrect the guest)
 @pytest.mark.parametrize("moment,delay", [("intent", 0.0), ("quit", 0.0), ("quit", 0.005), ("quit", 0.02),
                                           ("quit", 0.05)])
-def test_kill_during_destroy_never_resurrects(hv: HvEnv, moment: str, delay: float) -> None:
+def test_kill_during_destroy_never_resurrects(hv: HvEnv, moment: str, delay: float, uuid: str) -> None:
     hv.env["HVMCTL_NO_AUTOSTART"] = "1"  # the in-flight CLI must not start a daemon itself
-    hv.write_profile("doomed", tiny_profile("doomed", more=f'uuid = "{UUID}"\non_crash = "restart"\n'))
+    hv.write_profile("doomed", tiny_profile("doomed", more=f'uuid = "{uuid}"\non_crash = "restart"\n'))
     hv.hv("create", "doomed")
-    assert len(qemus_with(UUID)) == 1
+    assert len(qemus_with(uuid)) == 1
     destroy = cli(hv, "destroy", "doomed")
     if moment == "intent":
-        poll(lambda: record_says(hv, '"op": "destroy"'))
+        poll(lambda: record_says(hv, uuid, '"op": "destroy"'))
     else:
-        poll(lambda: not qemus_with(UUID))
+        poll(lambda: not qemus_with(uuid))
     time.sleep(delay)
     restart_daemon(hv)
     destroy.communicate(timeout=30)
     time.sleep(1.0)  # an on_crash restart would have happened by now
     assert "doomed" not in names(hv), f"destroyed guest came back\n{hv.daemon_log()}"
-    assert qemus_with(UUID) == []
-    assert not list((hv.base / "run" / "dom").glob(UUID[:8]))
+    assert qemus_with(uuid) == []
+    assert not list((hv.base / "run" / "dom").glob(uuid[:8]))
     assert not list((hv.base / "state" / "domains").glob("*"))
 
 
@@ -94,21 +100,21 @@ def test_kill_during_destroy_never_resurrects(hv: HvEnv, moment: str, delay: flo
 # its pid is recorded or its monitor answers), and a little later (booting / adopted)
 @pytest.mark.parametrize("moment,delay", [("run-dir", 0.0), ("qemu", 0.0), ("qemu", 0.01), ("qemu", 0.05),
                                           ("qemu", 0.3)])
-def test_kill_during_create_adopts_exactly_once(hv: HvEnv, moment: str, delay: float) -> None:
+def test_kill_during_create_adopts_exactly_once(hv: HvEnv, moment: str, delay: float, uuid: str) -> None:
     hv.env["HVMCTL_NO_AUTOSTART"] = "1"
-    hv.write_profile("newborn", tiny_profile("newborn", more=f'uuid = "{UUID}"\n'))
+    hv.write_profile("newborn", tiny_profile("newborn", more=f'uuid = "{uuid}"\n'))
     create = cli(hv, "create", "newborn")
     if moment == "run-dir":
-        poll(lambda: (hv.base / "run" / "dom" / UUID[:8]).exists())
+        poll(lambda: (hv.base / "run" / "dom" / uuid[:8]).exists())
     else:
-        poll(lambda: qemus_with(UUID))
+        poll(lambda: qemus_with(uuid))
     time.sleep(delay)
-    spawned = len(qemus_with(UUID))
+    spawned = len(qemus_with(uuid))
     restart_daemon(hv)
     create.communicate(timeout=30)
     time.sleep(0.5)
     there = "newborn" in names(hv)
-    found = qemus_with(UUID)
+    found = qemus_with(uuid)
     assert len(found) == (1 if there else 0), f"{found} QEMUs, listed: {there}\n{hv.daemon_log()}"
     assert there or not spawned, "a QEMU that was running was stopped, not adopted"
     assert not list((hv.base / "state" / "domains").glob(".*.tmp"))
@@ -120,13 +126,13 @@ def test_kill_during_create_adopts_exactly_once(hv: HvEnv, moment: str, delay: f
         again = hv.hv("create", "newborn", check=False)
         assert again.returncode != 0 and "already in use" in again.stderr
     else:
-        assert not list((hv.base / "run" / "dom").glob(UUID[:8]))
+        assert not list((hv.base / "run" / "dom").glob(uuid[:8]))
         hv.hv("create", "newborn")
         hv.wait_console("newborn", READY)
-    assert len(qemus_with(UUID)) == 1
+    assert len(qemus_with(uuid)) == 1
 
 
-def test_save_to_full_filesystem_leaves_guest_running(hv: HvEnv, tmp_path: Path) -> None:
+def test_save_to_full_filesystem_leaves_guest_running(hv: HvEnv, tmp_path: Path, uuid: str) -> None:
     """Case 7: `xm save` onto a full filesystem (a 2 MiB tmpfs): one clean line, no partial
     file, and the guest goes on running -- its shell still answers."""
     mnt = tmp_path / "full"
@@ -136,7 +142,7 @@ def test_save_to_full_filesystem_leaves_guest_running(hv: HvEnv, tmp_path: Path)
     except (OSError, subprocess.CalledProcessError) as exc:
         pytest.skip(f"cannot mount a tmpfs here: {exc}")
     try:
-        hv.write_profile("fullsave", tiny_profile("fullsave", more=f'uuid = "{UUID}"\n'))
+        hv.write_profile("fullsave", tiny_profile("fullsave", more=f'uuid = "{uuid}"\n'))
         hv.hv("create", "fullsave")
         hv.wait_console("fullsave", READY)
         target = mnt / "fullsave.save"
