@@ -11,8 +11,8 @@ import asyncio
 import logging
 import os
 import platform
-import time
 import shutil
+import time
 import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from hvmctl import __version__
+from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config import LoadedProfile, parse_profile
 from hvmctl.config.model import DomainConfig
-from hvmctl.atomic import write_bytes_atomic
 from hvmctl.daemon import hostcheck
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.domain import Domain
@@ -162,11 +162,12 @@ class Daemon:
             return 1
 
     def next_domid(self) -> int:
-        """The next domain ID, durable before any guest can run with it (HostError, and no
+        """The next domain ID, on disk before any guest can run with it (HostError, and no
         ID taken, when it cannot be written)."""
         domid = self._next_domid
-        # not fsynced (the create path's latency): a killed daemon's successor sees it, and
-        # start() also takes every record's ID into account; made durable by the next record
+        # not fsynced (the create path's latency): a killed daemon's successor sees it (only
+        # a host crash could lose it, and Xen too counts afresh after a reboot); start()
+        # also counts past every record's ID
         write_bytes_atomic(self._domid_file, f"{domid + 1}\n".encode(), 0o644, durable=False)
         self._next_domid = domid + 1
         return domid
