@@ -26,15 +26,20 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Temp file beside ``path``, fsync, rename, fsync the directory."""
+def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o600, *, durable: bool = True) -> None:
+    """Temp file beside ``path``, fsync, rename, fsync the directory.
+
+    ``durable=False`` skips the fsyncs: still whole-or-nothing and seen by any process at
+    once (a killed daemon's successor reads it), only a host crash may lose it -- for
+    writes on a latency path whose subject a host crash ends anyway (a QEMU being spawned)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
@@ -49,8 +54,9 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
         except OSError:
             pass
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
-def write_json_atomic(path: Path, data: Any, mode: int = 0o600) -> None:
-    write_bytes_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode(), mode)
+def write_json_atomic(path: Path, data: Any, mode: int = 0o600, *, durable: bool = True) -> None:
+    write_bytes_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode(), mode, durable=durable)

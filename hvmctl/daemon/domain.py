@@ -10,6 +10,7 @@ process exit and turns them into poweroff / reboot / crash, then applies the pro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -20,13 +21,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hvmctl.config.model import DomainConfig
+from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.daemon.filemodes import make_run_dir
-from hvmctl.daemon.process import QemuProcess, cpu_seconds, thread_running
+from hvmctl.daemon.process import cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
 from hvmctl.devices import memory
-from hvmctl.errors import HvmctlError, QemuError, StateError, TimeoutError_
+from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
-from hvmctl.qemu.monitor import MONITOR_CLOSED, Monitor
+from hvmctl.qemu.monitor import MONITOR_CLOSED
 
 log = logging.getLogger("hvmctl.domain")
 
@@ -43,13 +45,25 @@ SHUTDOWN_REASONS = {
 }
 
 
+#: ``set_state``'s default: leave the record's intent as it is
+KEEP: Any = object()
+#: intents written before QEMU is spawned; on daemon start such a domain is adopted (if its
+#: QEMU lives and the start got far enough) or cleaned up, never restarted by on_crash
+#: (``relaunch``: the new incarnation of a restart -- cleaned up means started again)
+LAUNCH_INTENTS = frozenset({"create", "relaunch", "restore", "migrate-in"})
+
+
 class DomainHost(Protocol):
     """What a domain needs from the daemon around it."""
 
+    backend: Backend
+
+    def crash_point(self, name: str) -> None: ...
+    def release_domid(self, domid: int) -> None: ...
     def facts_for(self, config: DomainConfig) -> HostFacts: ...
     def next_domid(self) -> int: ...
     def run_dir_for(self, dom: "Domain") -> Path: ...
-    def persist(self, dom: "Domain") -> None: ...
+    def persist(self, dom: "Domain", *, durable: bool = True) -> None: ...
     def forget(self, dom: "Domain") -> None: ...
     def adopt_renamed(self, dom: "Domain") -> None: ...
     def dump_dir(self) -> Path: ...
@@ -95,8 +109,12 @@ class Domain:
         self.profile_path = profile_path
         self.state = DomainState.STARTING
         self.runtime: Runtime | None = None
-        self.process: QemuProcess | None = None
-        self.monitor: Monitor | None = None
+        self.process: GuestProcess | None = None
+        self.monitor: GuestMonitor | None = None
+        # the write-ahead intent: the state change under way ({"op": "create"|"destroy"|
+        # "save"|"restore"|"restart"|"migrate-in"|"migrate-out", ...}), on disk before it is
+        # acted on and cleared once it is done; a daemon start completes or rolls it back
+        self.intent: dict[str, Any] | None = None
         self.lock = asyncio.Lock()
         self.ended = asyncio.Event()  # set when an incarnation ends (for shutdown -w)
         self.rapid_restarts = 0
@@ -119,10 +137,35 @@ class Domain:
         return self.runtime.domid if self.runtime else None
 
     # ---- state ----------------------------------------------------------------------
-    def set_state(self, new: DomainState) -> None:
+    def set_state(self, new: DomainState, *, intent: Any = KEEP, durable: bool = True) -> None:
+        """Change state (and intent) on disk first, then in memory: a failed write (disk
+        full, I/O error) raises HostError naming the record and changes nothing."""
         check_transition(self.name, self.state, new)
+        self._write(new, self.intent if intent is KEEP else intent, durable)
+
+    def set_intent(self, intent: dict[str, Any] | None, *, durable: bool = True) -> None:
+        self._write(self.state, intent, durable)
+
+    def _write(self, state: DomainState, intent: dict[str, Any] | None, durable: bool = True) -> None:
+        old = self.state, self.intent
+        self.state, self.intent = state, intent
+        try:
+            self.host.persist(self, durable=durable)
+        except BaseException:
+            self.state, self.intent = old
+            raise
+
+    def note_state(self, new: DomainState, *, intent: Any = KEEP) -> None:
+        """Record what already happened (the guest paused, resumed, powered off): memory
+        follows the facts even when the record cannot be written (logged; rewritten with
+        the next change that can be)."""
         self.state = new
-        self.host.persist(self)
+        if intent is not KEEP:
+            self.intent = intent
+        try:
+            self.host.persist(self)
+        except HvmctlError as exc:
+            log.error("domain %s: %s (state %s kept in memory only)", self.name, exc.message, new.value)
 
     def require(self, action: str) -> None:
         check_action(self.name, self.state, action)
@@ -134,22 +177,31 @@ class Domain:
 
     # ---- start ----------------------------------------------------------------------
     async def launch(
-        self, *, paused: bool = False, incoming: str | None = None, vnc_display: int | None = None
+        self, *, paused: bool = False, incoming: str | None = None, vnc_display: int | None = None,
+        intent: str | None = None,
     ) -> None:
         """Start a new incarnation: plan host resources, spawn QEMU, connect QMP.
 
         ``incoming`` starts QEMU waiting for a migration stream (restore, migration target):
-        it then stays paused until the caller has fed it and sent ``cont``. ``vnc_display``
-        pins the display (a restored or migrated guest keeps the one it had)."""
-        domid = self.host.next_domid()
+        it then stays paused until the caller has fed it and sent ``cont``, and the launch
+        intent (``restore``/``migrate-in``) stays until the caller ``commit_incoming()``s.
+        ``vnc_display`` pins the display (a restored or migrated guest keeps the one it had).
+
+        The record, with the intent and the argv, is on disk before QEMU is spawned: a
+        daemon killed at any point after finds the QEMU (pid in the record, its pidfile, or
+        its ``-uuid``) and adopts or ends it. A failed launch leaves no run dir and gives
+        its domain ID back when nothing else took one since."""
+        op = intent or ("migrate-in" if incoming else "create")
         run_dir = self.host.run_dir_for(self)
         if run_dir.exists():
             shutil.rmtree(run_dir, ignore_errors=True)
-        make_run_dir(run_dir)  # 0750, HVMCTL_GROUP
+        domid = self.host.next_domid()  # HostError if it cannot be written: nothing made yet
+        self.host.crash_point("launch:domid")
         self.state = DomainState.STARTING
         self._expect_exit = False
         self.ended = asyncio.Event()
         try:
+            make_run_dir(run_dir)  # 0750, HVMCTL_GROUP
             plan = await self.host.prepare_launch(self, domid, run_dir)
             if incoming:
                 plan = replace(plan, incoming=incoming)
@@ -172,27 +224,50 @@ class Domain:
                 console_log=str(plan.console_log),
                 qemu_log=str(Path(plan.console_log).with_name(f"{self.name}.qemu.log")),
             )
-            self.process = QemuProcess.spawn(argv, Path(self.runtime.qemu_log), logs=[Path(self.runtime.console_log)])
+            # write-ahead: a QEMU may exist from now on. Not fsynced (create's latency): a
+            # killed daemon's successor reads it all the same, and a host crash that could
+            # lose it ends the QEMU too; the record written after the spawn is durable
+            self.set_intent({"op": op, "paused": paused}, durable=False)
+            self.host.crash_point("launch:intent")
+            self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
+                                                   logs=[Path(self.runtime.console_log)])
+            self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
             self.host.persist(self)
+            self.host.crash_point("launch:pid")
             await self._connect(timeout=15.0)
+            self.host.crash_point("launch:connected")
             await self._read_vnc()
             await self._read_vcpu_threads()
             if not incoming and memory.needs_target_at_start(self.config):  # a restore's stream has it
                 await self.qmp("balloon", memory.target_args(self.config.memory))
+            self.host.crash_point("launch:ready")
+            # commit: a create is done; an incoming one is committed by its caller
+            self.set_state(DomainState.PAUSED if paused or incoming else DomainState.RUNNING,
+                           intent=self.intent if incoming else None)
         except BaseException as exc:
-            await self._abort_launch()
-            if isinstance(exc, HvmctlError) and self.runtime is not None:
-                reason = _last_line(self.runtime.qemu_log)
-                if reason:
+            qemu_log = self.runtime.qemu_log if self.runtime is not None else None
+            await self._abort_launch(run_dir, domid, preserve=op == "relaunch")
+            if isinstance(exc, HvmctlError) and qemu_log is not None:
+                reason = _last_line(qemu_log)
+                if reason and not isinstance(exc, HostError):
                     raise QemuError(f"{self.name}: QEMU refused to start: {reason}", cause=exc) from exc
             raise
-        self.set_state(DomainState.PAUSED if paused or incoming else DomainState.RUNNING)
+        self.host.crash_point("launch:committed")
         self._start_supervisor()
         log.info("domain %s started as ID %d (pid %d)", self.name, domid, self.process.pid)
 
-    async def _abort_launch(self) -> None:
+    def commit_incoming(self, state: DomainState) -> None:
+        """A restored or migrated-in guest is complete here: its intent is done."""
+        self.set_state(state, intent=None)
+
+    async def _abort_launch(self, run_dir: Path, domid: int, *, preserve: bool) -> None:
+        """Undo a launch that failed: no QEMU, no run dir, no host resources; the domain
+        ID goes back if no guest ran with it (its monitor never answered). A restart that
+        failed leaves the domain preserved as crashed (``preserve``); a first start is
+        forgotten by its caller (until then the record's intent says: clean up)."""
+        ran = self.monitor is not None
         if self.monitor is not None:
             await self.monitor.close()
             self.monitor = None
@@ -201,12 +276,21 @@ class Domain:
             await self.process.wait(5)
             self.process = None
         await self.host.release_launch(self)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        if not ran:
+            self.host.release_domid(domid)
+        self.runtime = None
+        if preserve:
+            self.note_state(DomainState.CRASHED, intent=None)
+        else:
+            self.state, self.intent = DomainState.CRASHED, None
 
     async def _connect(self, timeout: float) -> None:
         assert self.runtime is not None and self.process is not None
         proc = self.process
-        self.monitor = Monitor(self.runtime.qmp_socket, self.name)
-        await self.monitor.connect(timeout=timeout, alive=lambda: proc.alive)
+        monitor = self.host.backend.monitor(self.runtime.qmp_socket, self.name)
+        await monitor.connect(timeout=timeout, alive=lambda: proc.alive)
+        self.monitor = monitor  # only a monitor that answered: a guest ran
 
     async def refresh_vcpus(self) -> None:
         """Re-read the vCPU threads after a hotplug (list's VCPUs column and r/b flags)."""
@@ -239,42 +323,183 @@ class Domain:
             self.runtime.vnc_port = int(info["service"])
 
     # ---- re-attach after a daemon restart -----------------------------------------------
-    async def reattach(self) -> None:
-        """Adopt the QEMU of a saved record; a guest that died meanwhile gets on_crash."""
+    def _find_process(self) -> GuestProcess | None:
+        """This domain's QEMU, if it lives: by the pid in the record, else (killed between
+        spawn and the pid's write) by QEMU's own pidfile, else by its ``-uuid``."""
         rt = self.runtime
-        if rt is None or rt.pid is None or self.state in (DomainState.SHUTDOWN, DomainState.CRASHED):
-            if self.state in (DomainState.SHUTDOWN, DomainState.CRASHED) and rt is not None and rt.pid:
-                self.process = QemuProcess.adopt(rt.pid, rt.start_ticks)
-                if self.process is not None:
-                    await self._connect(timeout=5.0)
+        if rt is None:
+            return None
+        backend = self.host.backend
+        if rt.pid is not None:
+            return backend.adopt(rt.pid, rt.start_ticks)
+        candidates: list[int] = []
+        try:
+            candidates.append(int(Path(rt.run_dir, "qemu.pid").read_text().strip()))
+        except (OSError, ValueError):
+            pass
+        candidates += backend.pids_with_uuid(self.uuid)
+        for pid in candidates:
+            argv = backend.cmdline(pid)
+            if argv is not None and argv_uuid(argv) == self.uuid.lower():
+                found = backend.adopt(pid, backend.start_ticks(pid))
+                if found is not None:
+                    rt.pid, rt.start_ticks = found.pid, found.start_ticks
+                    return found
+        return None
+
+    async def reattach(self) -> None:
+        """Adopt the QEMU of a saved record and finish or undo the intent it was left with;
+        a guest that died meanwhile (with no intent under way) gets on_crash."""
+        op = (self.intent or {}).get("op")
+        if op is None and self.state is DomainState.STARTING:
+            op = "create"  # a record from before intents: it never finished starting
+        if self.state in (DomainState.SHUTDOWN, DomainState.CRASHED) and op is None:
+            self.process = self._find_process()
+            if self.process is not None:
+                await self._connect(timeout=5.0)
             return
-        self.process = QemuProcess.adopt(rt.pid, rt.start_ticks)
+        self.process = self._find_process()
+        if op in LAUNCH_INTENTS:
+            await self._recover_launch(op)
+            return
+        if op == "destroy":
+            log.info("domain %s: finishing the destroy a killed daemon left", self.name)
+            await self._finish_teardown()
+            return
+        if op == "restart":
+            log.info("domain %s: finishing the restart a killed daemon left", self.name)
+            await self._finish_teardown(forget=False)
+            await self.launch(intent="relaunch")
+            return
+        rt = self.runtime
+        if rt is None:
+            return
         if self.process is None:
+            intent = self.intent or {}
+            if op == "save" and not intent.get("checkpoint") and _save_complete(intent):
+                log.info("domain %s: saved to %s before the daemon died; its QEMU is gone", self.name,
+                         intent.get("path"))
+                await self._finish_teardown()
+                return
+            if op == "migrate-out":  # it may run at the destination: never restarted here
+                log.warning("domain %s: its QEMU died during a migration; kept as crashed", self.name)
+                self.process = None
+                await self._teardown()
+                self.note_state(DomainState.CRASHED, intent=None)
+                return
             log.warning("domain %s (ID %d) died while the daemon was away", self.name, rt.domid)
+            self.intent = None
             await self._guest_event("crash")
             return
         try:
             await self._connect(timeout=5.0)
-            status = (await self.monitor.execute("query-status"))["status"]  # type: ignore[union-attr]
+            assert self.monitor is not None
+            status = (await self.monitor.execute("query-status"))["status"]
         except HvmctlError:
             log.warning("domain %s: QMP unreachable after restart; treating as crashed", self.name)
             self.process.kill()
             await self.process.wait(5)
+            self.intent = None
             await self._guest_event("crash")
             return
-        if self.state is DomainState.STARTING:
-            self.state = DomainState.RUNNING
+        if op in ("save", "migrate-out"):
+            await self._recover_outgoing(op, str(status))
+            return
         if not rt.vcpu_threads:
             await self._read_vcpu_threads()
         self._start_supervisor()
+        await self._follow_status(str(status))
+
+    async def _follow_status(self, status: str) -> None:
+        """Take over what QEMU says the guest did while nobody watched."""
         if status == "shutdown":
             await self._guest_event("poweroff")
         elif status == "guest-panicked":
             await self._guest_event("crash")
-        elif status == "paused" and self.state is DomainState.RUNNING:
-            self.set_state(DomainState.PAUSED)
-        elif status == "running" and self.state is DomainState.PAUSED:
-            self.set_state(DomainState.RUNNING)
+        elif status in ("paused", "prelaunch", "postmigrate") and self.state is not DomainState.PAUSED:
+            self.note_state(DomainState.PAUSED, intent=None)
+        elif status == "running" and self.state is not DomainState.RUNNING:
+            self.note_state(DomainState.RUNNING, intent=None)
+        elif self.intent is not None:
+            self.note_state(self.state, intent=None)
+
+    async def _recover_launch(self, op: str) -> None:
+        """A start the daemon died in: adopt a QEMU that got far enough, else clean up.
+        A guest that never finished starting gets no on_crash: it never ran for the user."""
+        intent = self.intent or {}
+        status = None
+        if self.process is not None:
+            try:
+                await self._connect(timeout=5.0)
+                assert self.monitor is not None
+                status = str((await self.monitor.execute("query-status"))["status"])
+            except HvmctlError as exc:
+                log.warning("domain %s: the QEMU of an unfinished %s does not answer: %s", self.name, op, exc)
+        # an incoming stream that was not loaded, or a migration not confirmed, is undone:
+        # the save file / the source still has the guest (it must never run twice)
+        usable = status is not None and status not in ("inmigrate", "exited") and not (
+            op == "migrate-in" or (op == "restore" and status not in ("paused", "running")))
+        if not usable:
+            log.warning("domain %s: unfinished %s (QEMU %s): cleaning up", self.name, op,
+                        "gone" if self.process is None else f"in state {status}")
+            await self._finish_teardown(forget=op != "relaunch")
+            if op == "relaunch":  # the guest was restarting: it must not be lost
+                await self.launch(intent="relaunch")
+            return
+        log.info("domain %s: adopting the QEMU of an unfinished %s (state %s)", self.name, op, status)
+        await self._read_vnc()
+        await self._read_vcpu_threads()
+        self._start_supervisor()
+        assert status is not None
+        if op == "restore" and not intent.get("paused") and status == "paused":
+            assert self.monitor is not None
+            await self.monitor.execute("cont")
+            status = "running"
+        self.state = DomainState.PAUSED if status != "running" else DomainState.RUNNING
+        await self._follow_status(status)
+        if self.intent is not None:
+            self.note_state(self.state, intent=None)
+
+    async def _recover_outgoing(self, op: str, status: str) -> None:
+        """A save or live migration the daemon died in. A save whose file is complete is
+        rolled forward (the guest is in the file: end this QEMU); a migration whose stream
+        completed may run at the destination: left paused, never resumed here. Anything
+        else is rolled back: migration cancelled, the guest resumed as it was."""
+        intent = self.intent or {}
+        if op == "save":
+            tmp = intent.get("tmp")
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            if not intent.get("checkpoint") and _save_complete(intent):
+                log.info("domain %s: its save to %s completed; ending its QEMU", self.name, intent.get("path"))
+                await self._finish_teardown()
+                return
+        assert self.monitor is not None
+        self._start_supervisor()
+        if op == "migrate-out" and status == "postmigrate":
+            log.warning("domain %s: its migration completed before the daemon died; it may run at "
+                        "the destination, so it stays paused here", self.name)
+            self.note_state(DomainState.PAUSED, intent=None)
+            return
+        with contextlib.suppress(HvmctlError):
+            await self.monitor.execute("migrate_cancel")
+        if intent.get("was_running") and status in ("paused", "postmigrate"):
+            await self.monitor.execute("cont")
+            status = "running"
+        log.info("domain %s: the unfinished %s was rolled back; the guest is %s", self.name, op, status)
+        await self._follow_status(status)
+        if self.intent is not None:
+            self.note_state(DomainState.RUNNING if status == "running" else DomainState.PAUSED, intent=None)
+
+    async def _finish_teardown(self, *, forget: bool = True) -> None:
+        """Complete a teardown: QEMU (if it lives) ended, resources released, run dir gone."""
+        if self.process is not None and self.monitor is None and self.process.alive:
+            self.process.kill()
+            await self.process.wait(5.0)
+        await self._teardown()
+        if forget:
+            self.host.forget(self)
 
     # ---- supervision -----------------------------------------------------------------
     def _start_supervisor(self) -> None:
@@ -283,7 +508,7 @@ class Domain:
             self._supervise(self.monitor, self.process, self.runtime.domid), name=f"supervise-{self.name}"
         )
 
-    async def _supervise(self, monitor: Monitor, process: QemuProcess, domid: int) -> None:
+    async def _supervise(self, monitor: GuestMonitor, process: GuestProcess, domid: int) -> None:
         try:
             while self.domid == domid:
                 getter: asyncio.Future[Any] = asyncio.ensure_future(monitor.events.get())
@@ -317,9 +542,9 @@ class Domain:
             if not self._expect_exit:
                 await self._guest_event("crash", domid)
         elif name == "STOP" and self.state is DomainState.RUNNING:
-            self.set_state(DomainState.PAUSED)
+            self.note_state(DomainState.PAUSED)
         elif name == "RESUME" and self.state is DomainState.PAUSED:
-            self.set_state(DomainState.RUNNING)
+            self.note_state(DomainState.RUNNING)
 
     async def _on_exit(self, domid: int) -> None:
         if self._expect_exit or self.domid != domid:
@@ -347,20 +572,30 @@ class Domain:
         if action == "restart" and self._restart_storm():
             log.error("domain %s is restarting too fast; destroying it", self.name)
             action = "destroy"
-        if action == "destroy":
+        if action in ("destroy", "restart"):
+            try:  # write-ahead: a daemon killed from here on never brings a destroyed guest back
+                self.set_state(DomainState.DYING, intent={"op": action})
+            except HvmctlError as exc:
+                log.error("domain %s: cannot %s it: %s; kept %s", self.name, action, exc.message,
+                          "crashed" if what == "crash" else "shut down")
+                self.note_state(DomainState.CRASHED if what == "crash" else DomainState.SHUTDOWN)
+                self.ended.set()
+                return
+            self.host.crash_point(f"{action}:intent")
             await self._teardown()
-            self.host.forget(self)
-        elif action == "restart":
-            await self._teardown()
-            await self.launch()
+            self.host.crash_point(f"{action}:torn-down")
+            if action == "destroy":
+                self.host.forget(self)
+            else:
+                await self.launch(intent="relaunch")
         elif action == "soft-reset" and self.monitor is not None and self.process and self.process.alive:
             await self.monitor.execute("system_reset")
             await self.monitor.execute("cont")
         elif action == "rename-restart":
             self._hand_over_to_renamed(what)
-            await self.launch()
-        else:  # preserve (and soft-reset of a dead process)
-            self.set_state(DomainState.CRASHED if what == "crash" else DomainState.SHUTDOWN)
+            await self.launch(intent="relaunch")
+        else:  # preserve (and soft-reset of a dead process): a fact, recorded as it is
+            self.note_state(DomainState.CRASHED if what == "crash" else DomainState.SHUTDOWN, intent=None)
             self.ended.set()
 
     def _restart_storm(self) -> bool:
@@ -408,10 +643,12 @@ class Domain:
             if not await proc.wait(3.0):
                 proc.kill()
                 await proc.wait(5.0)
+        self.host.crash_point("teardown:quit")
         if mon is not None:
             await mon.close()
         self.process, self.monitor = None, None
         await self.host.release_launch(self)
+        self.host.crash_point("teardown:released")
         if self.runtime is not None:
             shutil.rmtree(self.runtime.run_dir, ignore_errors=True)
         self.ended.set()
@@ -420,7 +657,11 @@ class Domain:
     async def destroy(self) -> None:
         async with self.lock:
             self.require("destroy")
+            # write-ahead: refused (nothing changed) if the record cannot say so first
+            self.set_state(DomainState.DYING, intent={"op": "destroy"})
+            self.host.crash_point("destroy:intent")
             await self._teardown()
+            self.host.crash_point("destroy:torn-down")
             self.host.forget(self)
 
     async def shutdown(self, *, wait: bool, timeout: float, force: bool) -> str:
@@ -457,16 +698,25 @@ class Domain:
         return "requested"
 
     async def pause(self) -> None:
+        """Recorded first, then done: a full state dir refuses it before the guest stops."""
         async with self.lock:
             self.require("pause")
-            await self.qmp("stop")
             self.set_state(DomainState.PAUSED)
+            try:
+                await self.qmp("stop")
+            except BaseException:
+                self.note_state(DomainState.RUNNING)
+                raise
 
     async def unpause(self) -> None:
         async with self.lock:
             self.require("unpause")
-            await self.qmp("cont")
             self.set_state(DomainState.RUNNING)
+            try:
+                await self.qmp("cont")
+            except BaseException:
+                self.note_state(DomainState.PAUSED)
+                raise
 
     async def screenshot(self) -> bytes:
         self.require("screenshot")
@@ -496,6 +746,7 @@ class Domain:
             "config": self.config.to_dict(),
             "profile_path": self.profile_path,
             "state": self.state.value,
+            "intent": self.intent,
             "runtime": vars(self.runtime) if self.runtime else None,
         }
 
@@ -503,6 +754,7 @@ class Domain:
     def from_record(cls, host: DomainHost, data: dict[str, Any]) -> "Domain":
         dom = cls(host, DomainConfig.from_dict(data["config"]), data.get("profile_path"))
         dom.state = DomainState(data["state"])
+        dom.intent = data.get("intent")
         if data.get("runtime"):
             dom.runtime = Runtime(**data["runtime"])
         return dom
@@ -533,6 +785,17 @@ class Domain:
             "on_reboot": self.config.on_reboot,
             "on_crash": self.config.on_crash,
         }
+
+
+def _save_complete(intent: dict[str, Any]) -> bool:
+    """Is the save file an intent names complete (renamed into place by this very save)?"""
+    from hvmctl.migration import savefile
+
+    try:
+        header = savefile.read_header(Path(str(intent.get("path"))))
+    except (OSError, HvmctlError, ValueError, KeyError):
+        return False
+    return header.data.get("saved_at") == intent.get("token")
 
 
 def _last_line(path: str) -> str:

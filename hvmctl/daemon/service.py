@@ -11,17 +11,21 @@ import asyncio
 import logging
 import os
 import platform
+import shutil
 import tempfile
 import time
 import uuid as uuidlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hvmctl import __version__
+from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config import LoadedProfile, parse_profile
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon import hostcheck, hostreport
+from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
 from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
@@ -29,7 +33,7 @@ from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers f
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
 from hvmctl.devices import layout
-from hvmctl.errors import ConflictError, NotFoundError
+from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu import machine as machine_type
 from hvmctl.qemu.accel import choose_accel
@@ -44,8 +48,11 @@ LIVE_STATES = frozenset(set(DomainState))  # every known domain holds its name/u
 class Daemon:
     """All domains on this host, and the actions on them."""
 
-    def __init__(self, paths: Paths, *, accel: str | None = None) -> None:
+    def __init__(self, paths: Paths, *, accel: str | None = None, backend: Backend | None = None) -> None:
         self.paths = paths
+        self.backend: Backend = backend or QemuBackend()
+        #: tests set this to stop the daemon at a numbered step ("crash injection")
+        self.crash_hook: Callable[[str], None] | None = None
         self.domains: dict[str, Domain] = {}  # uuid -> Domain
         self.started_at = time.time()
         self._forced_accel = accel or os.environ.get("HVMCTL_ACCEL") or None
@@ -62,10 +69,12 @@ class Daemon:
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self, loaded: asyncio.Event | None = None) -> None:
-        """Load every saved record and re-attach to the guests still running. ``loaded`` is
-        set once the records are in memory: the early API lists them from then on."""
+        """Load every saved record, re-attach to the guests still running, and complete or
+        roll back the intent each record was left with (see ``Domain.reattach``). ``loaded``
+        is set once the records are in memory: the early API lists them from then on."""
         self.paths.domains_dir.mkdir(parents=True, exist_ok=True)
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_temps()
         records = sorted(self.paths.domains_dir.glob("*.json"))
         for path in records:
             try:
@@ -75,9 +84,13 @@ class Daemon:
                 path.rename(path.with_suffix(".broken"))
                 continue
             self.domains[dom.uuid] = dom
+        used = [d.domid for d in self.domains.values() if d.domid is not None]
+        if used and max(used) >= self._next_domid:  # never hand out an ID a guest ran with
+            self._next_domid = max(used) + 1
         if loaded is not None:
             loaded.set()
         await self.network.start()  # bridges (and pyroute2's import) after the records: list first
+        await self._stop_unrecorded()
         await asyncio.gather(*(self._reattach(d) for d in list(self.domains.values())))
         await self.network.reconcile(list(self.domains.values()))  # taps whose guest is gone
 
@@ -86,6 +99,48 @@ class Daemon:
             await dom.reattach()
         except Exception:
             log.exception("domain %s: re-attach failed", dom.name)
+
+    def _remove_stale_temps(self) -> None:
+        """Temporaries of atomic writes a killed daemon left (``.NAME.*.tmp``)."""
+        for directory in (self.paths.domains_dir, self.paths.state_dir):
+            for tmp in directory.glob(".*.tmp"):
+                log.info("%s: removing a temporary file a killed daemon left", tmp)
+                tmp.unlink(missing_ok=True)
+
+    async def _stop_unrecorded(self) -> None:
+        """Run dirs no record names: a QEMU found there (its pidfile, checked against its
+        ``-uuid`` in its command line) is stopped, not adopted -- a record is written before
+        every spawn, so a QEMU without one belongs to a create that never committed (its
+        user got an error) and the daemon does not know its definition -- and the dir goes."""
+        known = {Path(d.runtime.run_dir) for d in self.domains.values() if d.runtime is not None}
+        known |= {self.run_dir_for(d) for d in self.domains.values()}
+        set_aside = {p.name[:8] for p in self.paths.domains_dir.glob("*.broken")}
+        for run_dir in sorted((self.paths.run_dir / "dom").glob("*")):
+            if run_dir in known or not run_dir.is_dir():
+                continue
+            if run_dir.name in set_aside:  # its record is unreadable, not missing: hands off
+                log.warning("%s: its domain's record was set aside as unreadable; left alone", run_dir)
+                continue
+            try:
+                pid = int((run_dir / "qemu.pid").read_text().strip())
+            except (OSError, ValueError):
+                pid = None
+            argv = self.backend.cmdline(pid) if pid is not None else None
+            uuid = argv_uuid(argv) if argv else None
+            if pid is not None and argv and uuid and uuid.startswith(run_dir.name):
+                proc = self.backend.adopt(pid, self.backend.start_ticks(pid))
+                if proc is not None:
+                    log.warning("stopping QEMU pid %d (guest %s, uuid %s): no record was written for it, "
+                                "its create never completed", pid, argv_name(argv), uuid)
+                    proc.kill()
+                    await proc.wait(5.0)
+            log.info("%s: removing a run dir no domain owns", run_dir)
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+    def crash_point(self, name: str) -> None:
+        """A numbered step of a sequence, where tests kill the daemon (crash injection)."""
+        if self.crash_hook is not None:
+            self.crash_hook(name)
 
     def facts_for(self, cfg: DomainConfig) -> HostFacts:
         """Host facts for one guest: the profile's ``accel`` key overrides the probe."""
@@ -125,13 +180,26 @@ class Daemon:
             return 1
 
     def next_domid(self) -> int:
+        """The next domain ID, on disk before any guest can run with it (HostError, and no
+        ID taken, when it cannot be written)."""
         domid = self._next_domid
-        self._next_domid += 1
-        self._domid_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._domid_file.with_suffix(".tmp")
-        tmp.write_text(f"{self._next_domid}\n")
-        os.replace(tmp, self._domid_file)
+        # not fsynced (the create path's latency): a killed daemon's successor sees it (only
+        # a host crash could lose it, and Xen too counts afresh after a reboot); start()
+        # also counts past every record's ID
+        write_bytes_atomic(self._domid_file, f"{domid + 1}\n".encode(), 0o644, durable=False)
+        self._next_domid = domid + 1
         return domid
+
+    def release_domid(self, domid: int) -> None:
+        """A launch that failed before any guest ran gives its ID back -- only if it is the
+        last one handed out, so IDs stay monotonic and none is ever used twice."""
+        if self._next_domid != domid + 1:
+            return
+        try:
+            write_bytes_atomic(self._domid_file, f"{domid}\n".encode(), 0o644, durable=False)
+        except HvmctlError:
+            return  # keeping it used is always safe
+        self._next_domid = domid
 
     def run_dir_for(self, dom: Domain) -> Path:
         return self.paths.domain_run_dir(dom.uuid)
@@ -139,9 +207,9 @@ class Daemon:
     def record_path(self, dom: Domain) -> Path:
         return self.paths.domains_dir / f"{dom.uuid}.json"
 
-    def persist(self, dom: Domain) -> None:
+    def persist(self, dom: Domain, *, durable: bool = True) -> None:
         if self.domains.get(dom.uuid) is dom:
-            write_json_atomic(self.record_path(dom), dom.to_record())
+            write_json_atomic(self.record_path(dom), dom.to_record(), durable=durable)
 
     def forget(self, dom: Domain) -> None:
         """Drop a domain and its record -- only if it is still the one registered under its
@@ -232,6 +300,7 @@ class Daemon:
         paused: bool = False,
         incoming: str | None = None,
         vnc_display: int | None = None,
+        intent: str | None = None,
     ) -> Domain:
         """Register and launch a domain from a complete config (a parsed profile, or the
         record a save file or a migration source carries): one path for every way in."""
@@ -240,7 +309,7 @@ class Daemon:
         dom = Domain(self, cfg, profile_path)
         self.domains[dom.uuid] = dom
         try:
-            await dom.launch(paused=paused, incoming=incoming, vnc_display=vnc_display)
+            await dom.launch(paused=paused, incoming=incoming, vnc_display=vnc_display, intent=intent)
         except BaseException:
             self.forget(dom)
             raise

@@ -177,7 +177,7 @@ class MigrationJob:
         async with dom.lock:
             dom.require("migrate")
             was_running = dom.state is DomainState.RUNNING
-            dom.set_state(DomainState.MIGRATING)
+            dom.set_state(DomainState.MIGRATING, intent={"op": "migrate-out", "was_running": was_running})
             assert dom.monitor is not None
             # QEMU's own timestamps: when our guest stops (the downtime's start)
             stops = dom.monitor.listen(["STOP"])
@@ -312,7 +312,7 @@ class MigrationJob:
                 "finish", {"running": was_running}, timeout=FINISH_TIMEOUT + 10.0)
         except HvmctlError as exc:
             self.source_state = "paused"
-            self.dom.set_state(DomainState.PAUSED)
+            self.dom.note_state(DomainState.PAUSED, intent=None)
             raise DaemonError(
                 f"the whole state went to {self.req.host} but its answer was lost ({exc.message}); "
                 f"'{self.name}' is left paused here: if it does not run on {self.req.host}, "
@@ -452,7 +452,7 @@ class MigrationJob:
         except HvmctlError as err:
             log.error("domain %s: recovering after a failed migration: %s", dom.name, err)
             if dom.state is DomainState.MIGRATING:
-                dom.set_state(DomainState.PAUSED)
+                dom.note_state(DomainState.PAUSED, intent=None)
         else:
             await qmpmig.resume_as_before(dom, was_running, DomainState.MIGRATING, "migration")
         try:

@@ -148,11 +148,12 @@ async def resume_as_before(dom: Domain, was_running: bool, busy: DomainState, wh
     try:
         if was_running:
             await dom.qmp("cont")
-        dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
+        # a fact by now: kept in memory even if the record cannot be written (disk full)
+        dom.note_state(DomainState.RUNNING if was_running else DomainState.PAUSED, intent=None)
     except HvmctlError as exc:
         log.error("domain %s: could not resume after a failed %s: %s", dom.name, what, exc)
         if dom.state is busy:
-            dom.set_state(DomainState.PAUSED)
+            dom.note_state(DomainState.PAUSED, intent=None)
 
 
 async def wait_incoming(dom: Domain, *, timeout: float = 3600.0, poll: float = 0.01) -> None:

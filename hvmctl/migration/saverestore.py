@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import io
 import logging
 import os
@@ -74,6 +75,7 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
             "stream_offset": 0,
             "stream_bytes": 0,
         }
+        committing = False
         size = savefile.header_size(header)
         header["stream_offset"] = size
         fh, tmp = _open_temp(path)
@@ -83,17 +85,24 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                 savefile.write_header(fh, header, size)
             except OSError as exc:
                 raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
-            dom.set_state(DomainState.SAVING)
+            # write-ahead: a daemon killed from here on rolls this save back (or forward, if
+            # the file is complete); refused, guest untouched, if the record cannot say so
+            dom.set_state(DomainState.SAVING, intent={
+                "op": "save", "path": str(path), "tmp": str(tmp), "was_running": was_running,
+                "checkpoint": checkpoint, "token": header["saved_at"]})
+            dom.host.crash_point("save:intent")
             try:
                 await qmpmig.prepare(dom)
                 if was_running:
                     await dom.qmp("stop")
+                dom.host.crash_point("save:stopped")
                 assert dom.monitor is not None
                 phases["prepare"] = time.monotonic() - started
                 dom.monitor.send_fd(fh.fileno())
                 await dom.qmp("getfd", {"fdname": "hvmctl-save"})
                 await dom.qmp("migrate", {"uri": "fd:hvmctl-save"})
                 info = await qmpmig.wait_outgoing(dom, stall_timeout=60.0, poll=SAVE_POLL)
+                dom.host.crash_point("save:streamed")
                 phases["stream"] = time.monotonic() - started - phases["prepare"]
                 stream_end = os.fstat(fh.fileno()).st_size
                 header["stream_bytes"] = stream_end - size
@@ -105,8 +114,24 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                 os.replace(tmp, path)
                 fsync_dir(path.parent)
                 phases["fsync"] = time.monotonic() - t_sync
+                dom.host.crash_point("save:renamed")
+                if not checkpoint:  # commit: the guest is in the file; this QEMU only ends
+                    committing = True
+                    try:
+                        # not fsynced (the answer's latency): a host crash that could lose it
+                        # ends this QEMU too, and a start then finds the file complete
+                        dom.set_state(DomainState.DYING, intent={"op": "destroy", "saved": str(path)},
+                                      durable=False)
+                    except BaseException:
+                        path.unlink(missing_ok=True)  # refused: the guest goes on here, no file
+                        raise
+                    dom.host.crash_point("save:committed")
             except BaseException as exc:
+                full = not committing and _disk_full(exc, fh)
                 await _resume_after_failure(dom, was_running)
+                if full:
+                    raise HostError(f"{path}: cannot write the save file: {os.strerror(errno.ENOSPC)}",
+                                    cause=exc) from exc
                 if isinstance(exc, OSError):
                     raise HostError(f"{path}: cannot write the save file: {exc.strerror}", cause=exc) from exc
                 if isinstance(exc, HvmctlError):
@@ -114,9 +139,9 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                                     f"the domain is {dom.state.value}", cause=exc) from exc
                 raise
         finally:
-            if not fh.closed:
+            with contextlib.suppress(OSError):  # a full disk fails the flush of close() too
                 fh.close()
-            if tmp.exists():
+            with contextlib.suppress(OSError):
                 tmp.unlink()
         seconds = time.monotonic() - started
         result = {
@@ -128,9 +153,7 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
             "qemu_total_ms": info.get("total-time"),
         }
         if checkpoint:
-            if was_running:
-                await dom.qmp("cont")
-            dom.set_state(DomainState.RUNNING if was_running else DomainState.PAUSED)
+            await qmpmig.resume_as_before(dom, was_running, DomainState.SAVING, "checkpoint")
             result["result"] = "checkpointed"
     if not checkpoint:
         _teardown_later(dom)
@@ -153,7 +176,8 @@ def _teardown_later(dom: Domain) -> None:
 
     async def run() -> None:
         try:
-            await dom.destroy()
+            async with dom.lock:
+                await dom._teardown()
         except HvmctlError as exc:
             log.error("domain %s: tearing down after save: %s", dom.name, exc)
         finally:
@@ -175,6 +199,22 @@ async def _resume_after_failure(dom: Domain, was_running: bool) -> None:
     """Put the guest back the way it was; it must never be lost to a failed save."""
     await qmpmig.cancel(dom)
     await qmpmig.resume_as_before(dom, was_running, DomainState.SAVING, "save")
+
+
+def _disk_full(exc: BaseException, fh: io.BufferedRandom) -> bool:
+    """Did the save fail because its filesystem is full (our write, or QEMU's stream)?"""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    cause = getattr(exc, "cause", None) or exc.__cause__
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return True
+    if isinstance(exc, HvmctlError) and os.strerror(errno.ENOSPC) in exc.message:
+        return True
+    try:
+        st = os.fstatvfs(fh.fileno())
+    except (OSError, ValueError):
+        return False
+    return isinstance(exc, HvmctlError) and st.f_bavail * st.f_frsize < 1 << 20
 
 
 def _open_temp(path: Path) -> tuple[io.BufferedRandom, Path]:
@@ -227,11 +267,14 @@ async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) 
         os.lseek(fd, header.stream_offset, os.SEEK_SET)
         t_spawn = time.monotonic()
         dom = await daemon.create_from_config(
-            cfg, profile_path=record.get("profile_path"), paused=True, incoming="defer", vnc_display=pin
+            cfg, profile_path=record.get("profile_path"), paused=True, incoming="defer", vnc_display=pin,
+            intent="restore",
         )
+        daemon.crash_point("restore:launched")
         t_fed = time.monotonic()
         try:
             await feed_incoming(dom, fd)
+            daemon.crash_point("restore:fed")
         except BaseException as exc:
             await dom.destroy()
             if isinstance(exc, HvmctlError):
@@ -242,7 +285,9 @@ async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) 
     async with dom.lock:
         if not paused:
             await dom.qmp("cont")
-            dom.set_state(DomainState.RUNNING)
+        # a fact now: the guest runs from the file; its intent is done
+        dom.note_state(DomainState.PAUSED if paused else DomainState.RUNNING, intent=None)
+    daemon.crash_point("restore:committed")
     t_end = time.monotonic()
     log.info("domain %s restored from %s as ID %s (header %.1f ms, QEMU start %.1f ms, stream %.1f ms)",
              dom.name, path, dom.domid, (t_spawn - t0) * 1000, (t_fed - t_spawn) * 1000, (t_end - t_fed) * 1000)

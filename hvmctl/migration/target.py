@@ -318,7 +318,7 @@ class IncomingSession:
         dom.expect_exit(False)
         try:
             self._drop_marker()
-            dom.set_state(DomainState.RUNNING if running else DomainState.PAUSED)
+            dom.note_state(DomainState.RUNNING if running else DomainState.PAUSED, intent=None)  # committed
             if self.nbd:
                 await dom.qmp("nbd-server-stop")
         except (HvmctlError, OSError) as exc:
