@@ -324,12 +324,12 @@ REGISTERED["dmesg"] = Command("dmesg", "the daemon's log (xm dmesg)", cmd_log, _
          domain=True)
 def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     png = ctx.client.act("screenshot", ref=args.domain)
+    from pathlib import Path
+
+    from hvmctl.atomic import write_bytes_atomic
+
     out = args.file
-    head, tail = os.path.split(out)
-    tmp = os.path.join(head, f".{tail}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(png)
-    os.replace(tmp, out)
+    write_bytes_atomic(Path(out), png, 0o644)
     return emit(args, {"file": out, "bytes": len(png)}, out)
 
 

@@ -115,8 +115,11 @@ def choose_accel(
         pass
     ok, reason = probe_kvm(qemu, timeout)
     verdict = AccelVerdict("kvm" if ok else "tcg", reason, key, time.time())
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(verdict)))
-    os.replace(tmp, cache_file)
+    from hvmctl.atomic import write_json_atomic
+    from hvmctl.errors import HvmctlError
+
+    try:
+        write_json_atomic(cache_file, asdict(verdict), 0o644)
+    except HvmctlError:
+        pass  # a cache: the next start probes again
     return verdict

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -210,26 +209,22 @@ def write_converted(path: str, text: str, *, output: str | None, force: bool = F
     result: dict[str, str] = {"profile": str(target)}
     if output is not None and target.exists() and not force:
         raise ConflictError(f"{target}: already exists; use --force to replace it")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent)
+    from hvmctl.atomic import write_bytes_atomic
+
+    mode = os.stat(path).st_mode & 0o777
+    backup: Path | None = None
+    if output is None:
+        backup = Path(f"{path}.bak")
+        n = 1
+        while backup.exists():
+            backup = Path(f"{path}.bak.{n}")
+            n += 1
+        os.link(path, backup)
+        result["backup"] = str(backup)
     try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if output is None:
-            backup = Path(f"{path}.bak")
-            n = 1
-            while backup.exists():
-                backup = Path(f"{path}.bak.{n}")
-                n += 1
-            os.link(path, backup)
-            result["backup"] = str(backup)
-        os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        os.replace(tmp, target)
+        write_bytes_atomic(target, text.encode(), mode)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if backup is not None:
+            backup.unlink(missing_ok=True)  # the profile is untouched: no backup of nothing
         raise
     return result
