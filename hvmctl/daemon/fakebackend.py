@@ -373,6 +373,8 @@ class FakeMonitor:
         g.loaded = json.loads(data[len(STREAM_MAGIC):].splitlines()[0])
         g.devices = list(g.loaded.get("devices", []))
         g.status = "paused"
+        # as QEMU with the events capability: the stream's end is an event, after the answer
+        asyncio.get_running_loop().call_soon(self.world.emit, g.pid, "MIGRATION", {"status": "completed"})
         return {}
 
     def _qmp_device_add(self, g: FakeGuest, a: dict[str, Any]) -> Any:

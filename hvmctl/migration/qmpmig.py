@@ -156,19 +156,33 @@ async def resume_as_before(dom: Domain, was_running: bool, busy: DomainState, wh
             dom.note_state(DomainState.PAUSED, intent=None)
 
 
-async def wait_incoming(dom: Domain, *, timeout: float = 3600.0, poll: float = 0.01) -> None:
-    """Wait until an incoming stream is fully loaded (QEMU leaves the ``inmigrate`` state).
+async def wait_incoming(dom: Domain, listener: EventListener, *, timeout: float = 3600.0) -> tuple[float, float | None]:
+    """Wait until an incoming stream is fully loaded, on QEMU's own MIGRATION events (the
+    ``listener`` -- for MIGRATION and RESUME -- is registered before ``migrate-incoming``, so
+    none is missed). One wait for every way in: restore and the migration target.
 
-    A failed incoming migration makes QEMU exit: that shows as a lost monitor, turned into
-    QemuError naming the last line of QEMU's log by the caller."""
+    Returns (loaded at, resumed at or None), in QEMU's event timestamps. A failed stream
+    raises QemuError; so does QEMU exiting (what a bad stream makes it do)."""
+    assert dom.process is not None
+    exited: asyncio.Future[Any] = dom.process.exited
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    resumed_at: float | None = None
     while True:
-        status = (await dom.qmp("query-status", timeout=10.0))["status"]
-        if status != "inmigrate":
-            if status not in ("paused", "running", "prelaunch"):
-                raise QemuError(f"{dom.name}: incoming migration ended in state {status}")
-            return
-        if loop.time() > deadline:
+        getter: asyncio.Future[Any] = asyncio.ensure_future(listener.get())
+        done, _ = await asyncio.wait({getter, exited}, timeout=max(0.0, deadline - loop.time()),
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if getter not in done:
+            getter.cancel()
+            if exited in done:
+                raise QemuError(f"{dom.name}: the incoming stream did not load; QEMU exited")
             raise TimeoutError_(f"{dom.name}: incoming migration not finished within {timeout:.0f} s")
-        await asyncio.sleep(poll)
+        event = getter.result()
+        if event["event"] == "RESUME":
+            resumed_at = event_time(event)
+            continue
+        status = (event.get("data") or {}).get("status")
+        if status == "completed":
+            return event_time(event), resumed_at
+        if status in ("failed", "cancelled"):
+            raise QemuError(f"{dom.name}: incoming migration {status}")

@@ -301,12 +301,15 @@ async def feed_incoming(dom: Domain, fd: int) -> None:
     await qmpmig.prepare(dom)
     dom.monitor.send_fd(fd)
     await dom.qmp("getfd", {"fdname": "hvmctl-restore"})
-    await dom.qmp("migrate-incoming", {"uri": "fd:hvmctl-restore"})
+    listener = dom.monitor.listen(["MIGRATION", "RESUME"])  # before the stream can end
     try:
-        await qmpmig.wait_incoming(dom, poll=SAVE_POLL)
+        await dom.qmp("migrate-incoming", {"uri": "fd:hvmctl-restore"})
+        await qmpmig.wait_incoming(dom, listener)
     except HvmctlError as exc:
         reason = _qemu_log_tail(dom)
         raise QemuError(f"QEMU could not load the state: {reason or exc.message}", cause=exc) from exc
+    finally:
+        dom.monitor.unlisten(listener)
     dom.expect_exit(False)
 
 

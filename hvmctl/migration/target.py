@@ -276,27 +276,11 @@ class IncomingSession:
         unless it was paused at the source, or stopped first for a non-live migration);
         then commit. Returns the figures ``finish`` reports; raises if the stream failed."""
         assert dom.monitor is not None and dom.process is not None
-        exited = dom.process.exited
-        resumed_at: float | None = None
-        loaded_at = 0.0
         try:
-            while True:
-                getter = asyncio.ensure_future(listener.get())
-                await asyncio.wait({getter, exited}, return_when=asyncio.FIRST_COMPLETED)
-                if not getter.done():
-                    getter.cancel()
-                    raise QemuError(f"{dom.name}: the incoming stream did not load; QEMU exited: "
-                                    f"{_last_log_line(dom)}")
-                event = getter.result()
-                if event["event"] == "RESUME":
-                    resumed_at = qmpmig.event_time(event)
-                    continue
-                status = (event.get("data") or {}).get("status")
-                if status == "completed":
-                    loaded_at = qmpmig.event_time(event)
-                    break
-                if status in ("failed", "cancelled"):
-                    raise QemuError(f"{dom.name}: incoming migration {status}: {_last_log_line(dom)}")
+            try:
+                loaded_at, resumed_at = await qmpmig.wait_incoming(dom, listener)
+            except QemuError as exc:
+                raise QemuError(f"{exc.message}: {_last_log_line(dom)}", cause=exc) from exc
             running = resumed_at is not None
             if resume and not running:  # the source stopped it first (non-live): run it now
                 await dom.qmp("cont")
