@@ -145,11 +145,20 @@ class RemoteEndpoint:
             session = target.IncomingSession(self.daemon, listen_host, tls=need_token)
             while True:
                 msg = await protocol.read_msg(reader, timeout=IDLE_TIMEOUT)
+                op = str(msg.get("op"))
                 try:
-                    result = await self._dispatch(session, str(msg.get("op")), msg.get("args") or {})
-                    await protocol.write_msg(writer, {"ok": result})
+                    result = await self._dispatch(session, op, msg.get("args") or {})
                 except HvmctlError as exc:
                     await protocol.write_msg(writer, {"error": exc.kind, "message": exc.message})
+                    continue
+                except (OSError, ValueError, KeyError, TypeError) as exc:
+                    # the operation failed, not the connection: the source is told why (a
+                    # silently closed connection reads there as "lost the connection")
+                    log.exception("remote endpoint: %s from %s failed", op, peer)
+                    await protocol.write_msg(writer, {"error": "host", "message": f"{op} failed here: "
+                                                      f"{type(exc).__name__}: {exc}"})
+                    continue
+                await protocol.write_msg(writer, {"ok": result})
         except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, OSError, ssl.SSLError, ValueError):
             pass
         except Exception:

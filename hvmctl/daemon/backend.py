@@ -16,12 +16,12 @@ import signal
 from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
-
-from qemu.qmp import EventListener
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hvmctl.daemon import process as proc
-from hvmctl.qemu.monitor import Monitor
+
+if TYPE_CHECKING:  # qemu.qmp is loaded with the first QMP connection, not at start-up
+    from qemu.qmp import EventListener
 
 
 class GuestProcess(Protocol):
@@ -100,6 +100,8 @@ class QemuBackend:
         return proc.QemuProcess.adopt(pid, start_ticks)
 
     def monitor(self, socket_path: str, name: str) -> GuestMonitor:
+        from hvmctl.qemu.monitor import Monitor
+
         return Monitor(socket_path, name)
 
     def cmdline(self, pid: int) -> list[str] | None:

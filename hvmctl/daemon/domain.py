@@ -28,7 +28,7 @@ from hvmctl.daemon.state import DomainState, check_action, check_transition
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
-from hvmctl.qemu.monitor import MONITOR_CLOSED
+from hvmctl.qemu.events import MONITOR_CLOSED
 
 log = logging.getLogger("hvmctl.domain")
 

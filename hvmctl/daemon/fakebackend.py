@@ -29,7 +29,7 @@ from qemu.qmp.message import Message
 from hvmctl.daemon.backend import GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.errors import QemuError
 from hvmctl.migration.savefile import QEMU_MAGIC
-from hvmctl.qemu.monitor import MONITOR_CLOSED
+from hvmctl.qemu.events import MONITOR_CLOSED
 
 FIRST_FAKE_PID = 5_000_000
 STREAM_MAGIC = QEMU_MAGIC + b"FAKE-QEMU-STREAM\n"  # QEMU's own magic first, as savefile checks

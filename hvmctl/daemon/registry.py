@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from hvmctl.config.model import DiskSpec, DomainConfig
-from hvmctl.daemon import hostcheck
 from hvmctl.daemon.state import DomainState
 from hvmctl.errors import ConflictError
 from hvmctl.network.mac import normalise_mac
@@ -43,6 +42,8 @@ class DiskClaim:
 
     @classmethod
     def of(cls, disk: DiskSpec) -> "DiskClaim":
+        from hvmctl.daemon import hostcheck  # storage probes: not on the start-up path
+
         return cls(hostcheck.disk_identity(disk.target), disk.target, disk.vdev, disk.mode,
                    disk.devtype == "cdrom")
 

@@ -18,13 +18,12 @@ import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
-from hvmctl.config import LoadedProfile, parse_profile
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon import hostcheck, hostreport
+from hvmctl.daemon import hostreport
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
@@ -38,7 +37,9 @@ from hvmctl.paths import Paths
 from hvmctl.qemu import machine as machine_type
 from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
-from hvmctl.storage.bootloader import kernel_boot_for
+
+if TYPE_CHECKING:
+    from hvmctl.config import LoadedProfile
 
 log = logging.getLogger("hvmctl.daemon")
 
@@ -234,6 +235,8 @@ class Daemon:
         the kernel pygrub would find, each NIC's tap or NAT. ``dry_run`` changes nothing on
         the host (no tap, no ledger entry, no MAC recorded, nothing in the run dir) and
         gives the same plan, or the same error, as the real start."""
+        from hvmctl.daemon import hostcheck  # the start path lists guests without it
+
         formats = hostcheck.check_disks(dom.config)
         hostcheck.check_kernel_files(dom.config)
         # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
@@ -277,6 +280,8 @@ class Daemon:
         dry_run: bool = False,
         paused: bool = False,
     ) -> dict[str, Any]:
+        from hvmctl.config import parse_profile  # the profile reader: only when a profile comes
+
         loaded = parse_profile(text, filename=filename, overrides=overrides, default_name=Path(filename).name)
         cfg = self._complete(loaded, record=not dry_run)
         self._check_conflicts(cfg)
@@ -326,7 +331,7 @@ class Daemon:
         argv = build_argv(dom.config, self.facts_for(dom.config), plan)
         return argv + ["-S"] if paused else argv
 
-    def _complete(self, loaded: LoadedProfile, *, record: bool = True) -> DomainConfig:
+    def _complete(self, loaded: "LoadedProfile", *, record: bool = True) -> DomainConfig:
         """Fill what the profile left to the toolstack: a UUID and stable MACs (kept in the
         MAC registry by UUID, or by name for profiles without one: see NetworkManager).
         ``record=False`` (dry-run): the MACs a create would get, the registry untouched."""
@@ -341,6 +346,8 @@ class Daemon:
         by identity, VNC display), then whether a fixed VNC port is free on the host."""
         self.registry.check(claim_for_config(cfg, vnc_display=vnc_display))
         if cfg.vfb and cfg.vfb.type == "vnc" and not cfg.vfb.vncunused and cfg.vfb.vncdisplay is not None:
+            from hvmctl.daemon import hostcheck
+
             hostcheck.check_vnc_display_free(cfg, cfg.vfb.vncdisplay)
 
     # ---- host ------------------------------------------------------------------------
@@ -378,6 +385,8 @@ class Daemon:
 def _kernel_boot(cfg: DomainConfig, run_dir: Path, formats: dict[str, str], dry_run: bool) -> KernelBoot | None:
     """kernel_boot_for; a dry-run extracts into a scratch dir that is removed, and names
     the files where the real start puts them (the run dir)."""
+    from hvmctl.storage.bootloader import kernel_boot_for  # pygrub's readers: only at a start
+
     if not dry_run:
         return kernel_boot_for(cfg, run_dir, formats)
     with tempfile.TemporaryDirectory(prefix="hvmctl-dry-") as scratch:

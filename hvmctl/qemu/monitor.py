@@ -17,7 +17,7 @@ from qemu.qmp import EventListener, ExecuteError, QMPClient, QMPError
 
 from hvmctl.errors import QemuError, TimeoutError_
 
-MONITOR_CLOSED = "MONITOR_CLOSED"  # pseudo-event: the QMP connection was lost
+from hvmctl.qemu.events import MONITOR_CLOSED as MONITOR_CLOSED  # re-exported
 
 
 class Monitor:
