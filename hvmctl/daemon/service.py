@@ -116,7 +116,10 @@ class Daemon:
         every spawn, so a QEMU without one belongs to a create that never committed (its
         user got an error) and the daemon does not know its definition -- and the dir goes."""
         known = {Path(d.runtime.run_dir) for d in self.domains.values() if d.runtime is not None}
-        known |= {self.run_dir_for(d) for d in self.domains.values()}
+        # an inactive or suspended definition runs nothing: a QEMU left in its dir (its
+        # last incarnation, ended in the background when the daemon died) is stopped
+        known |= {self.run_dir_for(d) for d in self.domains.values()
+                  if d.state not in (DomainState.INACTIVE, DomainState.SUSPENDED)}
         set_aside = {p.name[:8] for p in self.paths.domains_dir.glob("*.broken")}
         for run_dir in sorted((self.paths.run_dir / "dom").glob("*")):
             if run_dir in known or not run_dir.is_dir():
