@@ -123,3 +123,33 @@ def test_a_definition_survives_a_daemon_restart(tmp_path: Path) -> None:
     out = ck.restart(root, world)
     dom = out["domains"][ck.UUID]
     assert dom.managed and dom.state is DomainState.INACTIVE and out["spawned_on_start"] == 0
+
+
+def test_autostart_flag_and_host_stop_start_of_a_managed_domain(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from hvmctl.migration import hoststart
+
+    monkeypatch.setenv(hoststart.SETTINGS_ENV, str(tmp_path / "no-such-xendomains"))  # defaults: save dir
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        managed.define(daemon, ck.profile(), filename="/etc/xen/demo", overrides=[])
+        managed.define(daemon, ck.profile("other", ck.OTHER_UUID), filename="/etc/xen/other", overrides=[])
+        life = hoststart.lifecycle(daemon)
+        assert life.enable("demo")["result"] == "enabled"  # no profile link: a flag in the record
+        assert ck.records(tmp_path / "h")[ck.UUID]["autostart"] is True
+        assert [r["name"] for r in life.auto_links() if r.get("managed")] == ["demo"]
+        report = await life.start()
+        assert [s["name"] for s in report["started"]] == ["demo"], report
+        assert daemon.lookup("demo").state is DomainState.RUNNING
+        assert daemon.lookup("other").state is DomainState.INACTIVE  # not marked auto
+        # host stop saves it (it goes back to its definition); host start brings the save back
+        stopped = await life.stop()
+        assert [s["name"] for s in stopped["saved"]] == ["demo"], stopped
+        assert daemon.lookup("demo").state is DomainState.INACTIVE
+        report = await life.start()
+        assert [s["name"] for s in report["restored"]] == ["demo"] and report["started"] == [], report
+        dom = daemon.lookup("demo")
+        assert dom.state is DomainState.RUNNING and dom.managed and dom.autostart
+        assert life.disable("demo")["result"] == "disabled" and not daemon.lookup("demo").autostart
+
+    run(tmp_path / "h", scenario)
