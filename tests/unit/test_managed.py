@@ -153,3 +153,25 @@ def test_autostart_flag_and_host_stop_start_of_a_managed_domain(tmp_path: Path,
         assert life.disable("demo")["result"] == "disabled" and not daemon.lookup("demo").autostart
 
     run(tmp_path / "h", scenario)
+
+
+def test_block_attach_to_an_inactive_domain_changes_its_definition(tmp_path: Path) -> None:
+    from hvmctl.storage import actions
+
+    image = tmp_path / "extra.img"
+    image.write_bytes(bytes(1 << 20))
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        managed.define(daemon, ck.profile(), filename="/etc/xen/demo", overrides=[])
+        result = await actions.block_attach(daemon, daemon.lookup("demo"), f"file:{image}", "xvdb", "w")
+        assert result["result"] == "added to the definition" and world.spawned == 0
+        assert [d["vdev"] for d in ck.records(tmp_path / "h")[ck.UUID]["config"]["disks"]] == ["xvdb"]
+        dom = await managed.start(daemon, daemon.lookup("demo"))
+        assert dom.runtime is not None and any(str(image) in a for a in dom.runtime.argv)
+        await dom.destroy()
+        await actions.block_detach(daemon, daemon.lookup("demo"), "xvdb")
+        assert daemon.lookup("demo").config.disks == ()
+        with pytest.raises(Exception, match="has no disk xvdb"):
+            await actions.block_detach(daemon, daemon.lookup("demo"), "xvdb")
+
+    run(tmp_path / "h", scenario)
