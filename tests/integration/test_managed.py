@@ -6,6 +6,7 @@ definition at the next start, and the guest sees it."""
 from __future__ import annotations
 
 import re
+import signal
 import socket
 import time
 from pathlib import Path
@@ -94,3 +95,32 @@ def test_managed_lifecycle(hv: HvEnv, tmp_path: Path) -> None:
     assert "mg1" not in [r["name"] for r in hv.hv("list", "--json").json()]
     hv.hv("create", "mg1")  # the name is free again
     assert row(hv, "mg1")["state"] in ("running", "starting")
+
+
+def test_managed_autostart_and_host_stop_start(hv: HvEnv) -> None:
+    """A managed domain marked auto (a flag in its record, no profile link) starts at host
+    start; host stop saves it and the next host start brings the save back -- the counter
+    goes on, it is still managed, and it never started twice."""
+    hv.kill_daemon(signal.SIGTERM)  # again with xendomains settings of our own (never the machine's)
+    Path(hv.env["HVMCTL_SOCKET"]).unlink(missing_ok=True)
+    hv.env["HVMCTL_XENDOMAINS"] = str(hv.base / "xendomains")
+    (hv.base / "xendomains").write_text(f'XENDOMAINS_SAVE="{hv.base}/save"\nXENDOMAINS_STOP_MAXWAIT=30\n')
+    hv.start_daemon()
+    hv.write_profile("mg2", tiny_profile("mg2", extra="hvtest.counter=1", vnc=False))
+    hv.hv("new", "mg2")
+    assert "enabled: managed domain mg2" in hv.hv("autostart", "enable", "mg2").stdout
+    assert not (hv.profile_dir / "auto").exists()  # no link: the record holds the flag
+    report = hv.hv("host-start", "--json").json()
+    assert [s["name"] for s in report["started"]] == ["mg2"], report
+    hv.wait_console("mg2", "COUNTER 2", timeout=120)
+
+    stopped = hv.hv("host-stop", "--json").json()
+    assert [s["name"] for s in stopped["saved"]] == ["mg2"], stopped
+    assert row(hv, "mg2")["state"] == "inactive"  # saved: back to its definition, still listed
+    last = max(counters(console_file(hv, "mg2")))
+    report = hv.hv("host-start", "--json").json()
+    assert [s["name"] for s in report["restored"]] == ["mg2"] and report["started"] == [], report
+    r = row(hv, "mg2")
+    assert r["state"] == "running" and r["managed"] and r["autostart"]
+    hv.wait_console("mg2", f"COUNTER {last + 2}", timeout=60)
+    assert console_file(hv, "mg2").count("HVMCTL-READY") == 1, "restored, not booted again"
