@@ -75,6 +75,12 @@ ACTIONS: dict[str, Wire] = {
     "autostart-set": Wire("POST", "/v1/autostart", None, "admin", "start a domain with the host, or not"),
     "host-start": Wire("POST", "/v1/host/start", None, "admin", "xendomains start"),
     "host-stop": Wire("POST", "/v1/host/stop", None, "admin", "xendomains stop"),
+    # ---- managed domains (xm new/start/delete/suspend/resume) ---------------------------
+    "new": Wire("POST", "/v1/definitions", None, "admin", "define a domain from a profile, not started (xm new)"),
+    "start": Wire("POST", f"{_D}/start", "start", "operator", "start a defined domain (xm start)"),
+    "delete": Wire("POST", f"{_D}/delete", "delete", "admin", "remove a domain's definition (xm delete)"),
+    "suspend": Wire("POST", f"{_D}/suspend", "suspend", "operator", "save into the managed save (xm suspend)"),
+    "resume": Wire("POST", f"{_D}/resume", "resume", "operator", "restore from the managed save (xm resume)"),
 }
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -56,11 +56,14 @@ def cmd_autostart(args: argparse.Namespace, ctx: Context) -> int:
         lines = [f"auto directory: {data['settings']['auto_dir']}"]
         for row in data["links"]:
             state = row["state"] or ("not running" if row["exists"] else "profile missing")
-            lines.append(f"  {row['name']:<24} {state:<12} {row['profile']}")
+            where = "(managed: flag in its record)" if row.get("managed") else row["profile"]
+            lines.append(f"  {row['name']:<24} {state:<12} {where}")
         return emit(args, data, "\n".join(lines))
     if not args.ref:
         raise HvmctlError(f"autostart {args.action}: name a domain or profile")
     result = ctx.client.act("autostart-set", {"ref": args.ref, "enable": args.action == "enable"})
+    if result.get("managed"):
+        return emit(args, result, f"{result['result']}: managed domain {result['name']}")
     return emit(args, result, f"{result['result']}: {result['link']} -> {result['profile']}")
 
 

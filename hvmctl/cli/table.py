@@ -3,9 +3,9 @@ command module and `xm --help` none. tests/unit/test_cli_front.py checks it agai
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
 MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media")
+           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed")
 
-_M, _NET, _STO, _MIG, _MED = MODULES
+_M, _NET, _STO, _MIG, _MED, _MAN = MODULES
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -53,4 +53,9 @@ COMMANDS = {
     "eject": (_MED, "take the medium out of a running domain's cdrom drive"),
     "insert": (_MED, "put an image into a running domain's cdrom drive"),
     "media-list": (_MED, "the cdrom drives of a running domain and what is in them"),
+    "new": (_MAN, "define a domain from a profile without starting it (xm start starts it)"),
+    "start": (_MAN, "start a domain defined with xm new (a suspended one is resumed)"),
+    "delete": (_MAN, "remove a managed domain's definition (and its managed save)"),
+    "suspend": (_MAN, "save a managed domain into its managed state (xm resume brings it back)"),
+    "resume": (_MAN, "resume a suspended managed domain from its managed state"),
 }

@@ -121,6 +121,10 @@ class Domain:
         self.last_event: str | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._expect_exit = False
+        # a managed domain (xm new) keeps its definition when it stops: it goes back to
+        # inactive (or suspended) instead of being forgotten; ``autostart``: with the host
+        self.managed = False
+        self.autostart = False
 
     # ---- identity -------------------------------------------------------------------
     @property
@@ -748,6 +752,8 @@ class Domain:
             "state": self.state.value,
             "intent": self.intent,
             "runtime": vars(self.runtime) if self.runtime else None,
+            "managed": self.managed,
+            "autostart": self.autostart,
         }
 
     @classmethod
@@ -757,6 +763,8 @@ class Domain:
         dom.intent = data.get("intent")
         if data.get("runtime"):
             dom.runtime = Runtime(**data["runtime"])
+        dom.managed = bool(data.get("managed", False))
+        dom.autostart = bool(data.get("autostart", False))
         return dom
 
     def summary(self) -> dict[str, Any]:
@@ -784,6 +792,8 @@ class Domain:
             "on_poweroff": self.config.on_poweroff,
             "on_reboot": self.config.on_reboot,
             "on_crash": self.config.on_crash,
+            "managed": self.managed,
+            "autostart": self.autostart,
         }
 
 

@@ -94,6 +94,8 @@ def holds_disks(dom: "Domain") -> bool:
     QEMU is gone (killed, crashed) no longer does, however it ended."""
     if dom.state in (DomainState.SHUTDOWN, DomainState.CRASHED):
         return dom.process is not None and dom.process.alive
+    if dom.state in (DomainState.INACTIVE, DomainState.SUSPENDED):
+        return False  # a definition holds its name, UUID and MACs, not its images
     return True
 
 
@@ -170,7 +172,8 @@ class LocalRegistry:
                 continue
             theirs = self._claims_of(dom, with_macs=bool(claim.macs), with_disks=bool(claim.disks))
             if claim.name is not None and theirs.name == claim.name:
-                found.append(f"domain name '{claim.name}' is already in use by domain {theirs.domid}{where}")
+                holder = theirs.domid if theirs.domid is not None else f"'{theirs.name}' (defined, not running)"
+                found.append(f"domain name '{claim.name}' is already in use by domain {holder}{where}")
             if claim.uuid is not None and theirs.uuid == claim.uuid:
                 found.append(f"uuid {claim.uuid} is already in use by domain '{theirs.name}'{where}")
             if claim.domid is not None and theirs.domid == claim.domid:

@@ -93,6 +93,9 @@ class Daemon:
         await self.network.start()  # bridges (and pyroute2's import) after the records: list first
         await self._stop_unrecorded()
         await asyncio.gather(*(self._reattach(d) for d in list(self.domains.values())))
+        from hvmctl.daemon import managed
+
+        managed.remove_stale_saves(self)  # after the intents are settled: which saves still count
         await self.network.reconcile(list(self.domains.values()))  # taps whose guest is gone
 
     async def _reattach(self, dom: Domain) -> None:
@@ -114,7 +117,10 @@ class Daemon:
         every spawn, so a QEMU without one belongs to a create that never committed (its
         user got an error) and the daemon does not know its definition -- and the dir goes."""
         known = {Path(d.runtime.run_dir) for d in self.domains.values() if d.runtime is not None}
-        known |= {self.run_dir_for(d) for d in self.domains.values()}
+        # an inactive or suspended definition runs nothing: a QEMU left in its dir (its
+        # last incarnation, ended in the background when the daemon died) is stopped
+        known |= {self.run_dir_for(d) for d in self.domains.values()
+                  if d.state not in (DomainState.INACTIVE, DomainState.SUSPENDED)}
         set_aside = {p.name[:8] for p in self.paths.domains_dir.glob("*.broken")}
         for run_dir in sorted((self.paths.run_dir / "dom").glob("*")):
             if run_dir in known or not run_dir.is_dir():
@@ -214,7 +220,20 @@ class Daemon:
 
     def forget(self, dom: Domain) -> None:
         """Drop a domain and its record -- only if it is still the one registered under its
-        UUID (a saved guest's late teardown must not drop the guest restored meanwhile)."""
+        UUID (a saved guest's late teardown must not drop the guest restored meanwhile).
+        A managed domain is not dropped: its definition comes back inactive (or suspended,
+        when its managed save file holds it), only ``undefine`` removes it."""
+        if self.domains.get(dom.uuid) is not dom:
+            return
+        if dom.managed:
+            from hvmctl.daemon import managed
+
+            managed.deactivate(self, dom)
+            return
+        self.undefine(dom)
+
+    def undefine(self, dom: Domain) -> None:
+        """Remove a domain and its record for good (``forget``, or ``xm delete``)."""
         if self.domains.get(dom.uuid) is not dom:
             return
         del self.domains[dom.uuid]
@@ -306,12 +325,17 @@ class Daemon:
         incoming: str | None = None,
         vnc_display: int | None = None,
         intent: str | None = None,
+        managed: Domain | None = None,
     ) -> Domain:
         """Register and launch a domain from a complete config (a parsed profile, or the
-        record a save file or a migration source carries): one path for every way in."""
+        record a save file or a migration source carries): one path for every way in.
+        ``managed``: the definition this is an incarnation of (a resumed managed domain),
+        whose flags the new domain takes before its first record is written."""
         await self.ensure_accel(cfg.accel)
         self._check_conflicts(cfg, vnc_display=vnc_display)  # after the last await: nothing slips in
         dom = Domain(self, cfg, profile_path)
+        if managed is not None:
+            dom.managed, dom.autostart = True, managed.autostart
         self.domains[dom.uuid] = dom
         try:
             await dom.launch(paused=paused, incoming=incoming, vnc_display=vnc_display, intent=intent)

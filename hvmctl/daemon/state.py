@@ -20,6 +20,8 @@ class DomainState(str, Enum):
     DYING = "dying"  # being torn down
     SAVING = "saving"
     MIGRATING = "migrating"
+    INACTIVE = "inactive"  # a managed domain defined (xm new) and not running
+    SUSPENDED = "suspended"  # a managed domain whose state is in its managed save file
 
     @property
     def flags(self) -> str:
@@ -33,6 +35,9 @@ class DomainState(str, Enum):
             DomainState.SHUTDOWN: "---s--",
             DomainState.CRASHED: "----c-",
             DomainState.DYING: "-----d",
+            # xend's halted/suspended domains: none of the six letters (xm 3.1 printed dashes)
+            DomainState.INACTIVE: "------",
+            DomainState.SUSPENDED: "------",
         }
         return letters[self]
 
@@ -47,13 +52,17 @@ TRANSITIONS: dict[DomainState, frozenset[DomainState]] = {
     S.DYING: frozenset(),
     S.SAVING: frozenset({S.PAUSED, S.RUNNING, S.DYING, S.CRASHED}),
     S.MIGRATING: frozenset({S.RUNNING, S.PAUSED, S.DYING, S.CRASHED}),
+    # a managed domain is started (or resumed) from here; a stopped one comes back as a
+    # fresh record in one of these states (Daemon.forget), not by a transition
+    S.INACTIVE: frozenset({S.STARTING}),
+    S.SUSPENDED: frozenset({S.STARTING, S.INACTIVE}),
 }
 
 # which user commands each state accepts
 ACTIONS: dict[str, frozenset[DomainState]] = {
     "shutdown": frozenset({S.RUNNING, S.PAUSED}),
     "reboot": frozenset({S.RUNNING, S.PAUSED}),
-    "destroy": frozenset(set(DomainState) - {S.DYING}),
+    "destroy": frozenset(set(DomainState) - {S.DYING, S.INACTIVE, S.SUSPENDED}),
     "pause": frozenset({S.RUNNING}),
     "unpause": frozenset({S.PAUSED}),
     "screenshot": frozenset({S.RUNNING, S.PAUSED, S.SHUTDOWN, S.CRASHED}),
@@ -62,6 +71,11 @@ ACTIONS: dict[str, frozenset[DomainState]] = {
     "migrate": frozenset({S.RUNNING, S.PAUSED}),
     "media": frozenset({S.RUNNING, S.PAUSED}),
     "hotplug": frozenset({S.RUNNING, S.PAUSED}),
+    # managed domains (xm new/start/delete/suspend/resume)
+    "start": frozenset({S.INACTIVE, S.SUSPENDED}),
+    "delete": frozenset({S.INACTIVE, S.SUSPENDED}),
+    "suspend": frozenset({S.RUNNING, S.PAUSED}),
+    "resume": frozenset({S.SUSPENDED}),
 }
 
 

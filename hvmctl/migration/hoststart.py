@@ -145,6 +145,10 @@ class HostLifecycle:
                 dom = running.get(name) if name else None
                 rows.append({"link": str(link), "profile": target, "name": name or link.name,
                              "exists": os.path.isfile(target), "state": dom.state.value if dom else None})
+        for dom in self.daemon.all():  # managed domains: the flag in their record, no link
+            if dom.managed and dom.autostart:
+                rows.append({"link": None, "profile": dom.profile_path, "name": dom.name, "exists": True,
+                             "state": dom.state.value, "managed": True})
         return rows
 
     def enable(self, ref: str) -> dict[str, Any]:
@@ -156,6 +160,8 @@ class HostLifecycle:
         except NotFoundError:
             profile = find_profile(ref, search_dirs=[self.daemon.paths.profile_dir])
         else:
+            if dom.managed:  # its definition is its record: the flag goes there
+                return _set_managed_autostart(self.daemon, dom, True)
             if not dom.profile_path:
                 raise NotFoundError(f"domain '{dom.name}' was not created from a profile file; name the profile")
             profile = Path(dom.profile_path)
@@ -174,7 +180,12 @@ class HostLifecycle:
         return {"link": str(link), "profile": str(profile), "result": "enabled"}
 
     def disable(self, ref: str) -> dict[str, Any]:
+        for dom in self.daemon.domains.values():
+            if dom.managed and dom.autostart and ref in (dom.name, dom.uuid):
+                return _set_managed_autostart(self.daemon, dom, False)
         for row in self.auto_links():
+            if row.get("managed"):
+                continue
             if ref in (row["name"], Path(row["link"]).name, row["profile"], os.path.realpath(ref)):
                 Path(row["link"]).unlink()
                 return {"link": row["link"], "profile": row["profile"], "result": "disabled"}
@@ -193,6 +204,7 @@ class HostLifecycle:
             if settings.restore and settings.save_dir is not None and settings.save_dir.is_dir():
                 await self._restore_all(settings.save_dir, report)
             await self._start_auto(settings, report)
+            await self._start_managed(report)
             self.marker.parent.mkdir(parents=True, exist_ok=True)
             self.marker.write_text(f"{time.time()}\n")
             return report
@@ -204,10 +216,22 @@ class HostLifecycle:
             try:
                 header = await asyncio.to_thread(savefile.read_header, path)
                 name = header.record["config"]["name"]
-                if any(d.name == name for d in self.daemon.domains.values()):
+                held = next((d for d in self.daemon.domains.values() if d.name == name), None)
+                # a managed domain saved at host stop went back to its inactive definition:
+                # the save is its next incarnation, not a rival
+                definition = held if held is not None and held.managed and held.state is DomainState.INACTIVE \
+                    and held.uuid == header.record["config"].get("uuid") else None
+                if held is not None and definition is None:
                     report["skipped"].append({"name": name, "why": "already running", "file": str(path)})
                     continue
-                dom = await saverestore.restore_domain(self.daemon, path)
+                if definition is not None:
+                    del self.daemon.domains[definition.uuid]  # memory only: its record stays until replaced
+                try:
+                    dom = await saverestore.restore_domain(self.daemon, path, managed=definition)
+                except BaseException:
+                    if definition is not None and definition.uuid not in self.daemon.domains:
+                        self.daemon.domains[definition.uuid] = definition
+                    raise
             except HvmctlError as exc:
                 log.error("host start: cannot restore %s: %s", path, exc)
                 report["errors"].append({"file": str(path), "error": exc.message})
@@ -236,6 +260,21 @@ class HostLifecycle:
                 report["errors"].append({"profile": str(link), "error": message})
                 continue
             report["started"].append({"name": result["domain"]["name"], "id": result["domain"]["id"]})
+
+    async def _start_managed(self, report: dict[str, Any]) -> None:
+        """Managed domains marked auto that are not running: started (a suspended one resumed)."""
+        from hvmctl.daemon import managed
+
+        for dom in self.daemon.all():
+            if not (dom.managed and dom.autostart and dom.state in (DomainState.INACTIVE, DomainState.SUSPENDED)):
+                continue
+            try:
+                started = await managed.start(self.daemon, dom)
+            except HvmctlError as exc:
+                log.error("host start: cannot start managed domain %s: %s", dom.name, exc.message)
+                report["errors"].append({"name": dom.name, "error": exc.message})
+                continue
+            report["started"].append({"name": started.name, "id": started.domid})
 
     # ---- host stop -----------------------------------------------------------------------
     async def stop(self) -> dict[str, Any]:
@@ -282,6 +321,19 @@ class HostLifecycle:
                 pass
             return "forced"
         return "forced" if result.startswith("forced") else "shutdown"
+
+
+def _set_managed_autostart(daemon: "Daemon", dom: "Domain", enable: bool) -> dict[str, Any]:
+    """``autostart enable|disable`` of a managed domain: a flag in its record."""
+    before = dom.autostart
+    dom.autostart = enable
+    try:
+        daemon.persist(dom)
+    except BaseException:
+        dom.autostart = before
+        raise
+    return {"name": dom.name, "managed": True, "link": None, "profile": dom.profile_path,
+            "result": "enabled" if enable else "disabled"}
 
 
 def _profile_name(path: Path) -> str | None:

@@ -246,8 +246,10 @@ def vnc_display_free(display: int | None, host: str = "127.0.0.1") -> bool:
     return True
 
 
-async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) -> Domain:
-    """Bring a saved guest back from ``path``, continuing where it stopped."""
+async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False,
+                         managed: Domain | None = None) -> Domain:
+    """Bring a saved guest back from ``path``, continuing where it stopped (``managed``:
+    the managed domain's definition it is a new incarnation of: ``xm resume``)."""
     path = Path(os.path.abspath(path))
     t0 = time.monotonic()
     header = await asyncio.to_thread(savefile.read_header, path)
@@ -268,7 +270,7 @@ async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False) 
         t_spawn = time.monotonic()
         dom = await daemon.create_from_config(
             cfg, profile_path=record.get("profile_path"), paused=True, incoming="defer", vnc_display=pin,
-            intent="restore",
+            intent="restore", managed=managed,
         )
         daemon.crash_point("restore:launched")
         t_fed = time.monotonic()

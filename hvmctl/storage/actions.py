@@ -72,6 +72,8 @@ async def _peripherals(dom: "Domain") -> set[str]:
 
 
 async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, mode: str) -> dict[str, Any]:
+    if dom.state is DomainState.INACTIVE:
+        return _attach_to_definition(daemon, dom, uname, vdev, mode)
     async with dom.lock:
         dom.require("hotplug")
         disk = parse_attach(uname, vdev, mode, hvm=dom.config.is_hvm)
@@ -101,7 +103,29 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
     return {"name": dom.name, "vdev": disk.vdev, "target": disk.target, "mode": disk.mode, "format": fmt}
 
 
+def _attach_to_definition(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, mode: str) -> dict[str, Any]:
+    """An inactive managed domain: the disk goes into its definition only (virsh's
+    ``--config``, xl's change of an inactive domain); it is there at the next start. Its
+    image must exist; who else uses it is checked then, as for any start."""
+    disk = parse_attach(uname, vdev, mode, hvm=dom.config.is_hvm)
+    if any(d.vdev == disk.vdev for d in dom.config.disks):
+        raise ConflictError(f"domain '{dom.name}' already has a disk {disk.vdev}")
+    fmt = hostcheck.check_disks(replace(dom.config, disks=(disk,)))[disk.vdev]
+    dom.config = replace(dom.config, disks=dom.config.disks + (disk,))
+    daemon.persist(dom)
+    return {"name": dom.name, "vdev": disk.vdev, "target": disk.target, "mode": disk.mode, "format": fmt,
+            "result": "added to the definition"}
+
+
 async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: float = UNPLUG_TIMEOUT) -> dict[str, Any]:
+    if dom.state is DomainState.INACTIVE:  # the definition only (see _attach_to_definition)
+        disk = next((d for d in dom.config.disks if d.vdev == vdev), None)
+        if disk is None:
+            raise NotFoundError(f"domain '{dom.name}' has no disk {vdev}")
+        dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev),
+                             slots={k: v for k, v in dom.config.slots.items() if k != vdev})
+        daemon.persist(dom)
+        return {"name": dom.name, "vdev": vdev, "target": disk.target, "result": "removed from the definition"}
     async with dom.lock:
         dom.require("hotplug")
         disk = next((d for d in dom.config.disks if d.vdev == vdev), None)

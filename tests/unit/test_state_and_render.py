@@ -27,7 +27,13 @@ def test_illegal_commands_are_refused_naming_the_state() -> None:
 
 def test_dying_is_terminal_and_destroy_works_everywhere_else() -> None:
     assert TRANSITIONS[DomainState.DYING] == frozenset()
-    assert ACTIONS["destroy"] == frozenset(set(DomainState) - {DomainState.DYING})
+    # a managed domain that is not running has nothing to destroy (xm delete removes it)
+    assert ACTIONS["destroy"] == frozenset(
+        set(DomainState) - {DomainState.DYING, DomainState.INACTIVE, DomainState.SUSPENDED})
+    with pytest.raises(StateError, match="is inactive; cannot destroy it"):
+        check_action("x", DomainState.INACTIVE, "destroy")
+    with pytest.raises(StateError, match="is running; cannot delete it"):
+        check_action("x", DomainState.RUNNING, "delete")
 
 
 ROWS = [

@@ -1,0 +1,71 @@
+"""Managed domains, as xm had them: new, start, delete, suspend, resume."""
+
+from __future__ import annotations
+
+import sys
+
+from hvmctl.cli.main import Context, arg, command, emit
+from hvmctl.errors import HvmctlError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+
+def _new_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("profile", help="profile path, or name in the profile directory (/etc/xen)")
+    p.add_argument("overrides", nargs="*", metavar="key=value", help="override profile keys / set xm_vars")
+
+
+@command("new", "define a domain from a profile without starting it (xm start starts it)", _new_args)
+def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
+    from hvmctl.config import find_profile
+
+    path = find_profile(args.profile, search_dirs=[ctx.paths.profile_dir])
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HvmctlError(f"{path}: cannot read profile: {exc}") from exc
+    result = ctx.client.act("new", {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides})
+    for warning in result.get("warnings", []):
+        print(warning, file=sys.stderr)
+    dom = result["domain"]
+    return emit(args, result, f"Domain {dom['name']} defined (uuid {dom['uuid']})")
+
+
+def _start_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after starting")
+    p.add_argument("-c", "--console", action="store_true", help="attach to the console after starting")
+    p.add_argument("domain", help="domain name or UUID")
+
+
+@command("start", "start a domain defined with xm new (a suspended one is resumed)", _start_args)
+def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("start", {"paused": args.paused}, ref=args.domain)
+    dom = result["domain"]
+    lines = [f"Started domain {dom['name']} (id={dom['id']})"]
+    lines += [f"  {note}" for note in result.get("notes", [])]
+    if dom.get("vnc"):
+        lines.append(f"  vnc: {dom['vnc']} (display {dom['vnc_display']})")
+    if args.console:
+        from hvmctl.cli.main import _console
+
+        print("\n".join(lines), file=sys.stderr)
+        return _console(ctx, dom["name"])
+    return emit(args, result, "\n".join(lines))
+
+
+@command("delete", "remove a managed domain's definition (and its managed save)", domain=True)
+def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
+    return emit(args, ctx.client.act("delete", ref=args.domain), "")
+
+
+@command("suspend", "save a managed domain into its managed state (xm resume brings it back)", domain=True)
+def cmd_suspend(args: argparse.Namespace, ctx: Context) -> int:
+    return emit(args, ctx.client.act("suspend", ref=args.domain), "")
+
+
+@command("resume", "resume a suspended managed domain from its managed state",
+         arg("-p", "--paused", action="store_true", help="leave it paused"), domain=True)
+def cmd_resume(args: argparse.Namespace, ctx: Context) -> int:
+    return emit(args, ctx.client.act("resume", {"paused": args.paused}, ref=args.domain), "")
