@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from hvmctl.cli.main import Context, arg, command, emit
+from hvmctl.cli.main import Context, arg, command, emit, profile_args, profile_body
 from hvmctl.errors import HvmctlError
 
 TYPE_CHECKING = False
@@ -12,21 +12,9 @@ if TYPE_CHECKING:
     import argparse
 
 
-def _new_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("profile", help="profile path, or name in the profile directory (/etc/xen)")
-    p.add_argument("overrides", nargs="*", metavar="key=value", help="override profile keys / set xm_vars")
-
-
-@command("new", "define a domain from a profile without starting it (xm start starts it)", _new_args)
+@command("new", "define a domain from a profile without starting it (xm start starts it)", profile_args)
 def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
-    from hvmctl.config import find_profile
-
-    path = find_profile(args.profile, search_dirs=[ctx.paths.profile_dir])
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HvmctlError(f"{path}: cannot read profile: {exc}") from exc
-    result = ctx.client.act("new", {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides})
+    result = ctx.client.act("new", profile_body(args, ctx))
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
     dom = result["domain"]

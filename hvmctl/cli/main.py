@@ -104,16 +104,15 @@ def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> int:
 
 
 # ---- commands ---------------------------------------------------------------------------
-def _create_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-c", "--console", action="store_true", help="attach to the console after creating")
-    p.add_argument("-n", "--dry-run", action="store_true", help="print the QEMU argv, start nothing")
-    p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after creating")
+def profile_args(p: argparse.ArgumentParser) -> None:
+    """The profile and its key=value overrides, as xm create and xm new take them."""
     p.add_argument("profile", help="profile path, or name in the profile directory (/etc/xen)")
     p.add_argument("overrides", nargs="*", metavar="key=value", help="override profile keys / set xm_vars")
 
 
-@command("create", "create a domain from a profile", _create_args)
-def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
+def profile_body(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
+    """The request body naming a profile: its text (read here, where the file is), where it
+    came from (for file:line errors) and the overrides."""
     from hvmctl.config import find_profile
 
     path = find_profile(args.profile, search_dirs=[ctx.paths.profile_dir])
@@ -121,8 +120,19 @@ def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
         text = path.read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise HvmctlError(f"{path}: cannot read profile: {exc}") from exc
-    body = {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides,
-            "dry_run": args.dry_run, "paused": args.paused}
+    return {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides}
+
+
+def _create_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-c", "--console", action="store_true", help="attach to the console after creating")
+    p.add_argument("-n", "--dry-run", action="store_true", help="print the QEMU argv, start nothing")
+    p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after creating")
+    profile_args(p)
+
+
+@command("create", "create a domain from a profile", _create_args)
+def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
+    body = profile_body(args, ctx) | {"dry_run": args.dry_run, "paused": args.paused}
     result = ctx.client.act("create", body)
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
