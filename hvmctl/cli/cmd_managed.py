@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from hvmctl.cli.main import Context, arg, command, emit, profile_args, profile_body
-from hvmctl.errors import HvmctlError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
