@@ -21,6 +21,7 @@ import os
 import socket
 import ssl
 import struct
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.errors import ConfigError, HvmctlError
@@ -169,18 +170,26 @@ class RemoteEndpoint:
             writer.close()
 
     async def _dispatch(self, session: target.IncomingSession, op: str, args: dict[str, Any]) -> Any:
-        if op == "ping":
-            return {}
-        if op == "preflight":
-            return await session.preflight(args)
-        if op == "prepare":
-            return await session.prepare(args)
-        if op == "finish":
-            return await session.finish(args)
-        if op == "abort":
-            await session.abort(str(args.get("why") or "the source aborted"))
-            return {}
-        raise HvmctlError(f"unknown operation {op!r}")
+        """One operation of the table's REMOTE_OPS (wire.py), on this connection's session."""
+        handler = _remote_handlers(session).get(op)
+        if handler is None:
+            raise HvmctlError(f"unknown operation {op!r}")
+        return await handler(args)
+
+
+async def _ping(args: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def _remote_handlers(session: target.IncomingSession) -> dict[str, Callable[[dict[str, Any]], Awaitable[Any]]]:
+    """The handler of each remote operation: exactly the table's (tests/unit/test_action_table.py)."""
+
+    async def abort(args: dict[str, Any]) -> dict[str, Any]:
+        await session.abort(str(args.get("why") or "the source aborted"))
+        return {}
+
+    return {"ping": _ping, "preflight": session.preflight, "prepare": session.prepare, "finish": session.finish,
+            "abort": abort}
 
 
 async def start_remote(daemon: "Daemon") -> RemoteEndpoint:

@@ -83,6 +83,16 @@ ACTIONS: dict[str, Wire] = {
     "resume": Wire("POST", f"{_D}/resume", "resume", "operator", "restore from the managed save (xm resume)"),
 }
 
+#: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming
+#: migration, within a session opened by a hello that carries the endpoint's token (admin).
+REMOTE_OPS: dict[str, str] = {
+    "ping": "keep the session alive; the source notices a dead destination early",
+    "preflight": "every check the destination makes, all problems listed",
+    "prepare": "start the receiving QEMU (and the NBD server for --copy-storage)",
+    "finish": "the stream is in: report how it went; the guest lives here from now on",
+    "abort": "discard the incoming guest (the source keeps it)",
+}
+
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 

@@ -73,3 +73,16 @@ def test_the_cli_reaches_the_daemon_only_through_named_actions() -> None:
     used = {m for text in sources.values() for m in re.findall(r'\.act(?:_stream)?\("([a-z-]+)"', text)}
     assert used <= set(ACTIONS), used - set(ACTIONS)
     assert {"create", "list", "shutdown", "reboot", "save", "migrate", "export", "block-attach"} <= used
+
+
+def test_the_remote_endpoint_dispatches_exactly_the_tables_operations() -> None:
+    from types import SimpleNamespace
+
+    from hvmctl.api.remote import _remote_handlers
+    from hvmctl.api.wire import REMOTE_OPS
+
+    async def op(args: object) -> object:
+        return args
+
+    session = SimpleNamespace(preflight=op, prepare=op, finish=op, abort=op)
+    assert set(_remote_handlers(session)) == set(REMOTE_OPS)  # type: ignore[arg-type]  # a stand-in session
