@@ -75,6 +75,11 @@ ACTIONS: dict[str, Wire] = {
     "autostart-set": Wire("POST", "/v1/autostart", None, "admin", "start a domain with the host, or not"),
     "host-start": Wire("POST", "/v1/host/start", None, "admin", "xendomains start"),
     "host-stop": Wire("POST", "/v1/host/stop", None, "admin", "xendomains stop"),
+    # ---- snapshots (internal qcow2: vm state and disks) -------------------------------
+    "snapshot-create": Wire("POST", f"{_D}/snapshots", "snapshot", "operator", "snapshot memory and disks"),
+    "snapshot-list": Wire("GET", f"{_D}/snapshots", None, "viewer", "the domain's snapshots"),
+    "snapshot-revert": Wire("POST", f"{_D}/snapshots/revert", "snapshot", "operator", "go back to a snapshot"),
+    "snapshot-delete": Wire("POST", f"{_D}/snapshots/delete", "snapshot", "operator", "delete a snapshot"),
 }
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

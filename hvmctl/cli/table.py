@@ -3,9 +3,9 @@ command module and `xm --help` none. tests/unit/test_cli_front.py checks it agai
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
 MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media")
+           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_snapshot")
 
-_M, _NET, _STO, _MIG, _MED = MODULES
+_M, _NET, _STO, _MIG, _MED, _SNAP = MODULES
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -53,4 +53,8 @@ COMMANDS = {
     "eject": (_MED, "take the medium out of a running domain's cdrom drive"),
     "insert": (_MED, "put an image into a running domain's cdrom drive"),
     "media-list": (_MED, "the cdrom drives of a running domain and what is in them"),
+    "snapshot-create": (_SNAP, "snapshot a running domain's memory and disks (qcow2, internal)"),
+    "snapshot-list": (_SNAP, "a domain's snapshots"),
+    "snapshot-revert": (_SNAP, "bring a running domain back to a snapshot (memory, disks, definition)"),
+    "snapshot-delete": (_SNAP, "delete a domain's snapshot (from its images too)"),
 }
