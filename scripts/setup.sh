@@ -15,6 +15,8 @@ APT_PACKAGES=(
   openssh-server openssh-client
   # the Debian package (scripts/build-deb.sh) and its test in a clean Debian 12 root
   dpkg-dev lintian debootstrap
+  # interop: the libvirt XML of `hvmctl profile --format libvirt` is defined in a private libvirtd
+  libvirt-daemon-system libvirt-clients
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -30,6 +30,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_migration",
     "hvmctl.api.routes_media",
     "hvmctl.api.routes_managed",
+    "hvmctl.api.routes_snapshots",
 )
 
 
@@ -148,11 +149,14 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     async def live_profile(ref: str) -> dict[str, Any]:
         """The live definition as an xm profile (``xm list -l``), the config it is, and the
         argv of the running incarnation (built from it)."""
-        from hvmctl.config.writer import write_live_xm
+        from hvmctl.config.libvirt import write_libvirt
+        from hvmctl.config.writer import write_live_xl, write_live_xm
 
         dom = daemon.lookup(ref)
+        # the same definition as an xl.cfg and as libvirt XML (hvmctl profile --format)
+        formats = {"xl": write_live_xl(dom.config), "libvirt": write_libvirt(dom.config)}
         return {"name": dom.name, "profile": write_live_xm(dom.config), "config": dom.config.to_dict(),
-                "argv": dom.runtime.argv if dom.runtime else None}
+                "argv": dom.runtime.argv if dom.runtime else None, "formats": formats}
 
     @act("vcpu-set")
     async def vcpu_set(ref: str, req: VcpuSetRequest) -> dict[str, Any]:

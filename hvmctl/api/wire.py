@@ -81,6 +81,11 @@ ACTIONS: dict[str, Wire] = {
     "delete": Wire("POST", f"{_D}/delete", "delete", "admin", "remove a domain's definition (xm delete)"),
     "suspend": Wire("POST", f"{_D}/suspend", "suspend", "operator", "save into the managed save (xm suspend)"),
     "resume": Wire("POST", f"{_D}/resume", "resume", "operator", "restore from the managed save (xm resume)"),
+    # ---- snapshots (internal qcow2: vm state and disks) -------------------------------
+    "snapshot-create": Wire("POST", f"{_D}/snapshots", "snapshot", "operator", "snapshot memory and disks"),
+    "snapshot-list": Wire("GET", f"{_D}/snapshots", None, "viewer", "the domain's snapshots"),
+    "snapshot-revert": Wire("POST", f"{_D}/snapshots/revert", "snapshot", "operator", "go back to a snapshot"),
+    "snapshot-delete": Wire("POST", f"{_D}/snapshots/delete", "snapshot", "operator", "delete a snapshot"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

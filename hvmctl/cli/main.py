@@ -226,9 +226,13 @@ def cmd_mem_set(args: argparse.Namespace, ctx: Context) -> int:
 
 
 @command("profile", "print a domain as it is now (its live definition) as an xm profile, as xm list -l did",
-         domain=True)
+         arg("--format", choices=("xm", "xl", "libvirt"), default="xm",
+             help="xm profile (default), xl.cfg, or libvirt domain XML"), domain=True)
 def cmd_profile(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.act("profile", ref=args.domain)
+    if args.format != "xm":
+        result["profile"] = result.get("formats", {}).get(args.format, "")
+    result["format"] = args.format
     return emit(args, result, str(result["profile"]).rstrip("\n"))
 
 

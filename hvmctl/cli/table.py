@@ -3,9 +3,9 @@ command module and `xm --help` none. tests/unit/test_cli_front.py checks it agai
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
 MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed")
+           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed", "hvmctl.cli.cmd_snapshot")
 
-_M, _NET, _STO, _MIG, _MED, _MAN = MODULES
+_M, _NET, _STO, _MIG, _MED, _MAN, _SNAP = MODULES
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -58,4 +58,8 @@ COMMANDS = {
     "delete": (_MAN, "remove a managed domain's definition (and its managed save)"),
     "suspend": (_MAN, "save a managed domain into its managed state (xm resume brings it back)"),
     "resume": (_MAN, "resume a suspended managed domain from its managed state"),
+    "snapshot-create": (_SNAP, "snapshot a running domain's memory and disks (qcow2, internal)"),
+    "snapshot-list": (_SNAP, "a domain's snapshots"),
+    "snapshot-revert": (_SNAP, "bring a running domain back to a snapshot (memory, disks, definition)"),
+    "snapshot-delete": (_SNAP, "delete a domain's snapshot (from its images too)"),
 }

@@ -249,3 +249,8 @@ def _xl_console(cfg: DomainConfig) -> list[str]:
     if vfb.vncpasswd is not None:
         lines.append(f"vncpasswd = {quote(vfb.vncpasswd)}")
     return lines
+
+
+def write_live_xl(cfg: DomainConfig) -> str:
+    """A live definition as an xl.cfg (the vCPUs online as ``vcpus``), for a guest moved to xl."""
+    return write_xl(replace(cfg, vcpus=cfg.vcpus + len(cfg.cpu_plugs), cpu_plugs=()))

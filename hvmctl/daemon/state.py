@@ -76,6 +76,7 @@ ACTIONS: dict[str, frozenset[DomainState]] = {
     "delete": frozenset({S.INACTIVE, S.SUSPENDED}),
     "suspend": frozenset({S.RUNNING, S.PAUSED}),
     "resume": frozenset({S.SUSPENDED}),
+    "snapshot": frozenset({S.RUNNING, S.PAUSED}),
 }
 
 

@@ -25,6 +25,7 @@ from hvmctl.devices import disk as diskdev
 from hvmctl.devices import layout, pci
 from hvmctl.errors import ConfigError, ConflictError, HvmctlError, NotFoundError, QemuError, StateError, TimeoutError_
 from hvmctl.storage import bundle as bundles
+from hvmctl.storage import jobs
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
@@ -300,22 +301,5 @@ async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
 
 
 async def _finish_job(dom: "Domain", job: str) -> None:
-    """Wait for a commit job: complete it once ready, then check how it ended and dismiss it."""
-    deadline = time.monotonic() + JOB_TIMEOUT
-    completed = False
-    while time.monotonic() < deadline:
-        jobs = {j["id"]: j for j in await dom.qmp("query-jobs")}
-        info = jobs.get(job)
-        if info is None:
-            return
-        status = info.get("status")
-        if status == "ready" and not completed:
-            await dom.qmp("job-complete", {"id": job})
-            completed = True
-        elif status == "concluded":
-            await dom.qmp("job-dismiss", {"id": job})
-            if info.get("error"):
-                raise QemuError(f"{job}: {info['error']}")
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError_(f"{job} did not finish within {JOB_TIMEOUT:.0f} s")
+    """Wait for a commit job (the one job loop: storage/jobs.py)."""
+    await jobs.finish_job(dom, job, JOB_TIMEOUT)
