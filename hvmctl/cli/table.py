@@ -29,6 +29,7 @@ COMMANDS = {
     "vncviewer": (_M, "open a VNC viewer on a domain's console (or print its address)"),
     "console": (_M, "attach to a domain's serial console (detach with Ctrl-])"),
     "daemon": (_M, "run the hvmctl daemon in the foreground"),
+    "help": (_M, "the command list, or one command's arguments (xm help [CMD])"),
     "network-bridge": (_NET, "Xen's network-bridge: make (or undo) xenbrN on ethN, moving the host's addresses"),
     "bridges": (_NET, "the host's bridges, their ids, STP and interfaces (brctl show)"),
     "network-attach": (_NET, "hot-plug a network interface into a running domain"),
@@ -53,4 +54,10 @@ COMMANDS = {
     "eject": (_MED, "take the medium out of a running domain's cdrom drive"),
     "insert": (_MED, "put an image into a running domain's cdrom drive"),
     "media-list": (_MED, "the cdrom drives of a running domain and what is in them"),
+}
+
+#: other names for commands (xl's): name -> the command it runs, with the same arguments
+ALIASES = {
+    "cd-insert": "insert",  # xl cd-insert DOM VDEV TARGET
+    "cd-eject": "eject",  # xl cd-eject DOM VDEV
 }
