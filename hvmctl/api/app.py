@@ -29,6 +29,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_storage",
     "hvmctl.api.routes_migration",
     "hvmctl.api.routes_media",
+    "hvmctl.api.routes_domain",
 )
 
 

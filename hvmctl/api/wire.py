@@ -75,6 +75,9 @@ ACTIONS: dict[str, Wire] = {
     "autostart-set": Wire("POST", "/v1/autostart", None, "admin", "start a domain with the host, or not"),
     "host-start": Wire("POST", "/v1/host/start", None, "admin", "xendomains start"),
     "host-stop": Wire("POST", "/v1/host/stop", None, "admin", "xendomains stop"),
+    # ---- xm's other domain commands (api/routes_domain.py) -----------------------------
+    "trigger": Wire("POST", f"{_D}/trigger", "trigger", "operator", "NMI, reset, power button, S3 wake (xm trigger)"),
+    "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
 }
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -3,9 +3,9 @@ command module and `xm --help` none. tests/unit/test_cli_front.py checks it agai
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
 MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media")
+           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_domain")
 
-_M, _NET, _STO, _MIG, _MED = MODULES
+_M, _NET, _STO, _MIG, _MED, _DOM = MODULES
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -54,6 +54,8 @@ COMMANDS = {
     "eject": (_MED, "take the medium out of a running domain's cdrom drive"),
     "insert": (_MED, "put an image into a running domain's cdrom drive"),
     "media-list": (_MED, "the cdrom drives of a running domain and what is in them"),
+    "trigger": (_DOM, "send a trigger to a domain: nmi, reset, init, power, s3resume"),
+    "sysrq": (_DOM, "send Alt+SysRq+KEY to a domain's keyboard"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments

@@ -62,6 +62,7 @@ ACTIONS: dict[str, frozenset[DomainState]] = {
     "migrate": frozenset({S.RUNNING, S.PAUSED}),
     "media": frozenset({S.RUNNING, S.PAUSED}),
     "hotplug": frozenset({S.RUNNING, S.PAUSED}),
+    "trigger": frozenset({S.RUNNING, S.PAUSED}),
 }
 
 

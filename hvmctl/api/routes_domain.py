@@ -1,0 +1,34 @@
+"""API routes for xm's other domain commands: trigger, sysrq, rename, dump-core, mem-max,
+vcpu-list, vcpu-pin, sched-credit (the work is in the daemon's modules named below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from hvmctl.api.actions import ActionRouter
+from hvmctl.daemon import guestops
+from hvmctl.daemon.service import Daemon
+
+
+class TriggerRequest(BaseModel):
+    trigger: str = Field(description="nmi, reset, init, power or s3resume")
+
+
+class SysrqRequest(BaseModel):
+    key: str = Field(min_length=1, max_length=1, description="the SysRq key (h: help)")
+
+
+def router(daemon: Daemon) -> ActionRouter:
+    act = ActionRouter()
+
+    @act("trigger")
+    async def trigger(ref: str, req: TriggerRequest) -> dict[str, Any]:
+        return await guestops.trigger(daemon.lookup(ref), req.trigger)
+
+    @act("sysrq")
+    async def sysrq(ref: str, req: SysrqRequest) -> dict[str, Any]:
+        return await guestops.sysrq(daemon.lookup(ref), req.key)
+
+    return act

@@ -1,0 +1,30 @@
+"""xm's other domain commands against real guests: what the guest saw (its kernel's log on
+the console, its counter, /proc of its vCPU threads), not only what the command answered."""
+
+from __future__ import annotations
+
+import re
+
+from tests.integration.hvenv import HvEnv, tiny_profile
+
+
+def start(hv: HvEnv, name: str, *, memory: int = 96, more: str = "") -> None:
+    hv.write_profile(name, tiny_profile(name, extra="hvtest.counter=1", memory=memory, vnc=False, more=more))
+    hv.hv("create", name)
+    hv.wait_console(name, "COUNTER 2", timeout=90)
+
+
+def counters(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"COUNTER (\d+)\r?$", text, re.M)]
+
+
+def test_trigger_nmi_reaches_the_guest_kernel_and_sysrq_its_keyboard(hv: HvEnv) -> None:
+    start(hv, "trg")
+    hv.hv("trigger", "trg", "nmi")
+    hv.wait_console("trg", "NMI received", timeout=30)  # "Uhhuh. NMI received for unknown reason"
+    refused = hv.hv("trigger", "trg", "init", check=False)
+    assert refused.returncode == 1 and "INIT" in refused.stderr and "trigger reset" in refused.stderr
+    hv.hv("sysrq", "trg", "h")
+    hv.wait_console("trg", "sysrq: HELP", timeout=30)  # through the guest's i8042 and atkbd
+    last = max(counters(hv.console_log("trg")))
+    hv.wait_console("trg", f"COUNTER {last + 2}", timeout=30)  # and it carries on
