@@ -20,6 +20,10 @@ class SysrqRequest(BaseModel):
     key: str = Field(min_length=1, max_length=1, description="the SysRq key (h: help)")
 
 
+class RenameRequest(BaseModel):
+    name: str = Field(description="the new name")
+
+
 def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
@@ -30,5 +34,9 @@ def router(daemon: Daemon) -> ActionRouter:
     @act("sysrq")
     async def sysrq(ref: str, req: SysrqRequest) -> dict[str, Any]:
         return await guestops.sysrq(daemon.lookup(ref), req.key)
+
+    @act("rename")
+    async def rename(ref: str, req: RenameRequest) -> dict[str, Any]:
+        return await guestops.rename(daemon.lookup(ref), daemon.registry, req.name)
 
     return act

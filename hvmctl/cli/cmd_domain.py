@@ -31,3 +31,10 @@ def cmd_trigger(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_sysrq(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.act("sysrq", {"key": args.key}, ref=args.domain)
     return emit(args, result, "")
+
+
+@command("rename", "rename a domain (its live definition; the console log follows)",
+         arg("new_name", metavar="NEW", help="the new name"), domain=True)
+def cmd_rename(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("rename", {"name": args.new_name}, ref=args.domain)
+    return emit(args, result, "")

@@ -63,6 +63,7 @@ ACTIONS: dict[str, frozenset[DomainState]] = {
     "media": frozenset({S.RUNNING, S.PAUSED}),
     "hotplug": frozenset({S.RUNNING, S.PAUSED}),
     "trigger": frozenset({S.RUNNING, S.PAUSED}),
+    "rename": frozenset({S.RUNNING, S.PAUSED, S.SHUTDOWN, S.CRASHED}),  # never mid-change
 }
 
 

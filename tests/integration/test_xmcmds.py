@@ -28,3 +28,18 @@ def test_trigger_nmi_reaches_the_guest_kernel_and_sysrq_its_keyboard(hv: HvEnv) 
     hv.wait_console("trg", "sysrq: HELP", timeout=30)  # through the guest's i8042 and atkbd
     last = max(counters(hv.console_log("trg")))
     hv.wait_console("trg", f"COUNTER {last + 2}", timeout=30)  # and it carries on
+
+
+def test_rename_keeps_the_guest_and_its_console_log(hv: HvEnv) -> None:
+    start(hv, "rn1")
+    hv.hv("rename", "rn1", "rn2")
+    names = [d["name"] for d in hv.hv("list", "--json").json()]
+    assert "rn2" in names and "rn1" not in names
+    assert hv.hv("rename", "rn2", "Domain-0", check=False).returncode == 1
+    last = max(counters(hv.hv("log", "rn2").stdout))
+    hv.wait_for(lambda: max(counters(hv.hv("log", "rn2").stdout)) >= last + 2, timeout=30,
+                what="the renamed guest's counter going on in its log")
+    assert hv.domain("rn2")["console_log"].endswith("/rn2.console.log")
+    hv.kill_daemon()  # persisted: a new daemon knows it by its new name
+    hv.start_daemon()
+    assert hv.domain("rn2")["state"] == "running"

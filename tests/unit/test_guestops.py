@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from pathlib import Path
+
 import pytest
 
 from hvmctl.daemon import guestops
-from hvmctl.errors import ConfigError
+from hvmctl.daemon.state import DomainState
+from hvmctl.errors import ConfigError, ConflictError, StateError
+from tests.unit import crashkit as ck
 
 
 def test_triggers_map_to_qmp() -> None:
@@ -23,3 +29,35 @@ def test_sysrq_is_alt_sysrq_key() -> None:
     for bad in ("", "hh", "H", "-", "ret"):
         with pytest.raises(ConfigError, match="one letter or digit"):
             guestops.sysrq_args(bad)
+
+
+def test_rename_checks_the_name_and_the_registry_and_persists(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        world = ck.FakeWorld()
+        daemon = ck.new_daemon(tmp_path, world)
+        await daemon.start()
+        await daemon.create(ck.profile(), filename="/etc/xen/demo", overrides=[])
+        await daemon.create(ck.profile("other", ck.OTHER_UUID), filename="/etc/xen/other", overrides=[])
+        dom = daemon.lookup("demo")
+        log = Path(dom.runtime.console_log) if dom.runtime else None
+        assert log is not None
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("booted\n")
+        with pytest.raises(ConflictError, match="other"):
+            await guestops.rename(dom, daemon.registry, "other")
+        for bad in ("a/b", "Domain-0", "has space", ""):
+            with pytest.raises(ConfigError, match="expected a domain name"):
+                await guestops.rename(dom, daemon.registry, bad)
+        result = await guestops.rename(dom, daemon.registry, "web")
+        assert result["name"] == "web" and daemon.lookup("web") is dom
+        assert not log.exists() and Path(result["console_log"]).read_text() == "booted\n"
+        assert Path(result["console_log"]).name == "web.console.log"
+        record = json.loads(daemon.record_path(dom).read_text())
+        assert record["config"]["name"] == "web"
+        dom.state = DomainState.SAVING
+        with pytest.raises(StateError, match="saving; cannot rename"):
+            await guestops.rename(dom, daemon.registry, "web2")
+        dom.state = DomainState.RUNNING
+        await daemon.shutdown_daemon()
+
+    asyncio.run(scenario())
