@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from hvmctl.api.actions import ActionRouter
-from hvmctl.daemon import guestops
+from hvmctl.daemon import guestops, resources
 from hvmctl.daemon.service import Daemon
 
 
@@ -22,6 +22,10 @@ class SysrqRequest(BaseModel):
 
 class RenameRequest(BaseModel):
     name: str = Field(description="the new name")
+
+
+class MemMaxRequest(BaseModel):
+    mib: int = Field(gt=0, le=1 << 24)
 
 
 def router(daemon: Daemon) -> ActionRouter:
@@ -38,5 +42,9 @@ def router(daemon: Daemon) -> ActionRouter:
     @act("rename")
     async def rename(ref: str, req: RenameRequest) -> dict[str, Any]:
         return await guestops.rename(daemon.lookup(ref), daemon.registry, req.name)
+
+    @act("mem-max")
+    async def mem_max(ref: str, req: MemMaxRequest) -> dict[str, Any]:
+        return await resources.mem_max(daemon.lookup(ref), req.mib)
 
     return act

@@ -77,6 +77,7 @@ ACTIONS: dict[str, Wire] = {
     "host-stop": Wire("POST", "/v1/host/stop", None, "admin", "xendomains stop"),
     # ---- xm's other domain commands (api/routes_domain.py) -----------------------------
     "trigger": Wire("POST", f"{_D}/trigger", "trigger", "operator", "NMI, reset, power button, S3 wake (xm trigger)"),
+    "mem-max": Wire("POST", f"{_D}/maxmem", "hotplug", "operator", "the ceiling of mem-set (xm mem-max)"),
     "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
     "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
 }

@@ -38,3 +38,13 @@ def cmd_sysrq(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_rename(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.act("rename", {"name": args.new_name}, ref=args.domain)
     return emit(args, result, "")
+
+
+@command("mem-max", "set a domain's maximum memory (MiB): the ceiling of mem-set",
+         arg("mib", type=int, help="maximum memory in MiB"), domain=True)
+def cmd_mem_max(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("mem-max", {"mib": args.mib}, ref=args.domain)
+    text = f"{result['name']}: maxmem {result['maxmem_mib']} MiB"
+    if result["next_start"]:
+        text += f" (above the {result['running_mib']} MiB it was started with: from its next start)"
+    return emit(args, result, text)

@@ -56,6 +56,7 @@ COMMANDS = {
     "media-list": (_MED, "the cdrom drives of a running domain and what is in them"),
     "trigger": (_DOM, "send a trigger to a domain: nmi, reset, init, power, s3resume"),
     "sysrq": (_DOM, "send Alt+SysRq+KEY to a domain's keyboard"),
+    "mem-max": (_DOM, "set a domain's maximum memory (MiB): the ceiling of mem-set"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
 }
 

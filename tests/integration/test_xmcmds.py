@@ -43,3 +43,20 @@ def test_rename_keeps_the_guest_and_its_console_log(hv: HvEnv) -> None:
     hv.kill_daemon()  # persisted: a new daemon knows it by its new name
     hv.start_daemon()
     assert hv.domain("rn2")["state"] == "running"
+
+
+def test_mem_max_is_the_ceiling_of_mem_set(hv: HvEnv) -> None:
+    start(hv, "mm1", memory=96, more="maxmem = 160\n")
+    lowered = hv.hv("mem-max", "--json", "mm1", "128").json()
+    assert lowered["maxmem_mib"] == 128 and not lowered["next_start"]
+    refused = hv.hv("mem-set", "mm1", "150", check=False)
+    assert refused.returncode == 1 and "32..128" in refused.stderr
+    done = hv.hv("mem-set", "--json", "mm1", "120").json()
+    hv.wait_for(lambda: hv.hv("mem-set", "--json", "mm1", "120").json()["actual_mib"] == 120, timeout=30,
+                what="the guest's balloon giving it 120 MiB")
+    assert done["target_mib"] == 120
+    raised = hv.hv("mem-max", "mm1", "256")
+    assert "from its next start" in raised.stdout
+    assert "32..160" in hv.hv("mem-set", "mm1", "200", check=False).stderr  # the QEMU's -m until then
+    assert "maxmem = 256" in hv.hv("profile", "mm1").stdout
+    assert hv.hv("mem-max", "mm1", "64", check=False).returncode == 1  # below what it has
