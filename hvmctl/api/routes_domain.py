@@ -3,12 +3,17 @@ vcpu-list, vcpu-pin, sched-credit (the work is in the daemon's modules named bel
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from typing import Any
+
+from fastapi.responses import StreamingResponse
 
 from pydantic import BaseModel, Field
 
 from hvmctl.api.actions import ActionRouter
-from hvmctl.daemon import guestops, resources
+from hvmctl.daemon import dumpcore, guestops, resources, vcpus
+from hvmctl.errors import HvmctlError
 from hvmctl.daemon.service import Daemon
 
 
@@ -26,6 +31,25 @@ class RenameRequest(BaseModel):
 
 class MemMaxRequest(BaseModel):
     mib: int = Field(gt=0, le=1 << 24)
+
+
+class VcpuPinRequest(BaseModel):
+    vcpu: str = Field(description="the vCPU number, or 'all'")
+    cpus: str = Field(description="host CPUs: '0-1,3' or 'all'")
+
+
+class DumpCoreRequest(BaseModel):
+    file: str = Field(description="absolute path of the ELF core file to write (must not exist)")
+    live: bool = Field(default=False, description="xm's -L (QEMU pauses the guest during a dump regardless)")
+
+
+async def _dump_lines(dom: Any, req: DumpCoreRequest) -> AsyncIterator[bytes]:
+    """Progress lines, then the result or the one error shape (as export's stream)."""
+    try:
+        async for item in dumpcore.dump_core(dom, req.file, live=req.live):
+            yield (json.dumps(item) + "\n").encode()
+    except HvmctlError as exc:
+        yield (json.dumps({"error": exc.kind, "message": exc.message}) + "\n").encode()
 
 
 def router(daemon: Daemon) -> ActionRouter:
@@ -46,5 +70,21 @@ def router(daemon: Daemon) -> ActionRouter:
     @act("mem-max")
     async def mem_max(ref: str, req: MemMaxRequest) -> dict[str, Any]:
         return await resources.mem_max(daemon.lookup(ref), req.mib)
+
+    @act("vcpu-list")
+    async def vcpu_list(ref: str) -> dict[str, Any]:
+        return {"vcpus": vcpus.rows(daemon.lookup(ref))}
+
+    @act("vcpu-pin")
+    async def vcpu_pin(ref: str, req: VcpuPinRequest) -> dict[str, Any]:
+        return await vcpus.pin(daemon.lookup(ref), req.vcpu, req.cpus)
+
+    @act("dump-core", response_class=StreamingResponse,
+         responses={200: {"content": {"application/x-ndjson": {}}}})
+    async def dump_core(ref: str, req: DumpCoreRequest) -> StreamingResponse:
+        dom = daemon.lookup(ref)
+        dom.require("dump")
+        dumpcore.check_target(req.file)  # refused before the stream starts: a plain error answer
+        return StreamingResponse(_dump_lines(dom, req), media_type="application/x-ndjson")
 
     return act

@@ -57,6 +57,9 @@ COMMANDS = {
     "trigger": (_DOM, "send a trigger to a domain: nmi, reset, init, power, s3resume"),
     "sysrq": (_DOM, "send Alt+SysRq+KEY to a domain's keyboard"),
     "mem-max": (_DOM, "set a domain's maximum memory (MiB): the ceiling of mem-set"),
+    "vcpu-list": (_DOM, "the vCPUs of domains: host CPU, state, time, affinity"),
+    "vcpu-pin": (_DOM, "pin a domain's vCPU to host CPUs (kept across restarts)"),
+    "dump-core": (_DOM, "dump a domain's memory into an ELF core file"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
 }
 

@@ -25,6 +25,7 @@ from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.daemon.filemodes import make_run_dir
 from hvmctl.daemon.process import cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
+from hvmctl.daemon import vcpus
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
@@ -240,6 +241,7 @@ class Domain:
             self.host.crash_point("launch:connected")
             await self._read_vnc()
             await self._read_vcpu_threads()
+            vcpus.apply_pins(self)  # the profile's cpus= and vcpu-pin's pins
             if not incoming and memory.needs_target_at_start(self.config):  # a restore's stream has it
                 await self.qmp("balloon", memory.target_args(self.config.memory))
             self.host.crash_point("launch:ready")

@@ -64,6 +64,7 @@ ACTIONS: dict[str, frozenset[DomainState]] = {
     "hotplug": frozenset({S.RUNNING, S.PAUSED}),
     "trigger": frozenset({S.RUNNING, S.PAUSED}),
     "rename": frozenset({S.RUNNING, S.PAUSED, S.SHUTDOWN, S.CRASHED}),  # never mid-change
+    "dump": frozenset({S.RUNNING, S.PAUSED}),
 }
 
 

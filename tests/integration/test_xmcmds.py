@@ -60,3 +60,45 @@ def test_mem_max_is_the_ceiling_of_mem_set(hv: HvEnv) -> None:
     assert "32..160" in hv.hv("mem-set", "mm1", "200", check=False).stderr  # the QEMU's -m until then
     assert "maxmem = 256" in hv.hv("profile", "mm1").stdout
     assert hv.hv("mem-max", "mm1", "64", check=False).returncode == 1  # below what it has
+
+
+def _allowed(hv: HvEnv, name: str) -> str:
+    dom = hv.domain(name)
+    row = hv.hv("vcpu-list", "--json", name).json()[0]
+    status = open(f"/proc/{dom['pid']}/task/{row['thread']}/status").read()
+    return re.search(r"^Cpus_allowed_list:\s*(\S+)", status, re.M).group(1)  # type: ignore[union-attr]
+
+
+def test_vcpu_pin_and_the_profiles_cpus_on_the_vcpu_threads(hv: HvEnv) -> None:
+    start(hv, "vp1", more='cpus = "1"\n')
+    assert _allowed(hv, "vp1") == "1"  # the profile's cpus= at start
+    row = hv.hv("vcpu-list", "--json", "vp1").json()[0]
+    assert (row["vcpu"], row["affinity"]) == (0, "1") and row["cpu"] == 1
+    hv.hv("vcpu-pin", "vp1", "0", "0")
+    assert _allowed(hv, "vp1") == "0"
+    table = hv.hv("vcpu-list", "vp1").stdout.splitlines()
+    assert table[0].split() == ["Name", "ID", "VCPU", "CPU", "State", "Time(s)", "CPU", "Affinity"]
+    assert table[1].split()[0] == "vp1" and table[1].split()[-1] == "0"
+    old = hv.domain("vp1")["id"]
+    hv.hv("trigger", "vp1", "reset")  # on_reboot = restart: a new incarnation keeps the pin
+    hv.wait_for(lambda: hv.domain("vp1")["id"] != old and hv.domain("vp1")["state"] == "running", timeout=60,
+                what="the restarted incarnation")
+    assert _allowed(hv, "vp1") == "0"
+    bad = hv.hv("vcpu-pin", "vp1", "0", "0-99", check=False)
+    assert bad.returncode == 1 and "does not exist" in bad.stderr
+
+
+def test_dump_core_writes_an_elf_and_the_guest_goes_on(hv: HvEnv) -> None:
+    start(hv, "dc1")
+    core = hv.base / "dc1.core"
+    result = hv.hv("dump-core", "--json", "dc1", str(core)).json()
+    assert core.read_bytes()[:4] == b"\x7fELF" and result["bytes"] == core.stat().st_size > 64 << 20
+    assert not [p for p in hv.base.iterdir() if p.name.endswith(".dump.tmp")]
+    refused = hv.hv("dump-core", "dc1", str(core), check=False)
+    assert refused.returncode == 1 and "already exists" in refused.stderr
+    assert hv.domain("dc1")["state"] == "running"
+    last = max(counters(hv.console_log("dc1")))
+    hv.wait_console("dc1", f"COUNTER {last + 2}", timeout=30)  # the guest's counter continues
+    hv.hv("pause", "dc1")
+    hv.hv("dump-core", "-L", "dc1", str(hv.base / "dc1.2.core"))
+    assert hv.domain("dc1")["state"] == "paused"  # paused before, paused after

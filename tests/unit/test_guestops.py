@@ -61,3 +61,14 @@ def test_rename_checks_the_name_and_the_registry_and_persists(tmp_path: Path) ->
         await daemon.shutdown_daemon()
 
     asyncio.run(scenario())
+
+
+def test_cpu_lists_as_xm_writes_them() -> None:
+    from hvmctl.daemon.vcpus import format_cpus, parse_cpus
+
+    assert parse_cpus("0-1,3", 4) == {0, 1, 3} and parse_cpus("all", 4) == {0, 1, 2, 3}
+    assert parse_cpus("0-3,^1", 4) == {0, 2, 3}
+    assert format_cpus({0, 1, 3}, 8) == "0-1,3" and format_cpus({0, 1, 2, 3}, 4) == "any cpu"
+    for bad in ("", "x", "3-1", "^0", "0-", "9"):
+        with pytest.raises(ConfigError):
+            parse_cpus(bad, 4)
