@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from hvmctl.api.actions import ActionRouter
-from hvmctl.daemon import dumpcore, guestops, resources, vcpus
+from hvmctl.daemon import dumpcore, guestops, resources, sched, vcpus
 from hvmctl.errors import HvmctlError
 from hvmctl.daemon.service import Daemon
 
@@ -52,6 +52,11 @@ async def _dump_lines(dom: Any, req: DumpCoreRequest) -> AsyncIterator[bytes]:
         yield (json.dumps({"error": exc.kind, "message": exc.message}) + "\n").encode()
 
 
+class SchedCreditRequest(BaseModel):
+    weight: int | None = Field(default=None, ge=1, le=65535)
+    cap: int | None = Field(default=None, ge=0, le=12800)
+
+
 def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
@@ -86,5 +91,9 @@ def router(daemon: Daemon) -> ActionRouter:
         dom.require("dump")
         dumpcore.check_target(req.file)  # refused before the stream starts: a plain error answer
         return StreamingResponse(_dump_lines(dom, req), media_type="application/x-ndjson")
+
+    @act("sched-credit")
+    async def sched_credit(ref: str, req: SchedCreditRequest) -> dict[str, Any]:
+        return await sched.sched_credit(daemon.lookup(ref), req.weight, req.cap)
 
     return act

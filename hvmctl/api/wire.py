@@ -81,6 +81,7 @@ ACTIONS: dict[str, Wire] = {
     "vcpu-list": Wire("GET", f"{_D}/vcpus", None, "viewer", "vCPU threads: host CPU, state, affinity (xm vcpu-list)"),
     "vcpu-pin": Wire("POST", f"{_D}/vcpus/pin", "hotplug", "operator", "pin a vCPU to host CPUs (xm vcpu-pin)"),
     "dump-core": Wire("POST", f"{_D}/dump-core", "dump", "admin", "guest memory to an ELF file (progress lines)"),
+    "sched-credit": Wire("POST", f"{_D}/sched-credit", "hotplug", "operator", "CPU weight and cap (xm sched-credit)"),
     "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
     "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
 }

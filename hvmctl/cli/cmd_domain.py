@@ -111,3 +111,18 @@ def cmd_dump_core(args: argparse.Namespace, ctx: Context) -> int:
     for note in result.get("notes", []):
         print(f"{ctx.prog}: note: {note}", file=sys.stderr)
     return emit(args, result, f"{result['file']}: {result['bytes']} bytes ({result['seconds']} s)")
+
+
+def _sched_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-d", "--domain", required=True, help="domain name, ID or UUID")
+    p.add_argument("-w", "--weight", type=int, help="CPU weight, 1..65535 (256: default)")
+    p.add_argument("-c", "--cap", type=int, help="CPU cap, percent of one host CPU (0: none)")
+
+
+@command("sched-credit", "show or set a domain's CPU weight and cap (a cgroup per domain)", _sched_args)
+def cmd_sched_credit(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("sched-credit", {"weight": args.weight, "cap": args.cap}, ref=args.domain)
+    text = f"{'Name':<32} {'ID':>4} {'Weight':>6} {'Cap':>4}\n" \
+           f"{result['name']:<32} {result['id'] if result['id'] is not None else '-':>4} " \
+           f"{result['weight']:>6} {result['cap']:>4}"
+    return emit(args, result, text)

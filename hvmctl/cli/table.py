@@ -60,6 +60,7 @@ COMMANDS = {
     "vcpu-list": (_DOM, "the vCPUs of domains: host CPU, state, time, affinity"),
     "vcpu-pin": (_DOM, "pin a domain's vCPU to host CPUs (kept across restarts)"),
     "dump-core": (_DOM, "dump a domain's memory into an ELF core file"),
+    "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
 }
 

@@ -169,6 +169,8 @@ class DomainConfig:
     vcpus: int = 1
     maxvcpus: int | None = None
     cpus: str | None = None
+    cpu_weight: int | None = None  # xm's credit-scheduler weight (cgroup cpu weight), None: default
+    cpu_cap: int | None = None  # percent of one host CPU, 0 or None: no cap
     disks: tuple[DiskSpec, ...] = ()
     vifs: tuple[VifSpec, ...] = ()
     vfb: VfbSpec | None = None

@@ -102,3 +102,32 @@ def test_dump_core_writes_an_elf_and_the_guest_goes_on(hv: HvEnv) -> None:
     hv.hv("pause", "dc1")
     hv.hv("dump-core", "-L", "dc1", str(hv.base / "dc1.2.core"))
     assert hv.domain("dc1")["state"] == "paused"  # paused before, paused after
+
+
+def test_sched_credit_puts_the_qemu_in_a_cpu_cgroup(hv: HvEnv) -> None:
+    import os
+
+    from hvmctl.daemon import cgroups
+
+    ctl = cgroups.find()
+    if ctl is None:
+        import pytest
+
+        pytest.skip("no cpu cgroup controller on this host")
+    start(hv, "sc1", more="cpu_weight = 512\n")
+    dom = hv.domain("sc1")
+    group = ctl.group(dom["uuid"])
+    try:
+        assert dom["pid"] in cgroups.procs(ctl, dom["uuid"])  # at start, from the profile
+        assert cgroups.read(ctl, dom["uuid"]) == {"weight": 512, "cap": 0}
+        out = hv.hv("sched-credit", "-d", "sc1", "-c", "50").stdout.splitlines()
+        assert out[0].split() == ["Name", "ID", "Weight", "Cap"] and out[1].split()[2:] == ["512", "50"]
+        assert cgroups.read(ctl, dom["uuid"]) == {"weight": 512, "cap": 50}
+        if ctl.version == 1:
+            assert open(os.path.join(group, "cpu.cfs_quota_us")).read().strip() == "50000"
+        assert hv.hv("sched-credit", "--json", "-d", "sc1").json()["cap"] == 50
+    finally:
+        hv.hv("destroy", "sc1", check=False)
+        hv.wait_for(lambda: not os.path.exists(group) or not cgroups.procs(ctl, dom["uuid"]), timeout=10)
+        if os.path.exists(group):
+            os.rmdir(group)

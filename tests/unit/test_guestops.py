@@ -72,3 +72,36 @@ def test_cpu_lists_as_xm_writes_them() -> None:
     for bad in ("", "x", "3-1", "^0", "0-", "9"):
         with pytest.raises(ConfigError):
             parse_cpus(bad, 4)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_cgroup_weight_and_cap_in_both_hierarchies(tmp_path: Path, version: int) -> None:
+    from hvmctl.daemon import cgroups
+
+    if version == 2:  # hybrid: the cpu controller on the unified hierarchy
+        (tmp_path / "unified").mkdir()
+        (tmp_path / "unified" / "cgroup.controllers").write_text("cpu memory\n")
+        (tmp_path / "unified" / "cgroup.subtree_control").write_text("")
+    else:
+        (tmp_path / "cpu").mkdir()
+        (tmp_path / "cpu" / "cpu.shares").write_text("1024\n")
+    ctl = cgroups.find(str(tmp_path))
+    assert ctl is not None and ctl.version == version
+    group = Path(cgroups.apply(ctl, "u1", 4242, 512, 50))
+    if version == 2:
+        assert (group / "cpu.weight").read_text() == "200" and (group / "cpu.max").read_text() == "50000 100000"
+    else:
+        assert (group / "cpu.shares").read_text() == "2048" and (group / "cpu.cfs_quota_us").read_text() == "50000"
+    assert cgroups.read(ctl, "u1") == {"weight": 512, "cap": 50} and cgroups.procs(ctl, "u1") == [4242]
+    cgroups.apply(ctl, "u1", 4242, None, 0)
+    assert cgroups.read(ctl, "u1") == {"weight": 256, "cap": 0}
+
+
+def test_profile_weight_and_cap_in_both_spellings() -> None:
+    from hvmctl.config import parse_profile
+
+    xm = parse_profile('name = "a"\nbuilder = "hvm"\ncpu_weight = 512\ncpu_cap = 50\n', filename="/etc/xen/a").config
+    xl = parse_profile('name = "a"\ntype = "hvm"\nweight = 512\ncap = 50\n', filename="/etc/xen/a").config
+    assert (xm.cpu_weight, xm.cpu_cap) == (xl.cpu_weight, xl.cpu_cap) == (512, 50)
+    with pytest.raises(ConfigError):
+        parse_profile('name = "a"\nbuilder = "hvm"\ncpu_weight = 0\n', filename="/etc/xen/a")
