@@ -651,6 +651,7 @@ class Domain:
             await mon.close()
         self.process, self.monitor = None, None
         await self.host.release_launch(self)
+        sched.release(self)  # its cpu cgroup, if it had one
         self.host.crash_point("teardown:released")
         if self.runtime is not None:
             shutil.rmtree(self.runtime.run_dir, ignore_errors=True)

@@ -40,6 +40,16 @@ def apply_at_start(dom: "Domain") -> None:
         log.warning("domain %s: weight/cap not applied: %s", dom.name, exc.message)
 
 
+def release(dom: "Domain") -> None:
+    """The domain's cgroup goes with its QEMU (an empty group; a restart makes it again)."""
+    ctl = cgroups.find() if dom.config.cpu_weight is not None or dom.config.cpu_cap else None
+    if ctl is not None:
+        try:
+            os.rmdir(ctl.group(dom.uuid))
+        except OSError:
+            pass  # never made, or not empty yet: harmless
+
+
 async def sched_credit(dom: "Domain", weight: int | None, cap: int | None) -> dict[str, Any]:
     """Show (both None) or set the weight and cap: on the cgroup now, in the definition."""
     if weight is not None and not 1 <= weight <= 65535:
