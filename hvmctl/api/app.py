@@ -31,6 +31,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_media",
     "hvmctl.api.routes_managed",
     "hvmctl.api.routes_snapshots",
+    "hvmctl.api.routes_domain",
 )
 
 

@@ -86,6 +86,15 @@ ACTIONS: dict[str, Wire] = {
     "snapshot-list": Wire("GET", f"{_D}/snapshots", None, "viewer", "the domain's snapshots"),
     "snapshot-revert": Wire("POST", f"{_D}/snapshots/revert", "snapshot", "operator", "go back to a snapshot"),
     "snapshot-delete": Wire("POST", f"{_D}/snapshots/delete", "snapshot", "operator", "delete a snapshot"),
+    # ---- xm's other domain commands (api/routes_domain.py) -----------------------------
+    "trigger": Wire("POST", f"{_D}/trigger", "trigger", "operator", "NMI, reset, power button, S3 wake (xm trigger)"),
+    "mem-max": Wire("POST", f"{_D}/maxmem", "hotplug", "operator", "the ceiling of mem-set (xm mem-max)"),
+    "vcpu-list": Wire("GET", f"{_D}/vcpus", None, "viewer", "vCPU threads: host CPU, state, affinity (xm vcpu-list)"),
+    "vcpu-pin": Wire("POST", f"{_D}/vcpus/pin", "hotplug", "operator", "pin a vCPU to host CPUs (xm vcpu-pin)"),
+    "dump-core": Wire("POST", f"{_D}/dump-core", "dump", "admin", "guest memory to an ELF file (progress lines)"),
+    "sched-credit": Wire("POST", f"{_D}/sched-credit", "hotplug", "operator", "CPU weight and cap (xm sched-credit)"),
+    "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
+    "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

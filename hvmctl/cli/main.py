@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from hvmctl.cli.table import COMMANDS, MODULES
+from hvmctl.cli.table import ALIASES, COMMANDS, MODULES
 from hvmctl.errors import HvmctlError, one_line
 from hvmctl.locations import Locations
 
@@ -347,19 +347,41 @@ def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, {"file": out, "bytes": len(png)}, out)
 
 
+#: VNC viewers tried in order, with how each is told host and port
+VIEWERS = (
+    ("vncviewer", "{host}::{port}"),  # TigerVNC, TightVNC, RealVNC
+    ("xtightvncviewer", "{host}::{port}"),
+    ("xvnc4viewer", "{host}::{port}"),
+    ("gvncviewer", "{host}:{display}"),
+    ("remmina", "vnc://{host}:{port}"),
+    ("vinagre", "{host}::{port}"),
+)
+
+
+def find_viewer(vnc: str, display: int) -> list[str] | None:
+    """The argv of the first VNC viewer on PATH for ``host:port``, or None (none installed)."""
+    import shutil
+
+    host, _, port = vnc.rpartition(":")
+    for name, form in VIEWERS:
+        path = shutil.which(name)
+        if path is not None:
+            target = form.format(host=host, port=port, display=display)
+            return [path, "-c", target] if name == "remmina" else [path, target]
+    return None
+
+
 @command("vncviewer", "open a VNC viewer on a domain's console (or print its address)",
          arg("--print", dest="print_only", action="store_true", help="only print host:port"), domain=True)
 def cmd_vncviewer(args: argparse.Namespace, ctx: Context) -> int:
-    import shutil
-
     dom = _get(ctx, args.domain)
     if not dom.get("vnc"):
         raise HvmctlError(f"domain '{dom['name']}' has no VNC console")
-    viewer = shutil.which("vncviewer")
-    if args.print_only or args.json or viewer is None or not sys.stdout.isatty():
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    viewer = None if args.print_only or args.json or not has_display else find_viewer(dom["vnc"], dom["vnc_display"])
+    if viewer is None:  # --print, --json, no viewer or no screen to show it on: the address
         return emit(args, {"name": dom["name"], "vnc": dom["vnc"], "display": dom["vnc_display"]}, dom["vnc"])
-    host, _, port = dom["vnc"].rpartition(":")
-    os.execv(viewer, [viewer, f"{host}::{port}"])
+    os.execv(viewer[0], viewer)
     return 0
 
 
@@ -385,6 +407,25 @@ def cmd_daemon(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+@command("help", "the command list, or one command's arguments (xm help [CMD])",
+         arg("topic", nargs="?", metavar="COMMAND", help="the command to explain"))
+def cmd_help(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.topic:
+        return emit(args, {"commands": {n: h for n, (_, h) in COMMANDS.items()}, "aliases": ALIASES},
+                    help_text(ctx.prog))
+    name = ALIASES.get(args.topic, args.topic)
+    cmd = _find(name)
+    if cmd is None:
+        raise HvmctlError(_unknown(args.topic))
+    if args.json:
+        return emit(args, {"command": name, "help": COMMANDS.get(name, ("", cmd.help))[1]})
+    try:
+        _argparse(ctx.prog, cmd, ["--help"])
+    except SystemExit:
+        pass
+    return 0
+
+
 # ---- the start path --------------------------------------------------------------------
 def _usage(prog: str) -> str:
     return f"usage: {prog} [-h] COMMAND ..."
@@ -395,7 +436,9 @@ def help_text(prog: str) -> str:
     width = max(len(name) for name in COMMANDS) + 2
     lines = [_usage(prog), "", "Run Xen xm/xl domain profiles as QEMU guests.", "", "commands:"]
     lines += [f"  {name:<{width}}{help}" for name, (_, help) in COMMANDS.items()]
-    lines += ["", "options:", f"  {'-h, --help':<{width}}show this help message and exit", "",
+    lines += ["", "aliases (xl):"] + [f"  {alias:<{width}}= {name}" for alias, name in ALIASES.items()]
+    lines += ["", "options:", f"  {'-h, --help':<{width}}show this help message and exit",
+              f"  {'--version':<{width}}show the version and exit", "",
               f"'{prog} COMMAND --help' shows a command's arguments; every command takes --json."]
     return "\n".join(lines)
 
@@ -414,7 +457,7 @@ def _find(name: str) -> Command | None:
 def _unknown(name: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+    close = difflib.get_close_matches(name, list(COMMANDS) + list(ALIASES), n=1)
     return f"unknown command '{one_line(name)}'; " + (f"did you mean '{close[0]}'?" if close else
                                                       "see --help for the list")
 
@@ -483,9 +526,19 @@ def main(argv: list[str] | None = None) -> int:
     if words[0] in ("-h", "--help"):
         print(help_text(prog))
         return 0
+    if words[0] in ("--version", "-V"):
+        from hvmctl import __version__
+
+        if as_json:
+            from hvmctl.cli.fastjson import dumps
+
+            print(dumps({"program": prog, "version": __version__}))
+        else:
+            print(f"{prog} (hvmctl) {__version__}")
+        return 0
     if words[0].startswith("-"):
         return _usage_error(prog, f"unrecognized arguments: {one_line(words[0])}", as_json)
-    cmd = _find(words[0])
+    cmd = _find(ALIASES.get(words[0], words[0]))
     if cmd is None:
         return _usage_error(prog, _unknown(words[0]), as_json)
     args = parse(prog, cmd, words[1:])

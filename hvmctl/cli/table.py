@@ -3,9 +3,9 @@ command module and `xm --help` none. tests/unit/test_cli_front.py checks it agai
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
 MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed", "hvmctl.cli.cmd_snapshot")
+           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed", "hvmctl.cli.cmd_snapshot", "hvmctl.cli.cmd_domain")
 
-_M, _NET, _STO, _MIG, _MED, _MAN, _SNAP = MODULES
+_M, _NET, _STO, _MIG, _MED, _MAN, _SNAP, _DOM = MODULES
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -29,6 +29,7 @@ COMMANDS = {
     "vncviewer": (_M, "open a VNC viewer on a domain's console (or print its address)"),
     "console": (_M, "attach to a domain's serial console (detach with Ctrl-])"),
     "daemon": (_M, "run the hvmctl daemon in the foreground"),
+    "help": (_M, "the command list, or one command's arguments (xm help [CMD])"),
     "network-bridge": (_NET, "Xen's network-bridge: make (or undo) xenbrN on ethN, moving the host's addresses"),
     "bridges": (_NET, "the host's bridges, their ids, STP and interfaces (brctl show)"),
     "network-attach": (_NET, "hot-plug a network interface into a running domain"),
@@ -62,4 +63,18 @@ COMMANDS = {
     "snapshot-list": (_SNAP, "a domain's snapshots"),
     "snapshot-revert": (_SNAP, "bring a running domain back to a snapshot (memory, disks, definition)"),
     "snapshot-delete": (_SNAP, "delete a domain's snapshot (from its images too)"),
+    "trigger": (_DOM, "send a trigger to a domain: nmi, reset, init, power, s3resume"),
+    "sysrq": (_DOM, "send Alt+SysRq+KEY to a domain's keyboard"),
+    "mem-max": (_DOM, "set a domain's maximum memory (MiB): the ceiling of mem-set"),
+    "vcpu-list": (_DOM, "the vCPUs of domains: host CPU, state, time, affinity"),
+    "vcpu-pin": (_DOM, "pin a domain's vCPU to host CPUs (kept across restarts)"),
+    "dump-core": (_DOM, "dump a domain's memory into an ELF core file"),
+    "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
+    "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
+}
+
+#: other names for commands (xl's): name -> the command it runs, with the same arguments
+ALIASES = {
+    "cd-insert": "insert",  # xl cd-insert DOM VDEV TARGET
+    "cd-eject": "eject",  # xl cd-eject DOM VDEV
 }

@@ -174,6 +174,8 @@ class _Builder:
             vcpus=vcpus if isinstance(vcpus, int) else 1,
             maxvcpus=self._at_least("maxvcpus", "vcpus", vcpus),
             cpus=self.get("cpus"),  # type: ignore[arg-type]
+            cpu_weight=self.either("cpu_weight", "weight")[0],  # type: ignore[arg-type]
+            cpu_cap=self.either("cpu_cap", "cap")[0],  # type: ignore[arg-type]
             disks=self._disks(hvm),
             vifs=self._vifs(),
             vfb=self._vfb(hvm),

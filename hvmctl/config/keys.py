@@ -103,6 +103,8 @@ MAX_VCPUS = 255
 
 to_size = integer(f"a size in MiB from 1 to {MAX_MEMORY_MIB} (integer)", 1, MAX_MEMORY_MIB)
 to_vcpus = integer(f"a number of vCPUs from 1 to {MAX_VCPUS} (integer)", 1, MAX_VCPUS)
+to_weight = integer("a credit-scheduler weight from 1 to 65535 (integer; 256 is the default)", 1, 65535)
+to_cap = integer("a CPU cap in percent of one host CPU from 0 to 12800 (0: no cap)", 0, 12800)
 to_offset = integer("an offset in seconds (integer)", -(10**10), 10**10)
 to_count = integer("a count from 0 to 64 (integer)", 0, 64)
 
@@ -334,6 +336,10 @@ _USED = [
     _k("vcpus", to_vcpus, "virtual CPUs at boot"),
     _k("maxvcpus", to_vcpus, "xl: virtual CPUs the guest may hot-plug up to"),
     _k("cpus", to_cpus, "host CPUs the guest's vCPUs may run on ('0-3', '0,2')"),
+    _k("cpu_weight", to_weight, "xm: CPU weight (credit scheduler; a cgroup's cpu weight here)"),
+    _k("weight", to_weight, "xl: CPU weight (credit scheduler)", alias_of="cpu_weight"),
+    _k("cpu_cap", to_cap, "xm: CPU cap, percent of one host CPU (a cgroup's CPU quota here)"),
+    _k("cap", to_cap, "xl: CPU cap, percent of one host CPU", alias_of="cpu_cap"),
     _k("disk", to_list, "disks: 'file:/path,hda,w', 'phy:/dev/sdb2,hdb,w', xl key=value specs"),
     _k("vif", to_list, "network interfaces: 'mac=00:16:3e:..., bridge=xenbr0, model=e1000'"),
     _k("vfb", to_list, "graphical console: 'type=vnc,vncunused=1' or 'type=sdl'"),
@@ -389,10 +395,6 @@ _IGNORED_DOCS = {
     "vpt_align": "Xen periodic timer alignment",
     "hpet": "high-precision event timer (QEMU provides one)",
     "videoram": "video memory in MiB",
-    "cpu_weight": "Xen credit scheduler weight",
-    "cpu_cap": "Xen credit scheduler cap",
-    "weight": "xl: Xen credit scheduler weight",
-    "cap": "xl: Xen credit scheduler cap",
     "on_xend_start": "xend: start the domain when xend starts",
     "on_xend_stop": "xend: what to do when xend stops",
     "ip": "PV kernel IP configuration",

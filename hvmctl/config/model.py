@@ -169,6 +169,8 @@ class DomainConfig:
     vcpus: int = 1
     maxvcpus: int | None = None
     cpus: str | None = None
+    cpu_weight: int | None = None  # xm's credit-scheduler weight (cgroup cpu weight), None: default
+    cpu_cap: int | None = None  # percent of one host CPU, 0 or None: no cap
     disks: tuple[DiskSpec, ...] = ()
     vifs: tuple[VifSpec, ...] = ()
     vfb: VfbSpec | None = None
@@ -202,6 +204,8 @@ class DomainConfig:
     slots: dict[str, int] = field(default_factory=dict, hash=False)
     # vCPUs hot-plugged above ``vcpus`` (which stays the boot count)
     cpu_plugs: tuple[CpuPlug, ...] = ()
+    # host CPUs of single vCPUs pinned by `vcpu-pin` (vCPU -> "0-1,3"), over ``cpus``
+    vcpu_pins: tuple[tuple[int, str], ...] = ()
     # where each key came from (for host-check errors: file:line); not part of identity
     source: str | None = field(default=None, compare=False)
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -246,5 +250,6 @@ class DomainConfig:
             CpuPlug(str(c["id"]), str(c["driver"]), tuple((str(k), int(v)) for k, v in c.get("props", ())))
             for c in kw.get("cpu_plugs", ())
         )
+        kw["vcpu_pins"] = tuple((int(v), str(c)) for v, c in kw.get("vcpu_pins", ()))
         kw["key_lines"] = dict(kw.get("key_lines", {}))
         return cls(**kw)

@@ -25,6 +25,7 @@ from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.daemon.filemodes import make_run_dir
 from hvmctl.daemon.process import cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
+from hvmctl.daemon import sched, vcpus
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
@@ -244,6 +245,8 @@ class Domain:
             self.host.crash_point("launch:connected")
             await self._read_vnc()
             await self._read_vcpu_threads()
+            vcpus.apply_pins(self)  # the profile's cpus= and vcpu-pin's pins
+            sched.apply_at_start(self)  # cpu_weight / cpu_cap: the QEMU's cgroup
             if not incoming and memory.needs_target_at_start(self.config):  # a restore's stream has it
                 await self.qmp("balloon", memory.target_args(self.config.memory))
             self.host.crash_point("launch:ready")
@@ -652,6 +655,7 @@ class Domain:
             await mon.close()
         self.process, self.monitor = None, None
         await self.host.release_launch(self)
+        sched.release(self)  # its cpu cgroup, if it had one
         self.host.crash_point("teardown:released")
         if self.runtime is not None:
             shutil.rmtree(self.runtime.run_dir, ignore_errors=True)

@@ -21,6 +21,7 @@ from hvmctl.errors import ConfigError, StateError, TimeoutError_
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
 
+MAX_MEMORY_MIB = 1 << 24  # the API's bound on mem-set too
 MIN_MEMORY_MIB = 32  # below this a guest kernel is starved; xm refused tiny targets too
 UNPLUG_TIMEOUT = 30.0  # a TCG guest takes a few seconds to offline and eject a vCPU
 PERIPHERAL = "/machine/peripheral/"
@@ -30,7 +31,10 @@ async def mem_set(dom: "Domain", mib: int) -> dict[str, Any]:
     """Ask the guest's balloon driver for ``mib`` MiB; returns what the balloon reports."""
     if not memory.has_balloon(dom.config):
         raise StateError(f"domain '{dom.name}' has no balloon: give it maxmem above memory in its profile")
-    limit = memory.boot_mib(dom.config)
+    limit = min(memory.boot_mib(dom.config), running_mib(dom) or memory.boot_mib(dom.config))
+    if not running_balloon(dom):
+        raise StateError(f"domain '{dom.name}' was started without a balloon; its new maxmem applies "
+                         "from its next start")
     if not MIN_MEMORY_MIB <= mib <= limit:
         raise ConfigError(f"mem-set: expected {MIN_MEMORY_MIB}..{limit} MiB for '{dom.name}'; got {mib}")
     async with dom.lock:
@@ -43,6 +47,42 @@ async def mem_set(dom: "Domain", mib: int) -> dict[str, Any]:
             dom.runtime.memory_mib = mib
         dom.host.persist(dom)
     return {"name": dom.name, "target_mib": mib, "actual_mib": actual}
+
+
+def running_mib(dom: "Domain") -> int | None:
+    """The running QEMU's ``-m`` (what the guest has at most until its next start)."""
+    argv = dom.runtime.argv if dom.runtime is not None else []
+    for i, word in enumerate(argv[:-1]):
+        if word == "-m":
+            value = argv[i + 1].split(",")[0].removeprefix("size=")
+            if value.endswith("M") and value[:-1].isdigit():
+                return int(value[:-1])
+    return None
+
+
+def running_balloon(dom: "Domain") -> bool:
+    """Does the running QEMU have the balloon (raising maxmem adds one only at a restart)?"""
+    argv = dom.runtime.argv if dom.runtime is not None else []
+    return dom.runtime is None or any("virtio-balloon" in word for word in argv)
+
+
+async def mem_max(dom: "Domain", mib: int) -> dict[str, Any]:
+    """``xm mem-max``: the live definition's ``maxmem``, the ceiling of ``mem-set``. Lowered,
+    it applies at once; above the running QEMU's ``-m`` it applies from the next start."""
+    async with dom.lock:
+        if dom.runtime is not None:
+            dom.require("hotplug")
+        if mib < dom.config.memory:
+            raise ConfigError(f"mem-max: {mib} MiB is below the memory '{dom.name}' has now "
+                              f"({dom.config.memory} MiB); mem-set it lower first")
+        if mib > MAX_MEMORY_MIB:
+            raise ConfigError(f"mem-max: expected at most {MAX_MEMORY_MIB} MiB; got {mib}")
+        # pinned first: a balloon the guest has keeps its slot whatever maxmem becomes
+        dom.config = replace(layout.pin(dom.config) if dom.runtime is not None else dom.config, maxmem=mib)
+        dom.host.persist(dom)
+        now = running_mib(dom)
+    later = now is not None and (mib > now or not running_balloon(dom))
+    return {"name": dom.name, "maxmem_mib": mib, "running_mib": now, "next_start": later}
 
 
 async def _hotpluggable(dom: "Domain") -> list[dict[str, Any]]:

@@ -77,6 +77,9 @@ ACTIONS: dict[str, frozenset[DomainState]] = {
     "suspend": frozenset({S.RUNNING, S.PAUSED}),
     "resume": frozenset({S.SUSPENDED}),
     "snapshot": frozenset({S.RUNNING, S.PAUSED}),
+    "trigger": frozenset({S.RUNNING, S.PAUSED}),
+    "rename": frozenset({S.RUNNING, S.PAUSED, S.SHUTDOWN, S.CRASHED}),  # never mid-change
+    "dump": frozenset({S.RUNNING, S.PAUSED}),
 }
 
 

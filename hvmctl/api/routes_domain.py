@@ -1,0 +1,99 @@
+"""API routes for xm's other domain commands: trigger, sysrq, rename, dump-core, mem-max,
+vcpu-list, vcpu-pin, sched-credit (the work is in the daemon's modules named below)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi.responses import StreamingResponse
+
+from pydantic import BaseModel, Field
+
+from hvmctl.api.actions import ActionRouter
+from hvmctl.daemon import dumpcore, guestops, resources, sched, vcpus
+from hvmctl.errors import HvmctlError
+from hvmctl.daemon.service import Daemon
+
+
+class TriggerRequest(BaseModel):
+    trigger: str = Field(description="nmi, reset, init, power or s3resume")
+
+
+class SysrqRequest(BaseModel):
+    key: str = Field(min_length=1, max_length=1, description="the SysRq key (h: help)")
+
+
+class RenameRequest(BaseModel):
+    name: str = Field(description="the new name")
+
+
+class MemMaxRequest(BaseModel):
+    mib: int = Field(gt=0, le=1 << 24)
+
+
+class VcpuPinRequest(BaseModel):
+    vcpu: str = Field(description="the vCPU number, or 'all'")
+    cpus: str = Field(description="host CPUs: '0-1,3' or 'all'")
+
+
+class DumpCoreRequest(BaseModel):
+    file: str = Field(description="absolute path of the ELF core file to write (must not exist)")
+    live: bool = Field(default=False, description="xm's -L (QEMU pauses the guest during a dump regardless)")
+
+
+async def _dump_lines(dom: Any, req: DumpCoreRequest) -> AsyncIterator[bytes]:
+    """Progress lines, then the result or the one error shape (as export's stream)."""
+    try:
+        async for item in dumpcore.dump_core(dom, req.file, live=req.live):
+            yield (json.dumps(item) + "\n").encode()
+    except HvmctlError as exc:
+        yield (json.dumps({"error": exc.kind, "message": exc.message}) + "\n").encode()
+
+
+class SchedCreditRequest(BaseModel):
+    weight: int | None = Field(default=None, ge=1, le=65535)
+    cap: int | None = Field(default=None, ge=0, le=12800)
+
+
+def router(daemon: Daemon) -> ActionRouter:
+    act = ActionRouter()
+
+    @act("trigger")
+    async def trigger(ref: str, req: TriggerRequest) -> dict[str, Any]:
+        return await guestops.trigger(daemon.lookup(ref), req.trigger)
+
+    @act("sysrq")
+    async def sysrq(ref: str, req: SysrqRequest) -> dict[str, Any]:
+        return await guestops.sysrq(daemon.lookup(ref), req.key)
+
+    @act("rename")
+    async def rename(ref: str, req: RenameRequest) -> dict[str, Any]:
+        return await guestops.rename(daemon.lookup(ref), daemon.registry, req.name)
+
+    @act("mem-max")
+    async def mem_max(ref: str, req: MemMaxRequest) -> dict[str, Any]:
+        return await resources.mem_max(daemon.lookup(ref), req.mib)
+
+    @act("vcpu-list")
+    async def vcpu_list(ref: str) -> dict[str, Any]:
+        return {"vcpus": vcpus.rows(daemon.lookup(ref))}
+
+    @act("vcpu-pin")
+    async def vcpu_pin(ref: str, req: VcpuPinRequest) -> dict[str, Any]:
+        return await vcpus.pin(daemon.lookup(ref), req.vcpu, req.cpus)
+
+    @act("dump-core", response_class=StreamingResponse,
+         responses={200: {"content": {"application/x-ndjson": {}}}})
+    async def dump_core(ref: str, req: DumpCoreRequest) -> StreamingResponse:
+        dom = daemon.lookup(ref)
+        dom.require("dump")
+        dumpcore.check_target(req.file)  # refused before the stream starts: a plain error answer
+        return StreamingResponse(_dump_lines(dom, req), media_type="application/x-ndjson")
+
+    @act("sched-credit")
+    async def sched_credit(ref: str, req: SchedCreditRequest) -> dict[str, Any]:
+        return await sched.sched_credit(daemon.lookup(ref), req.weight, req.cap)
+
+    return act

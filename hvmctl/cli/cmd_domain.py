@@ -1,0 +1,128 @@
+"""CLI commands: xm's other domain commands (registered on import; stdlib-only imports here).
+
+``trigger``, ``sysrq``, ``rename``, ``dump-core``, ``mem-max``, ``vcpu-list``, ``vcpu-pin``,
+``sched-credit``, with xm's argument syntax and output.
+"""
+
+from __future__ import annotations
+
+from hvmctl.cli.main import Context, arg, command, emit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # argparse and typing cost more start-up time than a command
+    import argparse
+    from typing import Any
+
+
+def _trigger_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("trigger", choices=("nmi", "reset", "init", "power", "s3resume"),
+                   help="nmi: inject an NMI; reset: hard reset (on_reboot applies); power: ACPI power "
+                        "button; s3resume: wake from S3; init: refused (QEMU 7.2 cannot send an INIT IPI)")
+
+
+@command("trigger", "send a trigger to a domain: nmi, reset, init, power, s3resume", _trigger_args, domain=True)
+def cmd_trigger(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("trigger", {"trigger": args.trigger}, ref=args.domain)
+    return emit(args, result, "")
+
+
+@command("sysrq", "send Alt+SysRq+KEY to a domain's keyboard",
+         arg("key", help="the SysRq key: h help, s sync, u remount, b reboot..."),
+         domain=True)
+def cmd_sysrq(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("sysrq", {"key": args.key}, ref=args.domain)
+    return emit(args, result, "")
+
+
+@command("rename", "rename a domain (its live definition; the console log follows)",
+         arg("new_name", metavar="NEW", help="the new name"), domain=True)
+def cmd_rename(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("rename", {"name": args.new_name}, ref=args.domain)
+    return emit(args, result, "")
+
+
+@command("mem-max", "set a domain's maximum memory (MiB): the ceiling of mem-set",
+         arg("mib", type=int, help="maximum memory in MiB"), domain=True)
+def cmd_mem_max(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("mem-max", {"mib": args.mib}, ref=args.domain)
+    text = f"{result['name']}: maxmem {result['maxmem_mib']} MiB"
+    if result["next_start"]:
+        text += f" (above the {result['running_mib']} MiB it was started with: from its next start)"
+    return emit(args, result, text)
+
+
+def vcpu_table(rows: list[dict[str, Any]]) -> str:
+    """xm vcpu-list's table."""
+    lines = [f"{'Name':<32} {'ID':>4} {'VCPU':>4} {'CPU':>4} {'State':>5} {'Time(s)':>9} CPU Affinity"]
+    for r in rows:
+        cpu = "-" if r["cpu"] is None else r["cpu"]
+        lines.append(f"{r['name']:<32} {r['id'] if r['id'] is not None else '-':>4} {r['vcpu']:>4} {cpu:>4} "
+                     f"{r['state']:>5} {r['time']:>9.1f} {r['affinity']}")
+    return "\n".join(lines)
+
+
+@command("vcpu-list", "the vCPUs of domains: host CPU, state, time, affinity",
+         arg("domains", nargs="*", help="domain names, IDs or UUIDs (default: all)"))
+def cmd_vcpu_list(args: argparse.Namespace, ctx: Context) -> int:
+    refs = args.domains or [d["name"] for d in ctx.client.act("list")["domains"] if d.get("id") is not None]
+    rows = [row for ref in refs for row in ctx.client.act("vcpu-list", ref=ref)["vcpus"]]
+    return emit(args, rows, vcpu_table(rows))
+
+
+def _pin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("vcpu", help="the vCPU number, or 'all'")
+    p.add_argument("cpus", help="host CPUs: '0-1,3', '0-3,^1' or 'all'")
+
+
+@command("vcpu-pin", "pin a domain's vCPU to host CPUs (kept across restarts)", _pin_args, domain=True)
+def cmd_vcpu_pin(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("vcpu-pin", {"vcpu": args.vcpu, "cpus": args.cpus}, ref=args.domain)
+    return emit(args, result, "")
+
+
+def _dump_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the ELF core file to write (must not exist)")
+    p.add_argument("-L", "--live", action="store_true",
+                   help="xm's live dump (QEMU still pauses the vCPUs while it writes)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+@command("dump-core", "dump a domain's memory into an ELF core file", _dump_args, domain=True)
+def cmd_dump_core(args: argparse.Namespace, ctx: Context) -> int:
+    import os
+    import sys
+
+    from hvmctl.cli.client import error_from
+    from hvmctl.cli.cmd_storage import _progress
+    from hvmctl.errors import DaemonError
+
+    body = {"file": os.path.abspath(args.file), "live": args.live}
+    result = None
+    with _progress(f"dumping {args.domain}", not args.quiet and not args.json) as update:
+        for item in ctx.client.act_stream("dump-core", body, ref=args.domain):
+            if "done" in item:
+                update(int(item["done"]), int(item["total"]))
+            elif "result" in item:
+                result = item["result"]
+            elif "error" in item:
+                raise error_from(item["error"], item["message"])
+    if result is None:
+        raise DaemonError("the daemon ended the dump without a result (did it stop?)")
+    for note in result.get("notes", []):
+        print(f"{ctx.prog}: note: {note}", file=sys.stderr)
+    return emit(args, result, f"{result['file']}: {result['bytes']} bytes ({result['seconds']} s)")
+
+
+def _sched_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-d", "--domain", required=True, help="domain name, ID or UUID")
+    p.add_argument("-w", "--weight", type=int, help="CPU weight, 1..65535 (256: default)")
+    p.add_argument("-c", "--cap", type=int, help="CPU cap, percent of one host CPU (0: none)")
+
+
+@command("sched-credit", "show or set a domain's CPU weight and cap (a cgroup per domain)", _sched_args)
+def cmd_sched_credit(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("sched-credit", {"weight": args.weight, "cap": args.cap}, ref=args.domain)
+    text = f"{'Name':<32} {'ID':>4} {'Weight':>6} {'Cap':>4}\n" \
+           f"{result['name']:<32} {result['id'] if result['id'] is not None else '-':>4} " \
+           f"{result['weight']:>6} {result['cap']:>4}"
+    return emit(args, result, text)
