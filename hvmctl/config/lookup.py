@@ -14,7 +14,11 @@ def find_profile(ref: str, *, search_dirs: Sequence[Path]) -> Path:
     """Where ``xm create REF`` finds its profile: REF as a path, then ./REF, then DIR/REF."""
     if not ref or "\0" in ref:
         raise NotFoundError(f"profile {ref!r} not found")
-    candidates = [Path(ref).expanduser(), Path.cwd() / ref]
+    try:
+        home = Path(ref).expanduser()
+    except RuntimeError:  # ~user with no such user (or no home): the name as it is
+        home = Path(ref)
+    candidates = [home, Path.cwd() / ref]
     candidates += [Path(d) / ref for d in search_dirs]
     looked: list[str] = []
     for path in candidates:
