@@ -114,13 +114,10 @@ def _create_args(p: argparse.ArgumentParser) -> None:
 
 @command("create", "create a domain from a profile", _create_args)
 def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
-    from hvmctl.config import find_profile
+    from hvmctl.config import find_profile, read_profile_text
 
     path = find_profile(args.profile, search_dirs=[ctx.paths.profile_dir])
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HvmctlError(f"{path}: cannot read profile: {exc}") from exc
+    text = read_profile_text(path)  # UTF-8, or Latin-1 for old xm files (as xend's Python 2 read bytes)
     body = {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides,
             "dry_run": args.dry_run, "paused": args.paused}
     result = ctx.client.act("create", body)
