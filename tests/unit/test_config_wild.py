@@ -101,3 +101,22 @@ def test_a_check_runs_even_without_xm_vars_check() -> None:
 
 def test_check_locals_are_not_profile_keys() -> None:
     assert not any("val" in w for w in warnings_of(XMEXAMPLE2, "vmid=1"))
+
+
+# ---------------------------------------------------------------------------------------------
+# serial
+
+
+def test_serial_options_belong_to_the_chardev() -> None:
+    from hvmctl.config.serial import Serial, parse_serial
+
+    assert parse_serial("unix:/run/s,server,nowait") == Serial("unix", path="/run/s", server=True, wait=False)
+    assert parse_serial("tcp:[::1]:4555,server") == Serial("tcp", host="::1", port=4555, server=True, wait=True)
+    assert parse_serial("none") is None
+
+
+def test_a_server_that_would_wait_warns() -> None:
+    got = warnings_of(HVM + 'serial = "unix:/run/s,server"\n')
+    assert got == ["/etc/xen/vm:2: warning: serial: 'unix:/run/s,server': the guest starts without waiting "
+                   "for a client (qemu-dm waited); add ',nowait' to say so"]
+    assert warnings_of(HVM + 'serial = "unix:/run/s,server,nowait"\n') == []
