@@ -120,3 +120,25 @@ def test_a_server_that_would_wait_warns() -> None:
     assert got == ["/etc/xen/vm:2: warning: serial: 'unix:/run/s,server': the guest starts without waiting "
                    "for a client (qemu-dm waited); add ',nowait' to say so"]
     assert warnings_of(HVM + 'serial = "unix:/run/s,server,nowait"\n') == []
+
+
+# ---------------------------------------------------------------------------------------------
+# disks
+
+
+@pytest.mark.parametrize("entry,target,backend,fmt", [
+    ("tap:aio:/img/a.raw,hda,w", "/img/a.raw", "tap:aio", "raw"),
+    ("tap:qcow:/img/a.qcow,hda,w", "/img/a.qcow", "tap:qcow", "qcow"),
+    ("tap2:tapdisk:aio:/img/a.raw,hda,w", "/img/a.raw", "tap:aio", "raw"),
+    ("format=raw,vdev=hda,access=rw,backendtype=phy,target=/dev/vg/a", "/dev/vg/a", "phy", "raw"),
+])
+def test_disk_forms_in_the_wild(entry: str, target: str, backend: str, fmt: str) -> None:
+    disk = cfg_of(HVM + f"disk = ['{entry}']\n").disks[0]
+    assert (disk.target, disk.backend, disk.format, disk.vdev) == (target, backend, fmt, "hda")
+
+
+def test_empty_cdrom_and_network_target_refused() -> None:
+    disk = cfg_of(HVM + "disk = [',hdc:cdrom,r']\n").disks[0]
+    assert disk.empty and disk.devtype == "cdrom"
+    with pytest.raises(ConfigError, match="network targets"):
+        cfg_of(HVM + "disk = ['vdev=xvda,target=rbd:pool/image']\n")
