@@ -113,13 +113,10 @@ def profile_args(p: argparse.ArgumentParser) -> None:
 def profile_body(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
     """The request body naming a profile: its text (read here, where the file is), where it
     came from (for file:line errors) and the overrides."""
-    from hvmctl.config import find_profile
+    from hvmctl.config import find_profile, read_profile_text
 
     path = find_profile(args.profile, search_dirs=[ctx.paths.profile_dir])
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HvmctlError(f"{path}: cannot read profile: {exc}") from exc
+    text = read_profile_text(path)  # UTF-8, or Latin-1 for old xm files (as xend's Python 2 read bytes)
     return {"profile": text, "filename": str(path.resolve()), "overrides": args.overrides}
 
 

@@ -180,7 +180,6 @@ class _Builder:
             vifs=self._vifs(),
             vfb=self._vfb(hvm),
             boot=self.get("boot") or "c",  # type: ignore[arg-type]
-            serial=self._serial(),
             on_poweroff=self.either("on_poweroff", "on_shutdown")[0] or "destroy",  # type: ignore[arg-type]
             on_reboot=self.get("on_reboot") or "restart",  # type: ignore[arg-type]
             on_crash=self.get("on_crash") or "restart",  # type: ignore[arg-type]
@@ -198,6 +197,7 @@ class _Builder:
             accel=self.get("accel"),  # type: ignore[arg-type]
             source=self.filename,
             key_lines=self._key_lines(),
+            **self._serials(),  # type: ignore[arg-type]
             **self._boot_fields(hvm),  # type: ignore[arg-type]
         )
         return cfg, tuple(self.warnings)
@@ -357,12 +357,19 @@ class _Builder:
             keymap=self.get("keymap"),  # type: ignore[arg-type]
         )
 
-    def _serial(self) -> str:
-        entry = self.entries.get("serial")
-        if entry is not None and isinstance(entry.value, (list, tuple)) and len(entry.value) > 1:
-            self.warn("serial", "only the first serial port is used")
-        value = self.get("serial")
-        return value if isinstance(value, str) else "pty"
+    def _serials(self) -> dict[str, object]:
+        """serial (the first port) and more_serials (xl's list form: every further port)."""
+        from hvmctl.config.serial import parse_serial
+
+        ports = self.get("serial")
+        if not isinstance(ports, tuple):
+            return {"serial": "pty", "more_serials": ()}
+        for text in ports:
+            port = parse_serial(text)
+            if port is not None and port.server and port.wait:
+                self.warn("serial", f"{text!r}: the guest starts without waiting for a client "
+                          "(qemu-dm waited); add ',nowait' to say so")
+        return {"serial": ports[0], "more_serials": tuple(ports[1:])}
 
     def _stdvga(self) -> bool:
         vga = self.get("vga")

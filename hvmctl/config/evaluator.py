@@ -249,6 +249,24 @@ def parse_source(text: str, filename: str) -> ast.Module:
     problem (no compound statements, no triple-quoted strings) the lines are dedented and
     parsed again, line numbers unchanged.
     """
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark, as editors on Windows write it
+    try:
+        tree = _parse_quietly(text, filename, "exec")
+    except SyntaxError:
+        old = py2_source(text)
+        if old is None:
+            return _parse_py3(text, filename)
+        try:
+            tree = _parse_quietly(old, filename, "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return _parse_py3(text, filename)  # not Python 2 either: the first error says why
+    except (RecursionError, MemoryError, ValueError, OverflowError):
+        return _parse_py3(text, filename)
+    assert isinstance(tree, ast.Module)
+    return tree
+
+
+def _parse_py3(text: str, filename: str) -> ast.Module:
     try:
         tree = _parse_quietly(text, filename, "exec")
     except IndentationError as exc:
@@ -268,6 +286,69 @@ def parse_source(text: str, filename: str) -> ast.Module:
         raise ConfigError(f"profile cannot be parsed: {msg}", file=filename) from None
     assert isinstance(tree, ast.Module)
     return tree
+
+
+def py2_source(text: str) -> str | None:
+    """The Python 3 spelling of a Python-2-era xm file (xend ran profiles under Python 2), or
+    None when nothing needed rewriting: tabs in indentation count to the next multiple of 8
+    (Python 2's rule for mixed tabs and spaces), ``0644`` is ``0o644``, ``10L`` is ``10``,
+    and a ``print x`` statement becomes ``print((x))`` (which the evaluator then ignores).
+    Line numbers are unchanged; strings and comments are never touched."""
+    lines = text.splitlines(keepends=True)
+    changed = False
+    for i, line in enumerate(lines):
+        body = line.lstrip(" \t")
+        indent = line[: len(line) - len(body)]
+        if "\t" in indent:
+            lines[i] = indent.expandtabs(8) + body
+            changed = True
+    edits = _py2_token_edits("".join(lines))
+    if edits is None:
+        return None
+    for row, col, end, new in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        lines[row - 1] = line[:col] + new + line[end:]
+    return "".join(lines) if (changed or edits) else None
+
+
+def _py2_token_edits(text: str) -> list[tuple[int, int, int, str]] | None:
+    """(row, start col, end col, replacement) for octal and long literals and print statements."""
+    import io
+    import tokenize
+
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    edits: list[tuple[int, int, int, str]] = []
+    line_start = True
+    in_print = False
+    last_end: tuple[int, int] = (0, 0)
+    for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        adjacent = nxt is not None and nxt.start == tok.end
+        if tok.type == tokenize.NUMBER and adjacent and nxt is not None:
+            if tok.string == "0" and nxt.type == tokenize.NUMBER and nxt.string.isdigit():
+                if not set(nxt.string) <= set("01234567"):
+                    return None  # 089 was no number in Python 2 either
+                edits.append((tok.start[0], tok.start[1], tok.end[1], "0o"))
+            elif nxt.type == tokenize.NAME and nxt.string in ("L", "l"):
+                edits.append((nxt.start[0], nxt.start[1], nxt.end[1], ""))
+        if line_start and tok.type == tokenize.NAME and tok.string == "print" and nxt is not None:
+            if nxt.type in (tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER):
+                edits.append((tok.end[0], tok.end[1], tok.end[1], "()"))  # a bare print: an empty line
+            elif not (nxt.type == tokenize.OP and nxt.string in ("(", "=", ".", "[", "+=")):
+                edits.append((tok.end[0], tok.end[1], tok.end[1], "(("))
+                in_print = True
+        if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (tok.type == tokenize.OP and tok.string == ";"):
+            if in_print:
+                edits.append((last_end[0], last_end[1], last_end[1], "))"))
+                in_print = False
+            line_start = True
+        elif tok.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            line_start = False
+            last_end = tok.end
+    return edits
 
 
 _COMPOUND = re.compile(r"^\s*(if|elif|else|def|for|while|class|with|try)\b")
@@ -355,12 +436,21 @@ def _referenced_names(tree: ast.Module, check_fns: frozenset[str]) -> set[str]:
     return names
 
 
+#: exceptions a check function may raise (``raise ValueError('vmid must be > 0')``)
+CHECK_EXCEPTIONS = ("ValueError", "TypeError", "Exception", "KeyError", "IndexError", "RuntimeError")
+
+
+def _is_print(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+
+
 class _StaticCheck:
     """Refuses every construct outside the profile subset, wherever it appears."""
 
     def __init__(self, filename: str, check_fns: frozenset[str]) -> None:
         self.filename = filename
         self.check_fns = check_fns
+        self.in_check: set[int] = set()  # ids of the nodes in the bodies of check functions
 
     def run(self, tree: ast.Module) -> None:
         """Refuse the first forbidden construct, in reading order; the innermost one when
@@ -384,7 +474,9 @@ class _StaticCheck:
                 problems.append((line, col, -depth, msg))
                 if not isinstance(node, (ast.Call, ast.Attribute)):
                     continue  # look inside calls only, to name the innermost one
-            stack.extend((child, node, depth + 1) for child in _children(node, self.check_fns))
+            if isinstance(node, ast.FunctionDef) and node.name in self.check_fns:
+                self.in_check.update(id(n) for n in ast.walk(node) if n is not node)
+            stack.extend((child, node, depth + 1) for child in ast.iter_child_nodes(node))
         if problems:
             line, _col, _depth, msg = min(problems)
             raise ConfigError(msg, file=self.filename, line=line or None)
@@ -392,9 +484,16 @@ class _StaticCheck:
     def _problem(self, node: ast.AST, parent: ast.AST | None) -> str | None:
         """Why ``node`` is not allowed, or None when it is."""
         if isinstance(node, ast.FunctionDef):
-            if node.name in self.check_fns:
-                return None
+            if node.name in self.check_fns and id(node) not in self.in_check:
+                return _check_fn_problem(node)
             return f"function definition 'def {node.name}' is not allowed in a profile"
+        if id(node) in self.in_check:
+            if isinstance(node, (ast.Return, ast.arguments, ast.arg)):
+                return None
+            if isinstance(node, ast.Raise):
+                return _raise_problem(node)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CHECK_EXCEPTIONS:
+                return None if not node.keywords else "keyword arguments in a raise are not allowed in a profile"
         if isinstance(node, ast.ClassDef):
             return f"class definition 'class {node.name}' is not allowed in a profile"
         if type(node) in _OPERATORS and not isinstance(node, _ALLOWED_BINOPS):
@@ -412,6 +511,8 @@ class _StaticCheck:
         if isinstance(node, ast.Import):
             return self._import_problem(node)
         if isinstance(node, ast.Call):
+            if _is_print(node) and isinstance(parent, ast.Expr) and not node.keywords:
+                return None  # print statements of old xm files: arguments checked, output ignored
             return self._call_problem(node)
         if isinstance(node, ast.Attribute):
             return self._attribute_problem(node, parent)
@@ -463,6 +564,36 @@ class _StaticCheck:
         return f"attribute access '{describe(node)}' is not allowed in a profile"
 
 
+def _check_fn_problem(node: ast.FunctionDef) -> str | None:
+    """A check function is ``def f(var, val):`` -- two plain parameters, no defaults."""
+    a = node.args
+    if node.decorator_list or node.returns is not None:
+        return f"check function 'def {node.name}' takes no decorators or annotations in a profile"
+    if a.posonlyargs or a.kwonlyargs or a.vararg or a.kwarg or a.defaults or len(a.args) != 2:
+        return f"check function 'def {node.name}' must take two parameters (name, value) in a profile"
+    if any(arg.annotation is not None for arg in a.args):
+        return f"check function 'def {node.name}' takes no annotations in a profile"
+    return None
+
+
+def _raise_problem(node: ast.Raise) -> str | None:
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    if node.cause is not None or not (isinstance(exc, ast.Name) and exc.id in CHECK_EXCEPTIONS):
+        return f"'raise' of anything but {', '.join(CHECK_EXCEPTIONS)} is not allowed in a profile"
+    return None
+
+
+class _Raised(Exception):
+    """A check function raised: its message and line."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+_NO_RETURN = object()
+
 # ---------------------------------------------------------------------------------------------
 # evaluation
 
@@ -513,6 +644,9 @@ class _Evaluator:
         self.values: dict[str, tuple[Value, int]] = {}
         self.item_lines: dict[str, tuple[int, ...]] = {}
         self.declared: list[str] = []
+        self.functions: dict[str, ast.FunctionDef] = {}
+        self.pending: dict[str, tuple[str, ast.AST]] = {}  # variable -> (check function, var() call)
+        self.in_function = False
         self.nodes = 0
         self.total = 0
         self._line = 0
@@ -595,6 +729,50 @@ class _Evaluator:
 
     def run(self, tree: ast.Module) -> None:
         self._exec_block(tree.body)
+        self._run_checks()  # a profile that declares checks but never calls xm_vars.check()
+
+    def _run_checks(self) -> None:
+        """Run the check function of every declared variable not checked yet (xend's
+        ``xm_vars.check()``): a raise refuses the value; a returned value replaces it."""
+        pending, self.pending = self.pending, {}
+        for var, (fn_name, call) in pending.items():
+            fn = self.functions.get(fn_name)
+            if fn is None:
+                raise self.fail(f"xm_vars.var(): check function '{fn_name}' is not defined", call)
+            value = self.env[var]
+            saved, saved_line = self.env, self._line
+            params = [a.arg for a in fn.args.args]
+            self.env = {**saved, params[0]: var, params[1]: value}
+            self.in_function = True
+            try:
+                result = self._run_body(fn.body)
+            except _Raised as exc:
+                why = f" ({exc.message})" if exc.message else ""
+                raise ConfigError(f"expected a value {fn_name}() accepts; got {value!r}{why}",
+                                  file=self.filename, line=exc.line, key=var) from None
+            finally:
+                self.env, self.in_function, self._line = saved, False, saved_line
+            if result is not _NO_RETURN and result is not None:
+                self.env[var] = self._data(result, call)
+
+    def _run_body(self, body: Sequence[ast.stmt]) -> object:
+        """Statements of a check function: no loops exist, so this ends."""
+        for stmt in body:
+            self._line = stmt.lineno
+            if isinstance(stmt, ast.Return):
+                return None if stmt.value is None else self.eval(stmt.value)
+            if isinstance(stmt, ast.Raise):
+                message = ""
+                if isinstance(stmt.exc, ast.Call) and stmt.exc.args:
+                    message = self._to_str(self._data(self.eval(stmt.exc.args[0]), stmt), stmt)
+                raise _Raised(_one_line(message)[:200], stmt.lineno)
+            if isinstance(stmt, ast.If):
+                result = self._run_body(stmt.body if self._truth(self.eval(stmt.test)) else stmt.orelse)
+                if result is not _NO_RETURN:
+                    return result
+            else:
+                self._exec(stmt)
+        return _NO_RETURN
 
     def _exec_block(self, body: Sequence[ast.stmt]) -> None:
         for stmt in body:
@@ -617,11 +795,20 @@ class _Evaluator:
             for alias in stmt.names:
                 top = alias.name.split(".")[0]
                 self.env[alias.asname or top] = _Module(top if alias.asname is None else alias.name)
+        elif isinstance(stmt, ast.Expr) and _is_print(stmt.value):
+            assert isinstance(stmt.value, ast.Call)
+            for arg in stmt.value.args:  # evaluated (bounded, names must exist), printed nowhere
+                self.eval(arg)
         elif isinstance(stmt, ast.Expr):
             self.eval(stmt.value)
+        elif isinstance(stmt, ast.FunctionDef):
+            self.functions[stmt.name] = stmt  # a check function, run by xm_vars.check()
         # ast.Pass and accepted check-function definitions do nothing
 
     def _bind(self, target: ast.expr, value: object, stmt: ast.stmt, direct: bool = False) -> None:
+        if isinstance(target, ast.Name) and self.in_function:
+            self.env[target.id] = value  # a local of a check function, not a profile key
+            return
         if isinstance(target, ast.Name):
             self.env[target.id] = value
             self.values.pop(target.id, None)  # re-inserted last: the mapping is in file order
@@ -1056,6 +1243,7 @@ class _Evaluator:
         if attr == "check":
             if node.args or node.keywords:
                 raise self.fail("xm_vars.check() takes no arguments", node)
+            self._run_checks()
             return None
         if attr != "var":
             raise self.fail(f"function call 'xm_vars.{attr}()' is not allowed in a profile", node)
@@ -1074,6 +1262,9 @@ class _Evaluator:
                 node,
             )
         self.declared.append(name)
+        for kw in node.keywords:
+            if kw.arg == "check" and isinstance(kw.value, ast.Name):
+                self.pending[name] = (kw.value.id, node)
         return None
 
     _handlers: dict[type[ast.AST], Callable[[Any, Any, int], object]] = {

@@ -207,23 +207,28 @@ def to_cpus(value: object) -> object:
     raise Mismatch("host CPUs like '0-3' or '0,2'", value)
 
 
-_SERIAL = re.compile(r"pty|null|none|(file|unix):/\S*|tcp:[^\s:,]*:\d{1,5}")
-
-
 def to_serial(value: object) -> object:
-    """The guest's first serial port: pty, null, none, file:PATH, unix:PATH, tcp:HOST:PORT."""
-    what = "pty, null, none, file:/PATH, unix:/PATH or tcp:HOST:PORT"
-    if isinstance(value, (list, tuple)):
-        if len(value) >= 1:
-            return to_serial(value[0])
-        return "none"
-    if isinstance(value, str):
-        text = value.strip() or "none"
-        if _SERIAL.fullmatch(text) and not has_control(text):
-            if text.startswith("tcp:") and not 1 <= int(text.rsplit(":", 1)[1]) <= 65535:
-                raise Mismatch(what, value)
-            return text
-    raise Mismatch(what, value)
+    """The guest's serial ports (a tuple): one string, or xl's list form for several ports.
+    Each is a qemu-dm ``-serial`` form (see hvmctl.config.serial); 'none' is no port."""
+    from hvmctl.config.serial import SERIAL_WHAT, parse_serial
+
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not items:
+        return ("none",)
+    ports: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise Mismatch(SERIAL_WHAT, item, value if item is not value else None)
+        try:
+            port = parse_serial(item)
+        except Mismatch as exc:
+            if item is value:
+                raise
+            raise Mismatch(exc.expected, exc.got, value) from None
+        if port is None and len(items) > 1:
+            raise Mismatch("a serial port other than 'none' in a list of several", item, value)
+        ports.append(item.strip() or "none")
+    return tuple(ports)
 
 
 _USBDEV = re.compile(r"tablet|mouse|keyboard|host:\d{1,3}\.\d{1,3}|host:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}")
@@ -355,7 +360,7 @@ _USED = [
     _k("bootloader", to_path, "PV boot loader run on the first disk (pygrub)"),
     _k("bootargs", to_text, "arguments for the boot loader"),
     _k("bootloader_args", to_text_or_list, "xl: arguments for the boot loader", alias_of="bootargs"),
-    _k("serial", to_serial, "the first serial port: pty, null, none, file:, unix:, tcp:"),
+    _k("serial", to_serial, "serial ports: pty, null, none, file:, pipe:, unix:, tcp:, telnet:, udp:, or a list"),
     _k("on_poweroff", to_action, "what to do when the guest powers off"),
     _k("on_shutdown", to_action, "xm spelling of on_poweroff", alias_of="on_poweroff"),
     _k("on_reboot", to_action, "what to do when the guest reboots"),

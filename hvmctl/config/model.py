@@ -181,7 +181,8 @@ class DomainConfig:
     root: str | None = None
     bootloader: str | None = None  # e.g. /usr/bin/pygrub
     bootargs: str | None = None
-    serial: str = "pty"  # pty | file:PATH | unix:PATH | tcp:HOST:PORT | null | none
+    serial: str = "pty"  # the first port: pty | file:PATH | unix:PATH[,server] | tcp:HOST:PORT ... | none
+    more_serials: tuple[str, ...] = ()  # xl's list form: the second port on (ttyS1, ttyS2, ...)
     on_poweroff: str = "destroy"
     on_reboot: str = "restart"
     on_crash: str = "restart"
@@ -245,6 +246,7 @@ class DomainConfig:
         if kw.get("vfb") is not None:
             kw["vfb"] = VfbSpec(**kw["vfb"])
         kw["usbdevices"] = tuple(kw.get("usbdevices", ()))
+        kw["more_serials"] = tuple(str(s) for s in kw.get("more_serials", ()))
         kw["slots"] = {str(k): int(v) for k, v in dict(kw.get("slots") or {}).items()}
         kw["cpu_plugs"] = tuple(
             CpuPlug(str(c["id"]), str(c["driver"]), tuple((str(k), int(v)) for k, v in c.get("props", ())))

@@ -38,6 +38,7 @@ _XL_IGNORED_PARAMS = frozenset(
     {"specification", "colo-host", "colo-port", "colo-export", "active-disk", "hidden-disk",
      "grant_usage"}
 )  # fmt: skip
+_NETWORK_TARGET = re.compile(r"(rbd|nbd|iscsi|json|sheepdog|gluster|http|https|ftp|ssh|nfs|vxhs):")
 _MODES = {"r": "r", "ro": "r", "w": "w", "rw": "w", "w!": "w!"}
 _HOST_DOMAINS = ("", "0", "dom0", "Domain-0")
 
@@ -291,6 +292,9 @@ def _xl_finish(d: _XlDisk, entry: str, hvm: bool, notes: list[str]) -> tuple[Dis
     access = d.access if d.access else ("r" if devtype == "cdrom" else "w")
     mode = _parse_mode(access, entry)
     target = d.target or ""
+    if _NETWORK_TARGET.match(target):  # never /dev/rbd:pool/image
+        raise Mismatch("a local image or device (network targets rbd:, nbd:, iscsi:, json:... "
+                       "are not supported: attach them on the host and give the device path)", target, entry)
     if target and not target.startswith("/"):
         target = "/dev/" + target  # xl: a target that is not absolute names a device
     target = _abs_path(target, entry)

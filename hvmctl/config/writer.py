@@ -143,7 +143,10 @@ def _boot(cfg: DomainConfig, kernel: str | None) -> list[str]:
 
 
 def _hardware(cfg: DomainConfig) -> list[str]:
-    lines = [f"serial = {quote(cfg.serial)}"]
+    if cfg.more_serials:
+        lines = ["serial = [" + ", ".join(quote(s) for s in (cfg.serial, *cfg.more_serials)) + "]"]
+    else:
+        lines = [f"serial = {quote(cfg.serial)}"]
     for key in ("acpi", "apic", "pae", "localtime", "usb", "stdvga"):
         lines.append(f"{key} = {_flag(getattr(cfg, key))}")
     if cfg.rtc_timeoffset:

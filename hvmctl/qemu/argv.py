@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from hvmctl.config.model import DomainConfig, VfbSpec
-from hvmctl.devices import cpu, disk, escape, memory, nic, pci, render
+from hvmctl.devices import cpu, disk, escape, memory, nic, pci, render, serial
 from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, slots_for, sound_cards
 from hvmctl.devices.nic import NIC_DEVICES
 
@@ -215,26 +215,9 @@ def nic_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None =
 
 
 def serial_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
-    """The first serial port. Whatever the backend, a log of everything the guest wrote is
-    kept in console.log (``xm log``/``dmesg``), and ``pty`` (the default) becomes a Unix
-    socket the daemon hands to ``xm console``."""
-    serial = cfg.serial
-    log = f"logfile={escape(str(plan.console_log))},logappend=on"
-    if serial in ("none", ""):
-        return []
-    if serial == "null":
-        backend = "null,id=serial0"
-    elif serial.startswith("file:"):
-        backend = f"file,id=serial0,path={_escape(serial[5:])}"
-    elif serial.startswith("unix:"):
-        backend = f"socket,id=serial0,path={_escape(serial[5:])},server=on,wait=off"
-    elif serial.startswith("tcp:"):
-        host, _, port = serial[4:].rpartition(":")
-        backend = (f"socket,id=serial0,host={escape(host or '127.0.0.1')},port={escape(port)},"
-                   "server=on,wait=off,telnet=off")
-    else:  # pty, vc, stdio...: our console socket
-        backend = f"socket,id=serial0,path={escape(str(plan.serial_socket))},server=on,wait=off"
-    return ["-chardev", f"{backend},{log}", "-serial", "chardev:serial0"]
+    """Every serial port of the profile (see hvmctl.devices.serial): the first one logs to
+    console.log, and ``pty`` (the default) becomes the socket the daemon hands to ``xm console``."""
+    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, plan.console_log)
 
 
 def display_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:

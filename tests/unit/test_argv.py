@@ -124,9 +124,23 @@ def test_nic_models_and_pxe_rom_only_for_network_boot() -> None:
     [
         ("pty", "socket,id=serial0,path=/r/serial.sock,server=on,wait=off,logfile=/r/guest.console.log,logappend=on"),
         ("file:/var/log/g.log", "file,id=serial0,path=/var/log/g.log,logfile=/r/guest.console.log,logappend=on"),
-        ("unix:/tmp/s", "socket,id=serial0,path=/tmp/s,server=on,wait=off,logfile=/r/guest.console.log,logappend=on"),
+        # qemu-dm's -serial syntax, which xend and xl passed on: no 'server' means connect
+        ("unix:/tmp/s", "socket,id=serial0,path=/tmp/s,server=off,logfile=/r/guest.console.log,logappend=on"),
+        ("unix:/run/s,server,nowait",
+         "socket,id=serial0,path=/run/s,server=on,wait=off,logfile=/r/guest.console.log,logappend=on"),
         ("tcp:127.0.0.1:4555",
-         "socket,id=serial0,host=127.0.0.1,port=4555,server=on,wait=off,telnet=off,logfile=/r/guest.console.log,logappend=on"),
+         "socket,id=serial0,host=127.0.0.1,port=4555,server=off,telnet=off,logfile=/r/guest.console.log,logappend=on"),
+        ("tcp::4555,server,nowait,nodelay", "socket,id=serial0,host=127.0.0.1,port=4555,server=on,nodelay=on,"
+         "telnet=off,wait=off,logfile=/r/guest.console.log,logappend=on"),
+        ("telnet:0.0.0.0:4444,server,nowait",
+         "socket,id=serial0,host=0.0.0.0,port=4444,server=on,telnet=on,wait=off,logfile=/r/guest.console.log,logappend=on"),
+        ("udp:192.0.2.1:4555@:4556", "udp,id=serial0,host=192.0.2.1,port=4555,localaddr=0.0.0.0,localport=4556,"
+         "logfile=/r/guest.console.log,logappend=on"),
+        ("udp::4555", "udp,id=serial0,host=127.0.0.1,port=4555,logfile=/r/guest.console.log,logappend=on"),
+        ("pipe:/run/g", "pipe,id=serial0,path=/run/g,logfile=/r/guest.console.log,logappend=on"),
+        ("/dev/ttyS1", "serial,id=serial0,path=/dev/ttyS1,logfile=/r/guest.console.log,logappend=on"),
+        ("vc", "socket,id=serial0,path=/r/serial.sock,server=on,wait=off,logfile=/r/guest.console.log,logappend=on"),
+        ("stdio", "socket,id=serial0,path=/r/serial.sock,server=on,wait=off,logfile=/r/guest.console.log,logappend=on"),
         ("null", "null,id=serial0,logfile=/r/guest.console.log,logappend=on"),
     ],
 )
@@ -135,6 +149,23 @@ def test_serial_backends(serial: str, expected: str) -> None:
     assert serial_args(cfg, LaunchPlan(domid=1, run_dir=PurePath("/r"))) == [
         "-chardev", expected, "-serial", "chardev:serial0"
     ]
+
+
+def test_serial_none_gives_no_port() -> None:
+    assert serial_args(DomainConfig(name="x", serial="none"), LaunchPlan(domid=1, run_dir=PurePath("/r"))) == []
+
+
+def test_xl_serial_list_gives_several_ports() -> None:
+    cfg = parse_profile('builder = "hvm"\nserial = ["pty", "file:/var/log/s1", "pty"]\n',
+                        filename="/etc/xen/x", default_name="x").config
+    assert (cfg.serial, cfg.more_serials) == ("pty", ("file:/var/log/s1", "pty"))
+    assert serial_args(cfg, LaunchPlan(domid=1, run_dir=PurePath("/r"))) == [
+        "-chardev", "socket,id=serial0,path=/r/serial.sock,server=on,wait=off,logfile=/r/guest.console.log,logappend=on",
+        "-serial", "chardev:serial0",
+        "-chardev", "file,id=serial1,path=/var/log/s1", "-serial", "chardev:serial1",
+        "-chardev", "socket,id=serial2,path=/r/serial2.sock,server=on,wait=off", "-serial", "chardev:serial2",
+    ]
+    assert DomainConfig.from_dict(cfg.to_dict()) == cfg
 
 
 def test_vnc_display_choices() -> None:

@@ -219,7 +219,7 @@ def test_live_definition_round_trips_through_the_record() -> None:
 def test_values_never_add_qemu_options() -> None:
     """A comma in any value is doubled: ``name = "web,process=kworker"`` stays a name."""
     bad = "x,process=kworker"
-    cfg = DomainConfig(name=f"web{bad}", uuid=UUID, serial=f"unix:/tmp/s{bad}",
+    cfg = DomainConfig(name=f"web{bad}", uuid=UUID, serial=f"file:/tmp/s{bad}",
                        disks=(DiskSpec(f"/img{bad}.raw", "xvda"), DiskSpec(f"/cd{bad}.iso", "hdc", "r", "cdrom")),
                        soundhw="ac97", usbdevices=(f"tablet{bad}",), machine=f"pc{bad}")
     nics = (NicPlan(0, f"00:16:3e:00:00:01{bad}", "virtio", "bridge", f"tap{bad}"),
