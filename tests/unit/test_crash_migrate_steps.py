@@ -148,3 +148,23 @@ def test_destination_killed_at_each_step(tmp_path: Path, index: int) -> None:
     owner = _check(hosts, src, dst)
     point = DST_POINTS[index]
     assert owner == ("dst" if point == "migrate-in:committed" else "src"), (point, owner)
+
+
+@pytest.mark.parametrize("side,point", [("src", "migrate-out:streaming"), ("src", "migrate-out:prepared"),
+                                        ("dst", "migrate-in:listening")])
+def test_live_migration_killed_before_the_stream_completed(tmp_path: Path, side: str, point: str) -> None:
+    """Pre-copy (``--live``: the guest runs while its memory goes): the same rollback."""
+    index = (SRC_POINTS if side == "src" else DST_POINTS).index(point)
+    hosts = ck.migrate_until_crash(tmp_path, side, index, live=True)
+    assert hosts.photo is not None and hosts.photo.point == point
+    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    assert _check(hosts, src, dst) == "src"
+    (guest,) = hosts.src_world.alive_with_uuid(ck.UUID)
+    assert "stop" not in guest.commands, "a live migration stopped the guest"
+
+
+def test_live_migration_uninterrupted(tmp_path: Path) -> None:
+    hosts = ck.migrate_until_crash(tmp_path, "src", None, live=True)
+    assert hosts.job_state == "completed"
+    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    assert _check(hosts, src, dst) == "dst"
