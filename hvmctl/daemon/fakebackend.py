@@ -69,10 +69,27 @@ class FakeGuest:
         return None
 
 
+class FakeNet:
+    """The network between fake hosts: the ports their incoming QEMUs listen on, so a
+    ``migrate`` to ``tcp:HOST:PORT`` in one world is loaded by a QEMU of another."""
+
+    def __init__(self) -> None:
+        self.listeners: dict[int, tuple["FakeWorld", int]] = {}
+        self.next_port = 49152
+
+    def listen(self, world: "FakeWorld", pid: int) -> int:
+        port = self.next_port
+        self.next_port += 1
+        self.listeners[port] = (world, pid)
+        return port
+
+
 class FakeWorld:
     """The fake host's process table; survives daemons and event loops."""
 
-    def __init__(self) -> None:
+    def __init__(self, net: FakeNet | None = None) -> None:
+        self.net = net
+        self.superseded = False  # a snapshot took over this host's timeline (its daemon died)
         self.guests: dict[int, FakeGuest] = {}
         self.next_pid = FIRST_FAKE_PID
         self.spawned = 0
@@ -91,8 +108,13 @@ class FakeWorld:
 
     def snapshot(self) -> "FakeWorld":
         """The processes as they are now, with no daemon attached (for the next daemon)."""
-        world = FakeWorld()
+        world = FakeWorld(self.net)
         world.guests = copy.deepcopy(self.guests)
+        if self.net is not None:  # the host lives on as the snapshot: its listening QEMUs too
+            self.superseded = True
+            for port, (owner, pid) in list(self.net.listeners.items()):
+                if owner is self:
+                    self.net.listeners[port] = (world, pid)
         world.next_pid, world.spawned = self.next_pid, self.spawned
         world.write_pidfile, world.migrate_error = self.write_pidfile, self.migrate_error
         world.obeys_acpi = self.obeys_acpi
@@ -117,6 +139,20 @@ class FakeWorld:
     def guest_panic(self, pid: int) -> None:
         self.guests[pid].status = "guest-panicked"
         self.emit(pid, "GUEST_PANICKED", {"action": "pause"})
+
+    def receive(self, pid: int, state: dict[str, Any]) -> bool:
+        """An incoming QEMU loads a whole stream; without ``-S`` it runs the guest at once
+        (RESUME, then MIGRATION completed, as the daemon's watcher expects either way)."""
+        guest = self.guests.get(pid)
+        if guest is None or not guest.alive or guest.status != "inmigrate":
+            return False
+        guest.loaded, guest.devices = dict(state), list(state.get("devices", []))
+        guest.migration = "completed"
+        guest.status = "paused" if "-S" in guest.argv else "running"
+        if guest.status == "running":
+            self.emit(pid, "RESUME")
+        self.emit(pid, "MIGRATION", {"status": "completed"})
+        return True
 
     def exit(self, pid: int) -> None:
         """The process ends (quit, kill, or a crash of QEMU itself)."""
@@ -330,7 +366,41 @@ class FakeMonitor:
             raise QemuError(f"{self.name}: migrate: GenericError: File descriptor named '{name}' not found")
         return self._named.pop(name)
 
+    def _qmp_object_add(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return {}  # the migration stream's TLS credentials
+
+    def _qmp_object_del(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return {}
+
+    def _qmp_query_migrate_parameters(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return {"tls-creds": ""}
+
+    def _migrate_tcp(self, g: FakeGuest, port: int) -> Any:
+        """The stream goes to another world's listening QEMU on the next turn of the loop
+        (a daemon killed before that leaves it ``active``: its snapshot never sends it)."""
+        g.migration = "active"
+
+        def send() -> None:
+            if self.world.superseded or not g.alive or g.migration != "active":
+                return
+            peer = self.world.net.listeners.pop(port, None) if self.world.net else None
+            state = {"uuid": g.uuid, "devices": g.devices, "pid": g.pid}
+            if self.world.migrate_error or peer is None or not peer[0].receive(peer[1], state):
+                g.migration, g.migration_error = "failed", self.world.migrate_error or "Connection refused"
+                self.world.migrate_error = ""
+                self.world.emit(g.pid, "MIGRATION", {"status": "failed"})
+                return
+            if g.status == "running":
+                self.world.emit(g.pid, "STOP")
+            g.migration, g.status = "completed", "postmigrate"
+            self.world.emit(g.pid, "MIGRATION", {"status": "completed"})
+
+        asyncio.get_running_loop().call_soon(send)
+        return {}
+
     def _qmp_migrate(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        if str(a["uri"]).startswith("tcp:"):
+            return self._migrate_tcp(g, int(str(a["uri"]).rsplit(":", 1)[1]))
         fd = self._take_fd(str(a["uri"]))
         try:
             if self.world.migrate_error:
@@ -347,6 +417,11 @@ class FakeMonitor:
         return {}
 
     def _qmp_query_migrate(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        if g.migration == "listening":
+            port = next(p for p, (w, pid) in (self.world.net.listeners.items() if self.world.net else [])
+                        if w is self.world and pid == g.pid)
+            return {"status": "setup", "socket-address": [{"type": "inet", "host": "127.0.0.1",
+                                                           "port": str(port)}]}
         if g.migration == "none":
             return {}
         info: dict[str, Any] = {"status": g.migration, "total-time": 1, "ram": {"transferred": 4096}}
@@ -360,6 +435,12 @@ class FakeMonitor:
         return {}
 
     def _qmp_migrate_incoming(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        if str(a["uri"]).startswith("tcp:"):
+            if self.world.net is None:
+                raise QemuError(f"{self.name}: migrate-incoming: GenericError: no network in this fake world")
+            self.world.net.listen(self.world, g.pid)
+            g.migration = "listening"
+            return {}
         fd = self._take_fd(str(a["uri"]))
         try:
             data = b""

@@ -178,6 +178,7 @@ class MigrationJob:
             dom.require("migrate")
             was_running = dom.state is DomainState.RUNNING
             dom.set_state(DomainState.MIGRATING, intent={"op": "migrate-out", "was_running": was_running})
+            dom.host.crash_point("migrate-out:intent")
             assert dom.monitor is not None
             # QEMU's own timestamps: when our guest stops (the downtime's start)
             stops = dom.monitor.listen(["STOP"])
@@ -200,6 +201,7 @@ class MigrationJob:
                 raise
             finally:
                 dom.monitor.unlisten(changes)
+            dom.host.crash_point("migrate-out:stream-complete")
             t_complete = time.monotonic()
             steps["memory_ms"] = round((t_complete - t0) * 1000 - sum(
                 v for k, v in steps.items() if k in ("prepare_ms", "storage_ms")), 1)
@@ -208,6 +210,7 @@ class MigrationJob:
             stopped_at = qmpmig.event_time(stop_events[0]) if stop_events else None
             self.phase = "handover"
             final = await self._handover(was_running)
+            dom.host.crash_point("migrate-out:handed-over")
             t_finish = time.monotonic()
             steps["finish_call_ms"] = round((t_finish - t_complete) * 1000, 1)
             stream = "ssh" if isinstance(self.channel, sshlink.SshChannel) else "tcp"
@@ -266,6 +269,7 @@ class MigrationJob:
             await asyncio.gather(local, return_exceptions=True)
         local.result()
         self.dest_steps = dict(session.get("steps") or {})
+        dom.host.crash_point("migrate-out:prepared")
         if bool(session.get("tls")) != guess_tls or (guess_tls and str(session["host"]) != guess_host):
             await self._setup_stream(bool(session.get("tls")), str(session.get("host")))
         steps["prepare_ms"] = round((time.monotonic() - t) * 1000, 1)
@@ -281,6 +285,7 @@ class MigrationJob:
             await dom.qmp("stop")
         self.t_migrate = time.monotonic()
         await dom.qmp("migrate", {"uri": await self._stream_uri(session)})
+        dom.host.crash_point("migrate-out:streaming")
         return await self._wait_memory(self.mirrors, changes)
 
     async def _setup_stream(self, tls: bool, host: str) -> None:

@@ -135,7 +135,7 @@ async def cancel(dom: Domain) -> None:
         deadline = time.monotonic() + 10.0
         while time.monotonic() < deadline:
             info = await dom.qmp("query-migrate", timeout=5.0)
-            if info.get("status") in DONE:
+            if info.get("status", "none") in DONE | {"none"}:  # none: it never started
                 return
             await asyncio.sleep(0.05)
     except HvmctlError:

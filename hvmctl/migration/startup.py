@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hvmctl.api.remote import RemoteEndpoint
+    from hvmctl.daemon.backend import Backend
     from hvmctl.daemon.service import Daemon
     from hvmctl.paths import Paths
 
 
-def before_daemon_start(paths: "Paths") -> None:
+def before_daemon_start(paths: "Paths", backend: "Backend | None" = None) -> None:
     """Discard incoming migrations a killed daemon left, before its records are loaded."""
     from hvmctl.migration.target import cleanup_stale
 
-    cleanup_stale(paths)
+    cleanup_stale(paths, backend)
 
 
 class Started:

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -40,6 +39,7 @@ from hvmctl.paths import Paths
 from hvmctl.qemu.version import binary_machines, binary_version, version_tuple
 
 if TYPE_CHECKING:
+    from hvmctl.daemon.backend import Backend
     from hvmctl.daemon.service import Daemon
 
 log = logging.getLogger("hvmctl.migration")
@@ -254,6 +254,7 @@ class IncomingSession:
         port = int(info["socket-address"][0]["port"])
         self._watch = asyncio.create_task(self._commit_when_loaded(dom, listener, resume),
                                           name=f"incoming-{dom.name}")
+        self.daemon.crash_point("migrate-in:listening")
         result: dict[str, Any] = {"uri": f"tcp:{_hostport(self.listen_host, port)}", "host": self.listen_host,
                                   "port": port, "domid": dom.domid, "tls": self.tls, "self_resume": True}
         if copy:
@@ -293,6 +294,7 @@ class IncomingSession:
                 running = True
         finally:
             dom.monitor.unlisten(listener)
+        self.daemon.crash_point("migrate-in:loaded")
         t_commit = time.time()
         if self.done:  # aborted meanwhile (the source's connection dropped): abort cleans up
             raise StateError(f"{dom.name}: the incoming migration was discarded")
@@ -307,6 +309,7 @@ class IncomingSession:
                 await dom.qmp("nbd-server-stop")
         except (HvmctlError, OSError) as exc:
             log.error("domain %s: bookkeeping after the incoming migration: %s", dom.name, exc)
+        self.daemon.crash_point("migrate-in:committed")
         log.info("incoming migration of %s finished (ID %s)", dom.name, dom.domid)
         return {"loaded_at": loaded_at, "resumed_at": resumed_at, "running": running,
                 "commit_ms": round((time.time() - t_commit) * 1000, 1)}
@@ -400,7 +403,7 @@ def _remove_files(paths: list[str]) -> None:
             log.error("cannot remove %s: %s", path, exc)
 
 
-def cleanup_stale(paths: Paths) -> None:
+def cleanup_stale(paths: Paths, backend: "Backend | None" = None) -> None:
     """Before the daemon loads its records: an incoming migration the last daemon never
     finished is discarded -- its QEMU killed, its record and created images removed -- so
     re-attach never sees it (a dead incoming QEMU must not count as a crash to restart)."""
@@ -419,14 +422,18 @@ def cleanup_stale(paths: Paths) -> None:
         except (OSError, ValueError):
             rt = {}
         pid = rt.get("pid")
-        if pid and process_alive(int(pid), rt.get("start_ticks")):
+        if pid and backend is not None:  # the daemon's own view of processes (a fake one in tests)
+            proc = backend.adopt(int(pid), rt.get("start_ticks"))
+            if proc is not None:
+                proc.kill()
+        elif pid and process_alive(int(pid), rt.get("start_ticks")):
             try:
                 os.kill(int(pid), signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        # its run dir stays for the daemon's scan of unrecorded run dirs: a QEMU spawned
+        # before its pid reached the record is found there by its pidfile, and stopped
         record.unlink(missing_ok=True)
-        if rt.get("run_dir"):
-            shutil.rmtree(rt["run_dir"], ignore_errors=True)
         _remove_files(list(data.get("created") or []))
         log.warning("discarded unfinished incoming migration of %s", data.get("uuid"))
         marker.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,13 +143,19 @@ def restore_photo(root: Path, photo: Photo) -> FakeWorld:
     return photo.world
 
 
-def restart(root: Path, world: FakeWorld, after: Scenario | None = None) -> dict[str, Any]:
-    """A new daemon over ``root``: start() and report what it holds."""
+def restart(root: Path, world: FakeWorld, after: Scenario | None = None, *,
+            as_main: bool = False) -> dict[str, Any]:
+    """A new daemon over ``root``: start() and report what it holds. ``as_main``: first
+    what the daemon's main does before start (discard unfinished incoming migrations)."""
     out: dict[str, Any] = {}
 
     async def main() -> None:
         daemon = new_daemon(root, world)
         spawned = world.spawned
+        if as_main:
+            from hvmctl.migration.startup import before_daemon_start
+
+            before_daemon_start(daemon.paths, daemon.backend)
         await daemon.start()
         await asyncio.sleep(0)
         out["spawned_on_start"] = world.spawned - spawned
@@ -217,3 +224,157 @@ def check_one_or_none(root: Path, world: FakeWorld, out: dict[str, Any], uuid: s
 
 from hvmctl.daemon.fakebackend import FakeGuest as FakeGuest  # noqa: E402  (for the tests)
 from hvmctl.errors import HvmctlError as HvmctlError  # noqa: E402
+
+
+# ---- two hosts: a live migration between a source and a destination daemon -------------
+
+class _Writer:
+    """What the migration job reads off its connection's writer: the peer's address."""
+
+    def get_extra_info(self, name: str) -> Any:
+        return ("127.0.0.1", 8002) if name == "peername" else None
+
+
+class LinkChannel:
+    """The source's control connection to the destination, in process. Each call runs
+    the destination's handler (remote.py's ``_dispatch``) in a task of its own, so a
+    destination killed inside one reads here as a lost connection; ``close`` (or the
+    source's death) discards an unfinished session, as remote.py's ``_serve`` does."""
+
+    peer = "dest"
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.writer = _Writer()
+        self.dead = False  # one end died: the connection is gone
+        self.ops: list[str] = []
+        self._inflight: "asyncio.Task[Any] | None" = None
+        self._closed = False
+
+    async def call(self, op: str, args: dict[str, Any] | None = None, timeout: float = 30.0) -> Any:
+        from hvmctl.api.remote import RemoteEndpoint
+        from hvmctl.errors import DaemonError
+
+        if self.dead:
+            raise DaemonError(f"lost the connection to {self.peer} during '{op}': closed")
+        self.ops.append(op)
+        self._inflight = task = asyncio.ensure_future(
+            RemoteEndpoint._dispatch(None, self.session, op, args or {}))  # type: ignore[arg-type]
+        try:
+            await asyncio.wait({task}, timeout=timeout)
+        finally:
+            self._inflight = None
+        if not task.done():
+            task.cancel()
+            raise DaemonError(f"destination {self.peer} did not answer '{op}' within {timeout:.0f} s")
+        if task.cancelled() or isinstance(task.exception(), SimulatedCrash):
+            self.dead = True
+            raise DaemonError(f"lost the connection to {self.peer} during '{op}': reset")
+        return task.result()
+
+    def destination_died(self) -> None:
+        self.dead = True
+        if self._inflight is not None:
+            self._inflight.cancel()
+
+    async def source_died(self) -> None:
+        """The source's end drops: the destination finishes what it was doing, then sees it."""
+        self.dead = True
+        if self._inflight is not None:
+            await asyncio.wait({self._inflight}, timeout=5.0)
+        await self.close()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if not self.session.done and not getattr(self.session.daemon, "_killed", False):
+            await self.session.abort("the source's connection closed before the migration finished")
+
+
+@dataclass
+class Hosts:
+    """Both ends after the run: which one was killed, where, and each one's host."""
+
+    src: Path
+    dst: Path
+    src_world: FakeWorld
+    dst_world: FakeWorld
+    killed: str | None  # "src" | "dst" | None
+    photo: Photo | None
+    job_state: str
+    seen: list[str]
+
+
+def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = False) -> Hosts:
+    """A guest created on the source is migrated to the destination (both daemons in one
+    loop, over the fake network); ``side``'s daemon is killed at its ``arm_at``-th crash
+    point of the migration. The other one lives on and does what it does when its peer
+    vanishes. Returns both hosts, the killed one as its photograph."""
+    from hvmctl.daemon.fakebackend import FakeNet
+    from hvmctl.migration import live as livemig
+    from hvmctl.migration.saverestore import saved_facts
+    from hvmctl.migration import target
+    from hvmctl.migration.target import IncomingSession
+
+    net = FakeNet()
+    src_root, dst_root = tmp / "src", tmp / "dst"
+    worlds = {"src": FakeWorld(net), "dst": FakeWorld(net)}
+    worlds["dst"].next_pid += 500_000  # pids tell the hosts apart
+    crasher = Crasher(src_root if side == "src" else dst_root, worlds[side])
+    result: dict[str, Any] = {}
+
+    async def main() -> None:
+        src, dst = new_daemon(src_root, worlds["src"]), new_daemon(dst_root, worlds["dst"])
+        await src.start()
+        await dst.start()
+        await src.create(profile(), filename="/etc/xen/demo", overrides=[])
+        dom = src.lookup("demo")
+        assert dom.runtime is not None
+        session = IncomingSession(dst, "127.0.0.1")
+        channel = LinkChannel(session)
+        facts = {"record": dom.to_record(), "facts": saved_facts(dom), "nics": dom.runtime.nics, "disks": [],
+                 "qemu": "7.2.0", "machine": "", "accel": dom.runtime.accel, "copy_storage": False}
+        # pre-flight passed (its checks probe the real host's QEMU and memory: not this test's)
+        session._preflighted = (target._digest(facts), time.monotonic())
+        job = livemig.MigrationJob(src, dom, livemig.MigrateRequest(host="dest", live=live, ca_pem="fake CA"), channel, facts,
+                                   {"ok": True, "problems": []})
+        crasher.arm_at, crasher.fired = arm_at, asyncio.Event()
+        (src if side == "src" else dst).crash_hook = crasher
+        job.task = asyncio.ensure_future(job.run())
+        fired = asyncio.ensure_future(crasher.fired.wait())
+        await asyncio.wait({job.task, fired}, return_when=asyncio.FIRST_COMPLETED)
+        if crasher.photo is not None:
+            if side == "dst":
+                dst._killed = True  # type: ignore[attr-defined]
+                channel.destination_died()
+                await asyncio.wait({job.task}, timeout=30.0)  # the source sees its peer gone
+            else:
+                src._killed = True  # type: ignore[attr-defined]
+                await channel.source_died()
+        if not job.task.done():
+            await asyncio.wait({job.task}, timeout=1.0 if crasher.photo is not None else 30.0)
+        result["job_state"] = job.state
+        if job.task.done() and not job.task.cancelled():
+            job.task.exception()  # retrieved: a SimulatedCrash, or what the job reported failing
+        fired.cancel()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in others:
+            t.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+    asyncio.run(main())
+    photo = crasher.photo
+    if photo is not None:
+        worlds[side] = restore_photo(src_root if side == "src" else dst_root, photo)
+    return Hosts(src_root, dst_root, worlds["src"], worlds["dst"], side if photo is not None else None,
+                 photo, result["job_state"], list(crasher.seen))
+
+
+def restart_host(root: Path, world: FakeWorld) -> dict[str, Any]:
+    """A new daemon over ``root`` as the real one starts: stale incoming migrations first."""
+    return restart(root, world, as_main=True)
+
+
+def markers(root: Path) -> list[str]:
+    return sorted(p.name for p in (make_paths(root).state_dir / "migration").glob("incoming-*.json"))
