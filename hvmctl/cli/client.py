@@ -19,7 +19,7 @@ from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import Any
 
     from hvmctl.locations import Locations
@@ -141,6 +141,21 @@ class Client:
         """:meth:`act` for an action that answers in JSON lines (progress, then a result)."""
         method, path = route(name, **params)
         return self.stream(method, path, body)
+
+    def act_progress(self, name: str, body: Any, update: Callable[[int, int], None], **params: str) -> Any:
+        """A long action's answer: ``{"done", "total"}`` lines fed to ``update`` (a progress
+        bar), then its result -- or its error, raised in the one error shape."""
+        result = None
+        for item in self.act_stream(name, body, **params):
+            if "done" in item:
+                update(int(item["done"]), int(item["total"]))
+            elif "result" in item:
+                result = item["result"]
+            elif "error" in item:
+                raise error_from(item["error"], item["message"])
+        if result is None:
+            raise DaemonError(f"the daemon ended {name} without a result (did it stop?)")
+        return result
 
     def get(self, path: str) -> Any:
         return self.call("GET", path)

@@ -92,22 +92,11 @@ def cmd_dump_core(args: argparse.Namespace, ctx: Context) -> int:
     import os
     import sys
 
-    from hvmctl.cli.client import error_from
     from hvmctl.cli.cmd_storage import _progress
-    from hvmctl.errors import DaemonError
 
     body = {"file": os.path.abspath(args.file), "live": args.live}
-    result = None
     with _progress(f"dumping {args.domain}", not args.quiet and not args.json) as update:
-        for item in ctx.client.act_stream("dump-core", body, ref=args.domain):
-            if "done" in item:
-                update(int(item["done"]), int(item["total"]))
-            elif "result" in item:
-                result = item["result"]
-            elif "error" in item:
-                raise error_from(item["error"], item["message"])
-    if result is None:
-        raise DaemonError("the daemon ended the dump without a result (did it stop?)")
+        result = ctx.client.act_progress("dump-core", body, update, ref=args.domain)
     for note in result.get("notes", []):
         print(f"{ctx.prog}: note: {note}", file=sys.stderr)
     return emit(args, result, f"{result['file']}: {result['bytes']} bytes ({result['seconds']} s)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from hvmctl.cli.main import Context, arg, command, emit, profile_args, profile_body
+from hvmctl.cli.main import Context, arg, command, emit, profile_args, profile_body, report_started
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,17 +29,7 @@ def _start_args(p: argparse.ArgumentParser) -> None:
 @command("start", "start a domain defined with xm new (a suspended one is resumed)", _start_args)
 def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.act("start", {"paused": args.paused}, ref=args.domain)
-    dom = result["domain"]
-    lines = [f"Started domain {dom['name']} (id={dom['id']})"]
-    lines += [f"  {note}" for note in result.get("notes", [])]
-    if dom.get("vnc"):
-        lines.append(f"  vnc: {dom['vnc']} (display {dom['vnc_display']})")
-    if args.console:
-        from hvmctl.cli.main import _console
-
-        print("\n".join(lines), file=sys.stderr)
-        return _console(ctx, dom["name"])
-    return emit(args, result, "\n".join(lines))
+    return report_started(args, ctx, result)
 
 
 @command("delete", "remove a managed domain's definition (and its managed save)", domain=True)

@@ -241,17 +241,6 @@ def cmd_block_list(args: argparse.Namespace, ctx: Context) -> int:
 
 # ---- a streaming call (export of a domain) ------------------------------------------------
 def _stream(ctx: Context, ref: str, body: dict[str, Any], update: ProgressFn) -> dict[str, Any]:
-    """Export, reading the daemon's JSON lines as they come: progress, then result or error."""
-    from hvmctl.cli.client import error_from
-
-    result: dict[str, Any] | None = None
-    for item in ctx.client.act_stream("export", body, ref=ref):
-        if "done" in item:
-            update(int(item["done"]), int(item["total"]))
-        elif "result" in item:
-            result = item["result"]
-        elif "error" in item:
-            raise error_from(item["error"], item["message"])
-    if result is None:
-        raise DaemonError("the daemon ended the export without a result (did it stop?)")
+    """Export, with its progress lines on a bar."""
+    result: dict[str, Any] = ctx.client.act_progress("export", body, update, ref=ref)
     return result

@@ -135,6 +135,11 @@ def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
         print(warning, file=sys.stderr)
     if args.dry_run:
         return emit(args, result, "\n".join(result["argv"]))
+    return report_started(args, ctx, result)
+
+
+def report_started(args: argparse.Namespace, ctx: Context, result: dict[str, Any]) -> int:
+    """What xm create and xm start print for a started domain (or attach its console, -c)."""
     dom = result["domain"]
     lines = [f"Started domain {dom['name']} (id={dom['id']})"]
     lines += [f"  {note}" for note in result.get("notes", [])]

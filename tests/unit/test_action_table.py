@@ -70,7 +70,7 @@ def test_the_cli_reaches_the_daemon_only_through_named_actions() -> None:
     for path, text in sources.items():
         for line in text.splitlines():
             assert '"/v1/' not in line or "wire" in line, f"{path.name}: a literal API path: {line.strip()}"
-    used = {m for text in sources.values() for m in re.findall(r'\.act(?:_stream)?\("([a-z-]+)"', text)}
+    used = {m for text in sources.values() for m in re.findall(r'\.act(?:_stream|_progress)?\("([a-z-]+)"', text)}
     assert used <= set(ACTIONS), used - set(ACTIONS)
     assert {"create", "list", "shutdown", "reboot", "save", "migrate", "export", "block-attach"} <= used
 
