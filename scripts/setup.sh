@@ -16,7 +16,7 @@ APT_PACKAGES=(
   # the Debian package (scripts/build-deb.sh) and its test in a clean Debian 12 root
   dpkg-dev lintian debootstrap
   # interop: the libvirt XML of `hvmctl profile --format libvirt` is defined in a private libvirtd
-  libvirt-daemon-system libvirt-clients
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # not -system: no system daemon started at install
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
