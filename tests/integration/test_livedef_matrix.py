@@ -83,6 +83,9 @@ def test_every_hotplug_kind_then_live_migrate() -> None:
         h.dst.wait_for(lambda: len(counters(console_file(h.dst, "mx2"))) >= 2, timeout=30, what="the counter")
         after = console_file(h.dst, "mx2")
         assert "HVMCTL-READY" not in after and last + 1 <= min(counters(after)) <= last + 2
+        assert [n["index"] for n in h.dst.domain("mx2")["nics"]] == [0, 1]
+        argv = h.dst.hv("profile", "--json", "mx2").json()["argv"]
+        assert argv[argv.index("-machine") + 1].startswith("pc-i440fx-")  # the pinned, versioned machine
         assert_everything(h.dst, "mx2", seen)
 
 
