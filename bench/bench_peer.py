@@ -64,6 +64,16 @@ def kill_and_reap(pid: int) -> None:
         time.sleep(0.002)
 
 
+def wait_listing(listed: Callable[[], int], who: str, count: int, timeout: float) -> float:
+    """Seconds until ``listed()`` (a list command's count of our guests) says ``count``."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if listed() == count:
+            return time.monotonic() - start
+        time.sleep(0.001)
+    raise TimeoutError(f"{who} did not list {count} guests within {timeout} s")
+
+
 def interleaved(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tuple[float, float]:
     """Medians of a and b measured in turn, after one warm-up each."""
     a(), b()
@@ -130,12 +140,7 @@ class Libvirt:
         return len([n for n in proc.stdout.split() if n.startswith("peer")])
 
     def wait_listing(self, count: int, timeout: float = 60) -> float:
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if self.listed() == count:
-                return time.monotonic() - start
-            time.sleep(0.001)
-        raise TimeoutError(f"libvirt did not list {count} guests within {timeout} s")
+        return wait_listing(self.listed, "libvirt", count, timeout)
 
     def create(self, name: str, paused: bool) -> None:
         xml = self.tmp / f"{name}.xml"
@@ -193,12 +198,7 @@ class Hvmctl:
         return len([ln for ln in proc.stdout.splitlines()[1:] if ln.startswith("peer")])
 
     def wait_listing(self, count: int, timeout: float = 60) -> float:
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if self.listed() == count:
-                return time.monotonic() - start
-            time.sleep(0.001)
-        raise TimeoutError(f"hvmctl did not list {count} guests within {timeout} s")
+        return wait_listing(self.listed, "hvmctl", count, timeout)
 
     def create(self, name: str, paused: bool) -> None:
         self.hv.write_profile(name, tiny_profile(name, memory=96))
