@@ -7,11 +7,10 @@ at the same PCI address. Before the live definition each of these lost the guest
 from __future__ import annotations
 
 import re
-import socket
-import time
 from pathlib import Path
 
 from tests.integration.hvenv import HvEnv, tiny_profile
+from tests.integration.test_migration import type_line  # typing on the serial socket (xm console waits for quiet)
 
 MAC = "00:16:3e:5a:10:01"
 
@@ -22,15 +21,6 @@ def console_file(hv: HvEnv, name: str) -> str:
 
 def counters(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"COUNTER (\d+)\r?$", text, re.M)]
-
-
-def type_line(hv: HvEnv, name: str, line: str) -> None:
-    """Type on the guest's serial shell (a counting guest never goes quiet for `xm console`)."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(10)
-        sock.connect(str(hv.domain(name)["serial_socket"]))
-        sock.sendall(line.encode() + b"\n")
-        time.sleep(0.2)
 
 
 _asked = 0
