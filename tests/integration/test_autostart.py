@@ -95,8 +95,9 @@ def test_autostart_once_per_boot_never_twice(host: HvEnv) -> None:
 
     restart_daemon(hv, boot=True)
     hv.wait_for(lambda: [d["name"] for d in hv.domains()] == ["as1"], timeout=30, what="as1 autostarted")
-    first = hv.domain("as1")
     hv.wait_console("as1", "HVMCTL-READY", timeout=90)
+    first = hv.domain("as1")  # read once it runs: a launching domain has no id yet
+    assert first["id"] is not None
 
     # a daemon restart within the same boot, and an explicit host-start: no second as1
     restart_daemon(hv, boot=False)
