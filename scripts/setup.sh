@@ -17,6 +17,12 @@ APT_PACKAGES=(
   dpkg-dev lintian debootstrap
   # interop: the libvirt XML of `hvmctl profile --format libvirt` is defined in a private libvirtd
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # not -system: no system daemon started at install
+  # the pool (issue 13): etcd's server and etcdctl; the tests run their own cluster on loopback
+  etcd-server etcd-client
+  # guests of today (issue 15): UEFI firmware, Secure Boot's signed chain, an emulated TPM 2.0
+  ovmf swtpm swtpm-tools shim-signed grub-efi-amd64-signed grub-efi-amd64-bin grub-common
+  # the web console's browser tests (issue 12): Debian's chromium, driven by Playwright
+  chromium
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
