@@ -39,6 +39,7 @@ from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
 
 if TYPE_CHECKING:
+    from hvmctl.api.auth import SessionStore, TokenStore
     from hvmctl.config import LoadedProfile
 
 log = logging.getLogger("hvmctl.daemon")
@@ -67,6 +68,25 @@ class Daemon:
         # claims are read from self.domains on every check: no second copy to keep in step
         self.registry: Registry = LocalRegistry(lambda: self.domains.values())
         self._machine: str | None = None
+        self._tokens: "TokenStore | None" = None
+        self._sessions: "SessionStore | None" = None
+
+    # ---- remote API: tokens and web sessions (made on first use: the start stays lean) --
+    @property
+    def tokens(self) -> "TokenStore":
+        if self._tokens is None:
+            from hvmctl.api.auth import TokenStore
+
+            self._tokens = TokenStore(self.paths.state_dir / "tokens.json")
+        return self._tokens
+
+    @property
+    def sessions(self) -> "SessionStore":
+        if self._sessions is None:
+            from hvmctl.api.auth import SessionStore
+
+            self._sessions = SessionStore(self.tokens)
+        return self._sessions
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self, loaded: asyncio.Event | None = None) -> None:
