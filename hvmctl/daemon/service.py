@@ -25,6 +25,7 @@ from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon import hostreport
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
+from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
 from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
@@ -70,6 +71,8 @@ class Daemon:
         self._machine: str | None = None
         self._tokens: "TokenStore | None" = None
         self._sessions: "SessionStore | None" = None
+        #: bumped on every record write or removal: the web console's live view waits on it
+        self.changes = ChangeFeed()
 
     # ---- remote API: tokens and web sessions (made on first use: the start stays lean) --
     @property
@@ -237,6 +240,7 @@ class Daemon:
     def persist(self, dom: Domain, *, durable: bool = True) -> None:
         if self.domains.get(dom.uuid) is dom:
             write_json_atomic(self.record_path(dom), dom.to_record(), durable=durable)
+            self.changes.notify()
 
     def forget(self, dom: Domain) -> None:
         """Drop a domain and its record -- only if it is still the one registered under its
@@ -257,6 +261,7 @@ class Daemon:
         if self.domains.get(dom.uuid) is not dom:
             return
         del self.domains[dom.uuid]
+        self.changes.notify()
         try:
             self.record_path(dom).unlink()
         except FileNotFoundError:
