@@ -13,10 +13,10 @@
   function hostPanel(host) {
     var dl = document.getElementById("host");
     dl.textContent = "";
-    var mib = function (kib) { return kib ? Math.round(kib / 1024) + " MiB" : "?"; };
+    var mib = function (n) { return n === null || n === undefined ? "?" : n + " MiB"; };  // xm info's unit
     [["Host", host.host], ["CPUs", host.nr_cpus], ["Memory", mib(host.total_memory)],
      ["Free memory", mib(host.free_memory)],
-     ["Accelerator", host.accel ? host.accel : "not probed yet (" + host.accel_reason + ")"],
+     ["Accelerator", host.accel || "not probed yet"],
      ["QEMU", host.qemu], ["Kernel", host.release + " " + host.machine], ["hvmctl", host.hvmctl_version]
     ].forEach(function (pair) {
       dl.appendChild(hv.el("dt", {}, pair[0]));
