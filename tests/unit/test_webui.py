@@ -20,7 +20,7 @@ import warnings
 import pytest
 
 with warnings.catch_warnings():  # starlette would rather have httpx2; httpx is what is installed
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -235,3 +235,21 @@ def test_console_sockets_need_the_console_role_and_limit_frames(site: tuple[Test
             while True:
                 ws.receive_bytes()
         assert closed.value.code == relay.CLOSE_TOO_BIG
+
+
+def test_serial_socket_closes_when_the_domain_stops(site: tuple[TestClient, Daemon]) -> None:
+    client, daemon = site
+    _create(client, daemon)
+    row = daemon.lookup("demo").summary()
+    Path(row["console_log"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(row["console_log"]).write_bytes(b"")
+    SerialPort(row["serial_socket"])
+    sign_in(client, daemon, "operator")
+    _, admin = daemon.tokens.create("admin", "stopper")
+    with ws_connect(client, "/ui/domain/demo/serial") as ws:
+        resp = client.post("/v1/domains/demo/destroy", headers={"Authorization": f"Bearer {admin}"})
+        assert resp.status_code == 200, resp.text
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_bytes()
+        assert closed.value.code == relay.CLOSE_GONE

@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hvmctl.api import auth
 from hvmctl.api.ui import access
+from hvmctl.daemon.state import ACTIONS as STATE_ACTIONS
 from hvmctl.errors import HvmctlError, one_line
 
 if TYPE_CHECKING:
@@ -77,8 +78,9 @@ async def admit(daemon: "Daemon", ws: WebSocket) -> tuple[auth.Principal, "Domai
     return principal, dom
 
 
-async def guard(daemon: "Daemon", ws: WebSocket, principal: auth.Principal) -> None:
-    """Returns (raising Closed) once the principal's token is revoked or the session ends."""
+async def guard(daemon: "Daemon", ws: WebSocket, principal: auth.Principal, dom: "Domain") -> None:
+    """Returns (raising Closed) once the principal's token is revoked or the session ends,
+    or the domain has no console any more (stopped, or gone)."""
     revoked = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -94,6 +96,8 @@ async def guard(daemon: "Daemon", ws: WebSocket, principal: auth.Principal) -> N
                 await asyncio.wait_for(revoked.wait(), CHECK_EVERY)
             if revoked.is_set() or not access.still_valid(daemon, ws, principal):
                 raise Closed(CLOSE_REVOKED, "the session ended or its token was revoked")
+            if daemon.domains.get(dom.uuid) is not dom or dom.state not in STATE_ACTIONS["console"]:
+                raise Closed(CLOSE_GONE, f"domain '{dom.name}' is {dom.state.value}: no console")
     finally:
         with contextlib.suppress(ValueError):
             listeners.remove(on_revoke)
@@ -169,7 +173,7 @@ def vnc_endpoint(daemon: "Daemon") -> Callable[[WebSocket], Awaitable[None]]:
             raise Closed(1000, "the guest's VNC server closed the connection")
 
         try:
-            await run(ws, to_guest, to_browser, lambda: guard(daemon, ws, principal))
+            await run(ws, to_guest, to_browser, lambda: guard(daemon, ws, principal, dom))
         finally:
             writer.close()
 
@@ -261,7 +265,7 @@ def serial_endpoint(daemon: "Daemon") -> Callable[[WebSocket], Awaitable[None]]:
                 await keys.send(data)
 
         try:
-            await run(ws, to_guest, lambda: tail(log_path, ws), lambda: guard(daemon, ws, principal))
+            await run(ws, to_guest, lambda: tail(log_path, ws), lambda: guard(daemon, ws, principal, dom))
         finally:
             keys.release()
 
