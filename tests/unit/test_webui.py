@@ -253,3 +253,17 @@ def test_serial_socket_closes_when_the_domain_stops(site: tuple[TestClient, Daem
             while True:
                 ws.receive_bytes()
         assert closed.value.code == relay.CLOSE_GONE
+
+
+def test_the_console_loads_on_its_first_request_only(tmp_path: Path) -> None:
+    """A daemon whose console nobody opens never imports it (the start stays lean)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tempfile; from pathlib import Path; from hvmctl.api.app import create_app; "
+            "from tests.unit.crashkit import new_daemon; from hvmctl.daemon.fakebackend import FakeWorld; "
+            "create_app(new_daemon(Path(tempfile.mkdtemp()), FakeWorld())); "
+            "print(sorted(m for m in sys.modules if m.startswith('hvmctl.api.ui')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[2], check=True).stdout
+    assert out.strip() == "['hvmctl.api.ui']"
