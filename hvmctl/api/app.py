@@ -32,6 +32,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_managed",
     "hvmctl.api.routes_snapshots",
     "hvmctl.api.routes_domain",
+    "hvmctl.api.routes_remote",
 )
 
 

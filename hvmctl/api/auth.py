@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from hvmctl.atomic import write_json_atomic
-from hvmctl.errors import ConfigError, ConflictError, HvmctlError, NotFoundError
+from hvmctl.errors import ConfigError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
 
 ROLES = ("viewer", "operator", "admin")
 SESSION_COOKIE = "hvmctl_session"
@@ -56,18 +56,7 @@ def role_allows(have: str, need: str) -> bool:
     return ROLES.index(have) >= ROLES.index(need)
 
 
-class AuthError(HvmctlError):
-    """No credentials, or credentials that are wrong, expired or revoked (HTTP 401)."""
-
-    kind = "auth"
-    http_status = 401
-
-
-class ForbiddenError(HvmctlError):
-    """Valid credentials whose role is below the action's (HTTP 403)."""
-
-    kind = "forbidden"
-    http_status = 403
+AuthError = UnauthorizedError  # 401: no, wrong or revoked credentials (re-exported for the web console)
 
 
 @dataclass(frozen=True)
