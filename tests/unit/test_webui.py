@@ -26,6 +26,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from hvmctl.api import auth
 from hvmctl.api.app import create_app
+from hvmctl.api.listen import FREE_FAILURES, Guard
 from hvmctl.api.ui import feed, relay
 from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.fakebackend import FakeWorld
@@ -34,22 +35,10 @@ from hvmctl.daemon.state import ACTIONS as STATE_ACTIONS
 from tests.unit.crashkit import new_daemon, profile
 
 
-class Listener:
-    """What the TCP listener does for the console: its stores in every connection's scope."""
-
-    def __init__(self, app: Any, daemon: Daemon) -> None:
-        self.app, self.daemon = app, daemon
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] in ("http", "websocket"):
-            scope = dict(scope, **{auth.SCOPE_STORES: (self.daemon.tokens, self.daemon.sessions)})
-        await self.app(scope, receive, send)
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[TestClient, Daemon]]:
     daemon = new_daemon(tmp_path, FakeWorld())
-    with TestClient(Listener(create_app(daemon), daemon), base_url="https://testserver") as client:
+    with TestClient(Guard(create_app(daemon), daemon), base_url="https://testserver") as client:
         yield client, daemon
 
 
@@ -101,6 +90,15 @@ def test_login_refuses_large_bodies_and_foreign_next(site: tuple[TestClient, Dae
     _, secret = daemon.tokens.create("viewer")
     resp = client.post("/ui/login", data={"token": secret, "next": "https://evil.example/"}, follow_redirects=False)
     assert resp.headers["location"] == "/ui/"
+
+
+def test_failed_sign_ins_back_off(site: tuple[TestClient, Daemon]) -> None:
+    client, daemon = site
+    for _ in range(FREE_FAILURES):
+        assert client.post("/ui/login", data={"token": "hvm_guess"}).status_code == 401
+    _, secret = daemon.tokens.create("viewer")
+    resp = client.post("/ui/login", data={"token": secret})
+    assert resp.status_code == 429 and "try again" in resp.text
 
 
 def test_buttons_come_from_the_action_table_by_role(site: tuple[TestClient, Daemon]) -> None:

@@ -92,6 +92,12 @@ def build(daemon: Daemon) -> Starlette:
         return render("login.html", {"title": "Sign in - hvmctl"})
 
     async def login(request: Request) -> Response:
+        from hvmctl.api.listen import login_failed, login_wait  # the listener's per-IP backoff
+
+        wait = login_wait(request)
+        if wait > 0:
+            return render("login.html", {"title": "Sign in - hvmctl",
+                                         "error": f"Too many failed attempts: try again in {wait:.0f} s."}, 429)
         body = b""
         async for chunk in request.stream():
             body += chunk
@@ -101,6 +107,7 @@ def build(daemon: Daemon) -> Starlette:
         secret = (form.get("token") or [""])[0].strip()
         session = access.stores(daemon, request)[1].open(secret) if secret else None
         if session is None:
+            login_failed(request)
             return render("login.html", {"title": "Sign in - hvmctl", "error": "That token was not accepted."}, 401)
         target = (form.get("next") or ["/ui/"])[0]
         if not target.startswith("/ui/") or target.startswith("//"):

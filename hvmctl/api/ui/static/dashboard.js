@@ -16,7 +16,7 @@
     var mib = function (n) { return n === null || n === undefined ? "?" : n + " MiB"; };  // xm info's unit
     [["Host", host.host], ["CPUs", host.nr_cpus], ["Memory", mib(host.total_memory)],
      ["Free memory", mib(host.free_memory)],
-     ["Accelerator", host.accel || "not probed yet"],
+     ["Accelerator", host.accel || (host.accel_in_use.length ? host.accel_in_use.join(", ") + " (in use)" : "not probed yet")],
      ["QEMU", host.qemu], ["Kernel", host.release + " " + host.machine], ["hvmctl", host.hvmctl_version]
     ].forEach(function (pair) {
       dl.appendChild(hv.el("dt", {}, pair[0]));
