@@ -149,6 +149,11 @@ def test_web_console_in_a_browser(web: tuple[HvEnv, str], tmp_path: Path) -> Non
             console.keyboard.type("echo WEB-$((40+2))\n")
             hv.wait_console("web1", "WEB-42")
             console.wait_for_function(f"({TERMINAL_TEXT})().includes('WEB-42')", timeout=10000)
+            # `xm console` shares the port with the open page: its line reaches the guest and
+            # the answer shows in the browser too
+            hv.hv("console", "web1", input="echo CLI-$((6*7))\n", timeout=30)
+            hv.wait_console("web1", "CLI-42")
+            console.wait_for_function(f"({TERMINAL_TEXT})().includes('CLI-42')", timeout=10000)
             _shot(console, tmp_path, "console")
 
             # ---- the token is revoked: its consoles close at once, the dashboard signs out --

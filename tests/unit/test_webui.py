@@ -265,3 +265,46 @@ def test_the_console_loads_on_its_first_request_only(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[2], check=True).stdout
     assert out.strip() == "['hvmctl.api.ui']"
+
+
+def test_event_stream_wakes_on_a_change_not_on_a_timer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One send per change (coalesced), none in between: no polling."""
+    monkeypatch.setattr(feed, "HEARTBEAT", 60.0)
+    daemon = new_daemon(tmp_path, FakeWorld())
+
+    class Conn:  # what the stream reads of its request: the Unix socket's (root) scope
+        scope: dict[str, Any] = {"type": "http", "client": None, "headers": []}
+        cookies: dict[str, str] = {}
+
+    async def main() -> tuple[list[str], float]:
+        events = feed.stream(daemon, Conn(), auth.ROOT)  # type: ignore[arg-type]
+        first = await events.__anext__()
+        start = time.monotonic()
+        asyncio.get_running_loop().call_later(0.2, lambda: [daemon.changes.notify() for _ in range(5)])
+        second = await asyncio.wait_for(events.__anext__(), 5)
+        took = time.monotonic() - start
+        with pytest.raises(asyncio.TimeoutError):  # nothing more until the next change
+            await asyncio.wait_for(events.__anext__(), 0.5)
+        return [first, second], took
+
+    (first, second), took = asyncio.run(main())
+    assert first.startswith("event: state\n") and second.startswith("event: state\n")
+    assert 0.2 <= took < 1.5
+    assert json.loads(second.split("data: ", 1)[1])["domains"] == []
+
+
+def test_vendored_files_are_the_pinned_ones() -> None:
+    """scripts/vendor_web.py --check rebuilds from npm; offline, the pins and headers agree."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("vendor_web", root / "scripts" / "vendor_web.py")
+    assert spec and spec.loader
+    vendor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(vendor)
+    out = root / "hvmctl" / "api" / "ui" / "static" / "vendor"
+    pins = json.loads((out / "PINS.json").read_text())
+    assert pins == {name: {"version": v, "integrity": i} for name, (v, i) in vendor.PINS.items()}
+    novnc = (out / "novnc.js").read_text()
+    assert novnc.startswith(f"/* noVNC {pins['@novnc/novnc']['version']} ") and "await _check" not in novnc
+    assert "sourceMappingURL" not in (out / "xterm.js").read_text()
