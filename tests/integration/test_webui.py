@@ -1,9 +1,9 @@
 """The web console in a real browser (Playwright driving Debian's chromium, headless) against
 a daemon serving HTTPS on HVMCTL_LISTEN, with a real guest: sign in with a token, see the
 guest running, its screen on the noVNC canvas (the same pixels as `xm screenshot`), type
-into the serial console and read the guest's answer, lose the consoles when the token is
-revoked, create with a bad profile and see the reader's FILE:LINE, press Shutdown and see
-the guest go. Each page's screenshot is kept under the test's tmp dir (paths printed)."""
+into the serial console and read the guest's answer (and `xm console`'s, sharing the port),
+lose the consoles when the token is revoked, create with a bad profile and see the reader's
+FILE:LINE, Pause/Unpause by the buttons the state allows, press Shutdown and see the guest go. Each page's screenshot is kept under the test's tmp dir (paths printed)."""
 
 from __future__ import annotations
 
@@ -171,6 +171,13 @@ def test_web_console_in_a_browser(web: tuple[HvEnv, str], tmp_path: Path) -> Non
             page.locator("#create-error[data-line='2']").wait_for(timeout=10000)
             assert page.locator("#create-error").inner_text().startswith("bad.cfg:2: ")
             _shot(page, tmp_path, "create-error")
+            # buttons follow the state: Pause gives way to Unpause, and back
+            page.locator('tr[data-domain="web1"] button[data-action=pause]').click()
+            page.locator('tr[data-domain="web1"] [data-state="paused"]').wait_for(timeout=20000)
+            assert hv.domain("web1")["state"] == "paused"
+            assert page.locator('tr[data-domain="web1"] button[data-action=pause]').count() == 0
+            page.locator('tr[data-domain="web1"] button[data-action=unpause]').click()
+            page.locator('tr[data-domain="web1"] [data-state="running"]').wait_for(timeout=20000)
             page.locator('tr[data-domain="web1"] button[data-action=shutdown]').click()
             page.locator('tr[data-domain="web1"]').wait_for(state="detached", timeout=60000)
             _shot(page, tmp_path, "after-shutdown")
