@@ -68,7 +68,10 @@ def test_roles_over_https_with_a_real_guest(rhv: HvEnv, tmp_path: Path) -> None:
     # create remotely: the profile lives with the client (not in the daemon's profile dir);
     # its text is uploaded
     profile = tmp_path / "r1.cfg"
-    profile.write_text(tiny_profile("r1"))
+    disk = tmp_path / "r1-data.img"
+    with open(disk, "wb") as fh:
+        fh.truncate(4 << 20)
+    profile.write_text(tiny_profile("r1", more=f"disk = ['file:{disk},hdb,w']\n"))
     out = remote(hv, viewer, "create", str(profile), check=False)
     assert out.returncode == 1 and "needs admin" in out.stderr
     assert "r1" not in [d["name"] for d in hv.domains()]
@@ -98,6 +101,9 @@ def test_roles_over_https_with_a_real_guest(rhv: HvEnv, tmp_path: Path) -> None:
            if line.startswith('hvmctl_domain_cpu_seconds_total{domain="r1"}')]
     assert cpu and cpu[0] > 0
     assert 'hvmctl_domain_state{domain="r1",state="running"} 1.0' in r.text
+    read = [float(line.split()[-1]) for line in r.text.splitlines()
+            if line.startswith("hvmctl_domain_disk_bytes_total{") and 'domain="r1"' in line and 'op="read"' in line]
+    assert read and max(read) > 0, r.text  # the guest's kernel read the disk's partition table
     assert 'hvmctl_api_request_duration_seconds_count{action="create"} 2.0' in r.text  # refused + made
 
     # every state-changing action, aimed at r1 with the viewer's token: each refused 403
