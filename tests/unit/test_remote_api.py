@@ -274,3 +274,17 @@ def test_metrics_render_disks_and_nics_from_the_guests_side() -> None:
     assert 'hvmctl_domain_net_packets_total{direction="rx",domain="d",interface="vif1.0"} 1.0' in text
     assert 'hvmctl_domain_cpu_seconds_total{domain="d"} 1.5' in text
     assert "hvmctl_host_memory_free_bytes 5.36870912e+08" in text
+
+
+def test_nothing_of_the_remote_api_loads_without_hvmctl_listen() -> None:
+    """The daemon's start and the full API import neither the listener nor prometheus-client;
+    the token store is made on first use."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from hvmctl.api.app import create_app; from hvmctl.daemon import main; "
+            "print(sorted(m for m in ('hvmctl.api.listen', 'prometheus_client', 'hvmctl.api.metrics', "
+            "'hvmctl.cli.remote', 'httpx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]", out.stderr
