@@ -51,10 +51,10 @@ PER_IP_ENV = "HVMCTL_LISTEN_PER_IP"
 WS_FRAME_ENV = "HVMCTL_WS_MAX_FRAME"
 DEFAULT_PER_IP = 32
 DEFAULT_WS_MAX_FRAME = 1 << 20
-HEAD_LIMIT = 16 * 1024  # bytes of request line and headers (cookies and a token fit easily)
+HEAD_LIMIT = 8 * 1024  # bytes of request line and headers (cookies and a token fit easily)
 FREE_FAILURES = 5
 MAX_BACKOFF = 60.0
-UNGUARDED_PREFIXES = ("/ui/", "/ui")  # the web console checks its own (auth.require)
+UNGUARDED = ("/ui", "/ui/")  # the web console's: it checks its own sessions (auth.require)
 PUBLIC_PATHS = frozenset({"/openapi.json"})
 SCOPE_BACKOFF = "hvmctl.backoff"
 
@@ -148,7 +148,7 @@ class Guard:
         scope[auth.SCOPE_STORES] = (self.daemon.tokens, self.daemon.sessions)
         scope[SCOPE_BACKOFF] = self.backoff
         path = str(scope.get("path", ""))
-        if path in PUBLIC_PATHS or path.startswith(UNGUARDED_PREFIXES):
+        if path in PUBLIC_PATHS or path == UNGUARDED[0] or path.startswith(UNGUARDED[1]):
             await self.app(scope, receive, send)
             return
         ip = _client_ip(scope)

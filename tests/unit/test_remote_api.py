@@ -247,3 +247,44 @@ async def _https_listener_tls_only_and_per_ip_limit(env: Env) -> None:
             w.close()
     finally:
         await listener.close()
+
+
+def test_metrics_render_disks_and_nics_from_the_guests_side() -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from hvmctl.api import metrics
+
+    sample = {
+        "host": {"nr_cpus": 4, "total_memory": 1024, "free_memory": 512, "daemon_uptime": 3.0},
+        "latencies": {},
+        "domains": [{
+            "summary": {"name": "d", "state": "running", "vcpus": 1, "memory": 64, "cpu_time": 1.5},
+            "blocks": [{"device": "", "qdev": "disk0", "stats": {"rd_bytes": 512, "wr_bytes": 4096,
+                                                                 "rd_operations": 1, "wr_operations": 2}}],
+            "nets": {"vif1.0": {"rx_bytes": 100, "tx_bytes": 7, "rx_packets": 2, "tx_packets": 1}},
+        }],
+    }
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(metrics._Snapshot(sample))
+    text = generate_latest(registry).decode()
+    assert 'hvmctl_domain_disk_bytes_total{device="disk0",domain="d",op="read"} 512.0' in text
+    assert 'hvmctl_domain_disk_operations_total{device="disk0",domain="d",op="write"} 2.0' in text
+    # the tap received what the guest sent
+    assert 'hvmctl_domain_net_bytes_total{direction="tx",domain="d",interface="vif1.0"} 100.0' in text
+    assert 'hvmctl_domain_net_packets_total{direction="rx",domain="d",interface="vif1.0"} 1.0' in text
+    assert 'hvmctl_domain_cpu_seconds_total{domain="d"} 1.5' in text
+    assert "hvmctl_host_memory_free_bytes 5.36870912e+08" in text
+
+
+def test_nothing_of_the_remote_api_loads_without_hvmctl_listen() -> None:
+    """The daemon's start and the full API import neither the listener nor prometheus-client;
+    the token store is made on first use."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from hvmctl.api.app import create_app; from hvmctl.daemon import main; "
+            "print(sorted(m for m in ('hvmctl.api.listen', 'prometheus_client', 'hvmctl.api.metrics', "
+            "'hvmctl.cli.remote', 'httpx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]", out.stderr
