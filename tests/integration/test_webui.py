@@ -85,12 +85,14 @@ def _shot(page: Any, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def _sign_in(browser: Any, base: str, secret: str) -> Any:
+def _sign_in(browser: Any, base: str, secret: str, shots: Path | None = None) -> Any:
     # bypass_csp: the pages allow no eval, and Playwright's wait_for_function evaluates strings
     context = browser.new_context(ignore_https_errors=True, bypass_csp=True, viewport={"width": 1200, "height": 800})
     page = context.new_page()
     page.goto(f"{base}/ui/")
     assert "/ui/login" in page.url  # not signed in: the sign-in page
+    if shots is not None:
+        _shot(page, shots, "sign-in")
     page.fill("input[name=token]", secret)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/ui/")
@@ -129,7 +131,7 @@ def test_web_console_in_a_browser(web: tuple[HvEnv, str], tmp_path: Path) -> Non
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
         try:
             # ---- an operator signs in and sees the guest running, with its buttons ----------
-            page = _sign_in(browser, base, operator)
+            page = _sign_in(browser, base, operator, tmp_path)
             row = page.locator('tr[data-domain="web1"]')
             row.locator('[data-state="running"]').wait_for(timeout=20000)
             assert row.locator("button[data-action=shutdown]").is_visible()
