@@ -105,6 +105,20 @@ class TimeoutError_(HvmctlError):
     http_status = 504
 
 
+class UnauthorizedError(HvmctlError):
+    """No credentials, or wrong, expired or revoked ones (the remote API's tokens)."""
+
+    kind = "auth"
+    http_status = 401
+
+
+class ForbiddenError(HvmctlError):
+    """Valid credentials whose role is below what the action needs."""
+
+    kind = "forbidden"
+    http_status = 403
+
+
 ERROR_KINDS: dict[str, type[HvmctlError]] = {
     cls.kind: cls
     for cls in (
@@ -117,5 +131,7 @@ ERROR_KINDS: dict[str, type[HvmctlError]] = {
         QemuError,
         DaemonError,
         TimeoutError_,
+        UnauthorizedError,
+        ForbiddenError,
     )
 }

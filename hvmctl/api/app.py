@@ -32,6 +32,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_managed",
     "hvmctl.api.routes_snapshots",
     "hvmctl.api.routes_domain",
+    "hvmctl.api.routes_remote",
 )
 
 
@@ -186,4 +187,7 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     check_complete(act.names + [name for area in areas for name in area.names])
     for router in (act, *areas):
         app.include_router(router.api)
+    from hvmctl.api.ui import LazyUI  # a few lines; the console itself loads on its first request
+
+    app.mount("/ui", LazyUI(daemon))
     return app

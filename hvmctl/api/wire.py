@@ -95,6 +95,11 @@ ACTIONS: dict[str, Wire] = {
     "sched-credit": Wire("POST", f"{_D}/sched-credit", "hotplug", "operator", "CPU weight and cap (xm sched-credit)"),
     "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
     "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
+    # ---- remote API: tokens and metrics (api/routes_remote.py) --------------------------
+    "token-create": Wire("POST", "/v1/tokens", None, "admin", "a new API token with a role (its secret shown once)"),
+    "token-list": Wire("GET", "/v1/tokens", None, "admin", "the API tokens: name, role, when made"),
+    "token-revoke": Wire("POST", "/v1/tokens/{token}/revoke", None, "admin", "revoke a token (its sessions too)"),
+    "metrics": Wire("GET", "/metrics", None, "viewer", "Prometheus metrics: domains, host, API latencies"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

@@ -1,4 +1,5 @@
-"""The CLI's one HTTP/1.1 client over the daemon's Unix socket.
+"""The CLI's one HTTP/1.1 client over the daemon's Unix socket (or, given a ``remote``,
+over TLS to a daemon's remote API: hvmctl/cli/remote.py, which is imported only then).
 
 Deliberately stdlib-only and tiny (no http.client, no httpx): `xm list` must start fast.
 It uses ``_socket``, the C half of ``socket`` (whose Python half imports ``enum`` and
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any
 
+    from hvmctl.cli.remote import Remote
     from hvmctl.locations import Locations
     from hvmctl.paths import Paths
 
@@ -39,16 +41,20 @@ class Response:
 
 
 class Client:
-    def __init__(self, paths: Locations | Paths, *, autostart: bool = True, timeout: float = 3700.0) -> None:
+    def __init__(self, paths: Locations | Paths, *, autostart: bool = True, timeout: float = 3700.0,
+                 remote: Remote | None = None) -> None:
         self.paths = paths
         self.socket_path = os.fspath(paths.socket)
         self.run_dir = os.fspath(paths.run_dir)
-        self.autostart = autostart and not os.environ.get("HVMCTL_NO_AUTOSTART")
+        self.remote = remote
+        self.autostart = autostart and not os.environ.get("HVMCTL_NO_AUTOSTART") and remote is None
         self.timeout = timeout
 
     @property
     def log_path(self) -> str:
         """Where an on-demand daemon writes (and where to look when one misbehaves)."""
+        if self.remote is not None:
+            return f"the daemon's log on {self.remote.where}"
         return os.path.join(self.run_dir, "daemon.log")
 
     # ---- transport ---------------------------------------------------------------------
@@ -67,6 +73,8 @@ class Client:
             raise HostError(f"permission denied on {self.socket_path} ({_who_may(self.socket_path)})") from None
 
     def _connect(self) -> _socket.socket:
+        if self.remote is not None:
+            return self.remote.connect(self.timeout)  # an SSLSocket reads and writes alike
         sock = self._try_connect()
         if sock is not None:
             return sock
@@ -101,8 +109,9 @@ class Client:
     def _open(self, method: str, path: str, body: Any) -> _Reader:
         """Send one request; the reader of its answer (the caller closes it)."""
         payload = b"" if body is None else dumps(body).encode()
+        host = self.remote.headers() if self.remote is not None else "Host: hvmctl\r\n"
         head = (
-            f"{method} {path} HTTP/1.1\r\nHost: hvmctl\r\nConnection: close\r\n"
+            f"{method} {path} HTTP/1.1\r\n{host}Connection: close\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
         ).encode()
         reader = _Reader(self._connect(), f"{method} {path}", self.log_path)

@@ -235,6 +235,7 @@ def cmd_migrate_receive(args: argparse.Namespace, ctx: Context) -> int:
 
     from hvmctl.errors import DaemonError
 
+    ctx.require_local("migrate-receive (ssh runs it on the destination)")
     path = ctx.paths.run_dir / "migrate.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(10.0)

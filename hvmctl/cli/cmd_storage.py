@@ -134,7 +134,8 @@ def _known_domain(ctx: Context, ref: str) -> dict[str, Any] | None:
     from hvmctl.cli.client import Client
 
     try:
-        return Client(ctx.where, autostart=False).act("get", ref=ref)  # type: ignore[no-any-return]
+        client = ctx.client if ctx.remote else Client(ctx.where, autostart=False)
+        return client.act("get", ref=ref)  # type: ignore[no-any-return]
     except (DaemonError, NotFoundError):
         return None
 

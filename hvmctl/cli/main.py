@@ -43,11 +43,20 @@ REGISTERED: dict[str, Command] = {}
 
 
 class Context:
-    def __init__(self, prog: str) -> None:
+    def __init__(self, prog: str, connect: dict[str, str] | None = None) -> None:
         self.prog = prog
         self.where = Locations()
         self._paths: Paths | None = None
         self._client: Client | None = None
+        #: -c/--connect, --token-file, --ca as given before the command (HVMCTL_CONNECT... else)
+        self.connect = connect or {}
+        self.remote = bool(self.connect.get("url") or os.environ.get("HVMCTL_CONNECT"))
+
+    def require_local(self, what: str) -> None:
+        """Refuse, in one line, a command that needs this host's files or sockets when the
+        daemon is a remote one."""
+        if self.remote:
+            raise HvmctlError(f"{what} works on the daemon's own host only, not over -c/HVMCTL_CONNECT")
 
     @property
     def paths(self) -> Paths:
@@ -63,7 +72,13 @@ class Context:
         if self._client is None:
             from hvmctl.cli.client import Client
 
-            self._client = Client(self.where)
+            remote = None
+            if self.remote:
+                from hvmctl.cli.remote import Remote
+
+                remote = Remote.from_options(self.connect.get("url"), self.connect.get("token_file"),
+                                             self.connect.get("ca"))
+            self._client = Client(self.where, remote=remote)
         return self._client
 
 
@@ -325,6 +340,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     if args.domain:
         text = ctx.client.act("console-log", ref=args.domain).decode(errors="replace")
     else:
+        ctx.require_local("the daemon's log (xm log without a domain)")
         try:
             with open(os.path.join(ctx.where.run_dir, "daemon.log"), errors="replace") as fh:
                 text = fh.read()
@@ -395,6 +411,7 @@ def cmd_console(args: argparse.Namespace, ctx: Context) -> int:
 def _console(ctx: Context, ref: str) -> int:
     from hvmctl.cli.console import attach
 
+    ctx.require_local("the serial console (its socket; remotely: the web console, /ui/domain/NAME)")
     dom = _get(ctx, ref)
     if not dom.get("serial_socket"):
         raise HvmctlError(f"domain '{dom['name']}': serial console goes to {dom['serial']}, not to a console")
@@ -440,7 +457,10 @@ def help_text(prog: str) -> str:
     lines += [f"  {name:<{width}}{help}" for name, (_, help) in COMMANDS.items()]
     lines += ["", "aliases (xl):"] + [f"  {alias:<{width}}= {name}" for alias, name in ALIASES.items()]
     lines += ["", "options:", f"  {'-h, --help':<{width}}show this help message and exit",
-              f"  {'--version':<{width}}show the version and exit", "",
+              f"  {'--version':<{width}}show the version and exit",
+              f"  {'-c, --connect URL':<{width}}a remote daemon, https://HOST:PORT (HVMCTL_CONNECT)",
+              f"  {'--token-file F':<{width}}its API token (HVMCTL_TOKEN_FILE)",
+              f"  {'--ca FILE':<{width}}verify its certificate against FILE (else: pinned on first use)", "",
               f"'{prog} COMMAND --help' shows a command's arguments; every command takes --json."]
     return "\n".join(lines)
 
@@ -516,6 +536,10 @@ def _argparse(prog: str, cmd: Command, words: list[str]) -> argparse.Namespace:
     return parser.parse_args(words)
 
 
+#: options before the command: which daemon (a remote one over HTTPS), see cli/remote.py
+GLOBAL_OPTIONS = {"-c": "url", "--connect": "url", "--token-file": "token_file", "--ca": "ca"}
+
+
 def main(argv: list[str] | None = None) -> int:
     prog = os.path.basename(sys.argv[0]) if argv is None else "hvmctl"
     if prog not in ("xm", "hvmctl"):
@@ -538,6 +562,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{prog} (hvmctl) {__version__}")
         return 0
+    connect: dict[str, str] = {}
+    while words and words[0].split("=", 1)[0] in GLOBAL_OPTIONS:
+        option, eq, value = words[0].partition("=")
+        if not eq:
+            if len(words) < 2:
+                return _usage_error(prog, f"{option} needs a value", as_json)
+            value = words[1]
+        words = words[1:] if eq else words[2:]
+        connect[GLOBAL_OPTIONS[option]] = value
+    if not words:
+        return _usage_error(prog, "a command is needed after the connection options", as_json)
     if words[0].startswith("-"):
         return _usage_error(prog, f"unrecognized arguments: {one_line(words[0])}", as_json)
     cmd = _find(ALIASES.get(words[0], words[0]))
@@ -545,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         return _usage_error(prog, _unknown(words[0]), as_json)
     args = parse(prog, cmd, words[1:])
     try:
-        return cmd.handler(args, Context(prog))
+        return cmd.handler(args, Context(prog, connect))
     except HvmctlError as exc:
         if getattr(args, "json", False):
             _print_json_error(exc.kind, one_line(exc.message))

@@ -77,6 +77,23 @@ def _import_full_api() -> tuple[Any, Any]:
     return uvicorn, create_app
 
 
+async def _start_remote_api(daemon: Any, app: Any) -> Any:
+    """The HTTPS listener of HVMCTL_LISTEN (api/listen.py), started once the Unix socket
+    serves; nothing of it is imported when the variable is unset. A listener that cannot
+    start is logged and the daemon runs on without it (the local socket still works)."""
+    address = (os.environ.get("HVMCTL_LISTEN") or "").strip()
+    if not address:
+        return None
+    from hvmctl.api.listen import start_listener
+    from hvmctl.errors import HvmctlError
+
+    try:
+        return await start_listener(daemon, app, address)
+    except HvmctlError as exc:
+        log.error("remote API not started: %s", exc.message)
+        return None
+
+
 async def serve(paths: Paths) -> None:
     # the socket first: from here on a client queues (or gets its answer) and is never refused
     activated = _activated_socket()
@@ -103,7 +120,10 @@ async def serve(paths: Paths) -> None:
     await daemon.start(loaded=loaded)
     migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
     uvicorn, create_app = await full_api
-    app = create_app(daemon)
+    from hvmctl.api.audit import Audit
+
+    api = create_app(daemon)
+    app = Audit(api, paths.log_dir)  # every state-changing call, on either listener
     early.take_over(app)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
@@ -113,13 +133,17 @@ async def serve(paths: Paths) -> None:
         signal.signal(sig, lambda *_: None)
     log.info("hvmctl daemon listening on %s (pid %d)", paths.socket, os.getpid())
     serving = asyncio.create_task(server.serve(sockets=[sock]))
+    remote_api: Any = None
     try:
         while not server.started and not serving.done():
             await asyncio.sleep(0.005)
         await early.close()  # uvicorn accepts on the socket now
+        remote_api = await _start_remote_api(daemon, api)
         await serving
     finally:
         await early.close()
+        if remote_api is not None:
+            await remote_api.close()
         await migration.close()
         await daemon.shutdown_daemon()
         if activated is None:  # systemd's socket stays for the next daemon

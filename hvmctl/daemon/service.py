@@ -24,6 +24,7 @@ from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon import hostreport
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
+from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
 from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
@@ -38,6 +39,7 @@ from hvmctl.qemu.accel import choose_accel
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
 
 if TYPE_CHECKING:
+    from hvmctl.api.auth import SessionStore, TokenStore
     from hvmctl.config import LoadedProfile
 
 log = logging.getLogger("hvmctl.daemon")
@@ -66,6 +68,27 @@ class Daemon:
         # claims are read from self.domains on every check: no second copy to keep in step
         self.registry: Registry = LocalRegistry(lambda: self.domains.values())
         self._machine: str | None = None
+        self._tokens: "TokenStore | None" = None
+        self._sessions: "SessionStore | None" = None
+        #: bumped on every record write or removal: the web console's live view waits on it
+        self.changes = ChangeFeed()
+
+    # ---- remote API: tokens and web sessions (made on first use: the start stays lean) --
+    @property
+    def tokens(self) -> "TokenStore":
+        if self._tokens is None:
+            from hvmctl.api.auth import TokenStore
+
+            self._tokens = TokenStore(self.paths.state_dir / "tokens.json")
+        return self._tokens
+
+    @property
+    def sessions(self) -> "SessionStore":
+        if self._sessions is None:
+            from hvmctl.api.auth import SessionStore
+
+            self._sessions = SessionStore(self.tokens)
+        return self._sessions
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self, loaded: asyncio.Event | None = None) -> None:
@@ -216,6 +239,7 @@ class Daemon:
     def persist(self, dom: Domain, *, durable: bool = True) -> None:
         if self.domains.get(dom.uuid) is dom:
             write_json_atomic(self.record_path(dom), dom.to_record(), durable=durable)
+            self.changes.notify()
 
     def forget(self, dom: Domain) -> None:
         """Drop a domain and its record -- only if it is still the one registered under its
@@ -236,6 +260,7 @@ class Daemon:
         if self.domains.get(dom.uuid) is not dom:
             return
         del self.domains[dom.uuid]
+        self.changes.notify()
         try:
             self.record_path(dom).unlink()
         except FileNotFoundError:
