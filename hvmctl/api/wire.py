@@ -95,6 +95,11 @@ ACTIONS: dict[str, Wire] = {
     "sched-credit": Wire("POST", f"{_D}/sched-credit", "hotplug", "operator", "CPU weight and cap (xm sched-credit)"),
     "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
     "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
+    # ---- the pool of hosts on etcd (hvmctl/pool, api/routes_pool.py) ---------------------
+    "pool-status": Wire("GET", "/v1/pool", None, "viewer", "the pool's members, manager and etcd"),
+    "pool-list": Wire("GET", "/v1/pool/domains", None, "viewer", "every domain of every member (xm list --pool)"),
+    "pool-events": Wire("GET", "/v1/pool/events", None, "viewer", "what the pool did: joins, fencing, HA restarts"),
+    "pool-leave": Wire("POST", "/v1/pool/leave", None, "admin", "this member leaves the pool"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

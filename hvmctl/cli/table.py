@@ -3,9 +3,10 @@ command module and `xm --help` none. tests/unit/test_cli_front.py checks it agai
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
 MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed", "hvmctl.cli.cmd_snapshot", "hvmctl.cli.cmd_domain")
+           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed", "hvmctl.cli.cmd_snapshot", "hvmctl.cli.cmd_domain",
+           "hvmctl.cli.cmd_pool")
 
-_M, _NET, _STO, _MIG, _MED, _MAN, _SNAP, _DOM = MODULES
+_M, _NET, _STO, _MIG, _MED, _MAN, _SNAP, _DOM, _POOL = MODULES
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -71,6 +72,7 @@ COMMANDS = {
     "dump-core": (_DOM, "dump a domain's memory into an ELF core file"),
     "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
+    "pool": (_POOL, "the pool of hosts on etcd: status, events, leave"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments

@@ -77,6 +77,19 @@ def _import_full_api() -> tuple[Any, Any]:
     return uvicorn, create_app
 
 
+async def _join_pool(daemon: Any) -> None:
+    """A pool member (HVMCTL_POOL_ETCD): joins in the background; etcd's client is
+    imported only then."""
+    from hvmctl.pool import settings
+
+    pool = settings()
+    if pool is not None:
+        from hvmctl.pool.member import PoolMember
+
+        daemon.pool = PoolMember(daemon, pool)
+        await daemon.pool.start()
+
+
 async def serve(paths: Paths) -> None:
     # the socket first: from here on a client queues (or gets its answer) and is never refused
     activated = _activated_socket()
@@ -101,6 +114,7 @@ async def serve(paths: Paths) -> None:
     full_api = asyncio.create_task(load_full_api())
     before_daemon_start(paths)  # discard incoming migrations a killed daemon never finished
     await daemon.start(loaded=loaded)
+    await _join_pool(daemon)
     migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
     uvicorn, create_app = await full_api
     app = create_app(daemon)
@@ -121,6 +135,8 @@ async def serve(paths: Paths) -> None:
     finally:
         await early.close()
         await migration.close()
+        if daemon.pool is not None:
+            await daemon.pool.close()
         await daemon.shutdown_daemon()
         if activated is None:  # systemd's socket stays for the next daemon
             try:

@@ -67,6 +67,8 @@ class Daemon:
         # claims are read from self.domains on every check: no second copy to keep in step
         self.registry: Registry = LocalRegistry(lambda: self.domains.values())
         self._machine: str | None = None
+        #: the pool membership (hvmctl.pool.member.PoolMember) when HVMCTL_POOL_ETCD is set
+        self.pool: Any = None
 
     # ---- start-up ----------------------------------------------------------------------
     async def start(self, loaded: asyncio.Event | None = None) -> None:
@@ -225,6 +227,8 @@ class Daemon:
         when its managed save file holds it), only ``undefine`` removes it."""
         if self.domains.get(dom.uuid) is not dom:
             return
+        if self.pool is not None:
+            self.pool.note_forgotten(dom)
         if dom.managed:
             from hvmctl.daemon import managed
 
@@ -267,6 +271,8 @@ class Daemon:
                           log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
 
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
+        if self.pool is not None:  # a pool domain's run lock, before anything is made for it
+            await self.pool.claim_run(dom)
         plan = await self.plan_launch(dom, domid, run_dir)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
         return plan
@@ -298,6 +304,7 @@ class Daemon:
         overrides: list[str],
         dry_run: bool = False,
         paused: bool = False,
+        host: str | None = None,
     ) -> dict[str, Any]:
         from hvmctl.config import parse_profile  # the profile reader: only when a profile comes
 
@@ -309,6 +316,13 @@ class Daemon:
             result["argv"] = await self.dry_run_argv(cfg, paused=paused)
             result["config"] = cfg.to_dict()
             return result
+        if self.pool is not None and (host is not None or cfg.ha or cfg.host_tags):
+            placed: dict[str, Any] = await self.pool.create(cfg, host=host, paused=paused)  # placement
+            return result | placed
+        if host is not None:
+            from hvmctl.pool import PoolError
+
+            raise PoolError(f"--host {host}: this daemon is not a pool member (HVMCTL_POOL_ETCD is not set)")
         dom = await self.create_from_config(
             cfg, profile_path=filename if filename.startswith("/") else None, paused=paused
         )
