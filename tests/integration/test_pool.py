@@ -57,3 +57,51 @@ def test_not_a_member_says_so(hv: HvEnv) -> None:
     assert res.returncode == 1 and "not a pool member" in res.stderr
     res = hv.hv("list", "--pool", check=False)
     assert res.returncode == 1 and "not a pool member" in res.stderr
+
+
+def _where(hv: HvEnv, name: str) -> list[dict[str, object]]:
+    res = hv.hv("list", "--pool", "--json", check=False)
+    return [r for r in res.json() if r["name"] == name] if res.returncode == 0 else []
+
+
+def _running_on(hv: HvEnv, name: str, timeout: float = 60.0) -> str:
+    """The member whose published list shows ``name`` running (waits for it)."""
+    rows = hv.wait_for(lambda: [r for r in _where(hv, name) if r["state"] in ("running", "paused")],
+                       timeout=timeout, what=f"{name} running in the pool")
+    assert len(rows) == 1, rows
+    return str(rows[0]["host"])
+
+
+def test_one_view_create_on_a_named_member_and_placement(pool3: list[HvEnv]) -> None:
+    h1, h2, h3 = pool3
+    by_name = {"h1": h1, "h2": h2, "h3": h3}
+    wait_members(h1, {"h1", "h2", "h3"})
+    h1.write_profile("a", tiny_profile("a", vnc=False))
+    out = h1.hv("create", "a", "--host", "h2").stdout
+    assert "Started domain a" in out
+    assert _running_on(h3, "a") == "h2"  # any member shows it, with its host
+    assert [d["name"] for d in h2.domains()] == ["a"] and h1.domains() == []
+    h2.wait_console("a", "HVMCTL-READY")
+    table = h1.hv("list", "--pool").stdout.splitlines()
+    assert table[0].split()[:2] == ["Name", "Host"]
+    assert any(line.split()[:2] == ["a", "h2"] for line in table[1:])
+    # the name is the pool's: another member cannot create a second 'a'
+    h3.write_profile("a", tiny_profile("a", vnc=False))
+    clash = h3.hv("create", "a", "--host", "h3", check=False)
+    assert clash.returncode == 1 and "already in use in the pool" in clash.stderr
+    # placement: among the members with the profile's tags (none has 'ssd'), the one with
+    # the most free memory
+    h3.write_profile("b", tiny_profile("b", vnc=False, more='ha = 1\nhost_tags = "ssd"\n'))
+    refused = h3.hv("create", "b", check=False)
+    assert refused.returncode == 1 and "host_tags ssd" in refused.stderr
+    h1.write_profile("c", tiny_profile("c", vnc=False, more="ha = 1\n"))
+    host = h1.hv("create", "c", "--json").json()["host"]
+    assert host in by_name
+    by_name[host].wait_console("c", "HVMCTL-READY")
+    # a member running a pool domain does not leave (its guests would be restarted elsewhere)
+    stay = h2.hv("pool", "leave", check=False)
+    assert stay.returncode == 1 and "pool domains run on h2: a" in stay.stderr
+    # xm destroy stops a pool domain for good: nothing brings it back
+    h2.hv("destroy", "a")
+    time.sleep(2)
+    assert _where(h1, "a") == []
