@@ -165,6 +165,7 @@ class PoolMember:
     def _save_lease(self, lease: int) -> None:
         from hvmctl.atomic import write_bytes_atomic
 
+        self.watchdog.start()  # its pid goes with the lease: a successor stands it down
         data = json.dumps({"lease": lease, "watchdog": self.watchdog.pid}).encode()
         write_bytes_atomic(self._lease_file, data, 0o600, durable=False)
 

@@ -105,3 +105,99 @@ def test_one_view_create_on_a_named_member_and_placement(pool3: list[HvEnv]) -> 
     h2.hv("destroy", "a")
     time.sleep(2)
     assert _where(h1, "a") == []
+
+
+def test_ha_guest_of_a_killed_member_runs_elsewhere(pool3: list[HvEnv]) -> None:
+    from tests.integration.poolenv import kill_member
+
+    h1, h2, h3 = pool3
+    by_name = {"h1": h1, "h2": h2, "h3": h3}
+    wait_members(h1, {"h1", "h2", "h3"})
+    h1.write_profile("web", tiny_profile("web", vnc=False, more="ha = 1\n"))
+    h1.hv("create", "web", "--host", "h2")
+    h2.wait_console("web", "HVMCTL-READY")
+    killed = time.monotonic()
+    kill_member(h2)  # the daemon and its QEMU, kill -9: the host died
+    host = h1.wait_for(lambda: next((r["host"] for r in _where(h1, "web") if r["state"] == "running"
+                                     and r["host"] != "h2"), None), timeout=60, what="web restarted")
+    assert host in ("h1", "h3")
+    by_name[host].wait_console("web", "HVMCTL-READY")  # the guest booted there
+    took = time.monotonic() - killed
+    assert took < 3 + 1 + 30, took  # lease + grace + a TCG boot
+    events = [e["text"] for e in h1.hv("pool", "events", "--json").json()["events"]]
+    assert any(t.startswith(f"HA: restarting web on {host}") for t in events), events
+
+
+def test_frozen_member_never_runs_the_guest_twice(pool3: list[HvEnv]) -> None:
+    from tests.integration.poolenv import qemu_pids
+
+    h1, h2, h3 = pool3
+    wait_members(h1, {"h1", "h2", "h3"})
+    h1.write_profile("db", tiny_profile("db", vnc=False, more="ha = 1\n"))
+    h1.hv("create", "db", "--host", "h2")
+    h2.wait_console("db", "HVMCTL-READY")
+    assert len(qemu_pids(h2)) == 1
+    assert h2.daemon is not None
+    h2.daemon.send_signal(signal.SIGSTOP)  # its daemon hangs; its QEMU and watchdog do not
+    try:
+        deadline = time.monotonic() + 60
+        seen: list[tuple[float, int, int, int]] = []
+        while time.monotonic() < deadline:
+            counts = (len(qemu_pids(h1)), len(qemu_pids(h2)), len(qemu_pids(h3)))
+            seen.append((time.monotonic(), *counts))
+            assert sum(counts) <= 1, f"two QEMUs of db at once: {seen[-5:]}"
+            if counts[0] + counts[2] == 1:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"db not restarted elsewhere: {seen[-3:]}")
+        gone = next(t for t, _, c2, _ in seen if c2 == 0)
+        print(f"db: h2's QEMU gone {gone - seen[0][0]:.1f} s after SIGSTOP, "
+              f"running elsewhere {seen[-1][0] - gone:.1f} s later")
+    finally:
+        h2.daemon.send_signal(signal.SIGCONT)
+    assert "killed 1 HA guest(s)" in (h2.base / "state" / "watchdog.log").read_text()  # the self-fence
+    survivor = h1 if qemu_pids(h1) else h3
+    survivor.wait_console("db", "HVMCTL-READY")
+    # the frozen member wakes: it learns its lease expired and does not start its copy again
+    for _ in range(50):  # 5 s, polled every 100 ms
+        assert qemu_pids(h2) == [] and len(qemu_pids(h1)) + len(qemu_pids(h3)) == 1
+        time.sleep(0.1)
+    wait_members(h1, {"h1", "h2", "h3"})
+    rows = h1.wait_for(lambda: (lambda r: r if len(r) == 1 else None)(_where(h1, "db")), timeout=10,
+                       what="one db in the pool view")
+    assert rows[0]["host"] != "h2" and rows[0]["state"] == "running"
+    assert all(d["name"] != "db" or d["state"] not in ("running", "paused") for d in h2.domains())
+
+
+def test_daemon_restart_keeps_ha_guests_and_etcd_member_loss_changes_nothing(
+        etcd: EtcdCluster, pool3: list[HvEnv]) -> None:
+    from tests.integration.poolenv import qemu_pids
+
+    h1, _, h3 = pool3
+    # a member with an 8 s lease: its watchdog gives a restarting daemon 8 - 2 s
+    h4 = member(etcd, "h4", prefix=h1.env["HVMCTL_POOL_PREFIX"], ttl=8)
+    pool3.append(h4)
+    wait_members(h1, {"h1", "h2", "h3", "h4"})
+    h4.write_profile("app", tiny_profile("app", vnc=False, more="ha = 1\n"))
+    h4.hv("create", "app", "--host", "h4")
+    h4.wait_console("app", "HVMCTL-READY")
+    pid = qemu_pids(h4)
+    # a daemon restart takes over its own lease: the HA guest is neither fenced nor moved
+    h4.kill_daemon(signal.SIGTERM)
+    h4.start_daemon()
+    for _ in range(120):  # 12 s: longer than the lease
+        assert qemu_pids(h4) == pid and qemu_pids(h1) == qemu_pids(h3) == []
+        time.sleep(0.1)
+    assert h4.domain("app")["state"] == "running"
+    assert "killed" not in (h4.base / "state" / "watchdog.log").read_text()
+    # one etcd member down changes nothing
+    etcd.stop_member("e0")
+    try:
+        time.sleep(4)
+        hosts = {m["host"] for m in h1.hv("pool", "status", "--json").json()["members"]}
+        assert hosts == {"h1", "h2", "h3", "h4"}
+        assert qemu_pids(h4) == pid
+    finally:
+        etcd.start_member("e0")
+        etcd.wait_healthy()
