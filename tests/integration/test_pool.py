@@ -201,3 +201,36 @@ def test_daemon_restart_keeps_ha_guests_and_etcd_member_loss_changes_nothing(
     finally:
         etcd.start_member("e0")
         etcd.wait_healthy()
+
+
+def test_etcd_down_local_commands_work_pool_commands_say_why_and_members_rejoin(
+        etcd: EtcdCluster, pool3: list[HvEnv]) -> None:
+    from tests.integration.poolenv import qemu_pids
+
+    h1, h2, _ = pool3
+    wait_members(h1, {"h1", "h2", "h3"})
+    h1.write_profile("loc", tiny_profile("loc", vnc=False))  # not a pool domain: no ha, no --host
+    h1.hv("create", "loc")
+    h1.wait_console("loc", "HVMCTL-READY")
+    pid = qemu_pids(h1)
+    for name in list(etcd.procs):
+        etcd.stop_member(name)
+    try:
+        time.sleep(5)  # longer than the lease
+        assert h1.domain("loc")["state"] == "running" and qemu_pids(h1) == pid
+        h1.hv("pause", "loc")
+        h1.hv("unpause", "loc")
+        res = h2.hv("pool", "status", check=False)
+        assert res.returncode == 1 and "the pool cannot answer: etcd unreachable" in res.stderr, res.stderr
+        res = h1.hv("list", "--pool", check=False)
+        assert res.returncode == 1 and "etcd unreachable" in res.stderr
+        # a pool domain cannot start: the pool cannot promise it runs nowhere else
+        h2.write_profile("p", tiny_profile("p", vnc=False, more="ha = 1\n"))
+        res = h2.hv("create", "p", check=False)
+        assert res.returncode == 1 and "etcd unreachable" in res.stderr, res.stderr
+    finally:
+        for name in etcd.names:
+            etcd.start_member(name)
+        etcd.wait_healthy()
+    wait_members(h2, {"h1", "h2", "h3"}, timeout=30)  # every member rejoined by itself
+    assert _running_on(h2, "loc") == "h1" and qemu_pids(h1) == pid

@@ -113,3 +113,11 @@ def test_watchdog_ignores_a_reused_pid() -> None:
         dog.stop()
         target.kill()
         target.wait()
+
+
+def test_the_etcd_client_is_imported_only_for_a_pool_member() -> None:
+    code = ("import sys, hvmctl.api.app, hvmctl.daemon.main, hvmctl.cli.main, hvmctl.cli.cmd_pool; "
+            "from hvmctl.pool import settings; assert settings({}) is None; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aetcd', 'grpc')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
