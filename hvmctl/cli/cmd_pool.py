@@ -47,6 +47,22 @@ def cmd_pool(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, data, f"{data['host']} left the pool")
 
 
+def _host_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("what", choices=("evacuate",), help="evacuate: live-migrate every guest off the member")
+    p.add_argument("member", help="the pool member's name")
+
+
+@command("host", "a pool member: evacuate NAME (live-migrate every guest to the others)", _host_args)
+def cmd_host(args: argparse.Namespace, ctx: Context) -> int:
+    data = ctx.client.act("pool-evacuate", {"member": args.member})
+    lines = [f"{m['name']}: {'-> ' + m['to'] if m['to'] else ''} {m['state']}"
+             + (f" ({m['error']['message'] if isinstance(m['error'], dict) else m['error']})" if m["error"] else "")
+             for m in data["moved"]]
+    failed = any(m["state"] != "completed" for m in data["moved"])
+    emit(args, data, "\n".join(lines) or f"nothing runs on {data['host']}")
+    return 1 if failed else 0
+
+
 def _status_text(data: dict[str, Any]) -> str:
     lines = [f"member {data['host']}; manager {data['leader'] or '(none elected)'}; "
              f"lease {data['lease_ttl']} s; fence agent {data['fence_agent'] or 'none (self-fence only)'}",

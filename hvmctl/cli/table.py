@@ -73,6 +73,7 @@ COMMANDS = {
     "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
     "pool": (_POOL, "the pool of hosts on etcd: status, events, leave"),
+    "host": (_POOL, "a pool member: evacuate NAME (live-migrate every guest to the others)"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments

@@ -350,6 +350,8 @@ class Daemon:
         dom = Domain(self, cfg, profile_path)
         if managed is not None:
             dom.managed, dom.autostart = True, managed.autostart
+        if incoming and self.pool is not None:
+            self.pool.expect_incoming(dom.uuid)
         self.domains[dom.uuid] = dom
         try:
             await dom.launch(paused=paused, incoming=incoming, vnc_display=vnc_display, intent=intent)

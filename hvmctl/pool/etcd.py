@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aetcd
+import grpc
 
 from hvmctl.pool import PoolError
 
@@ -78,7 +79,7 @@ class Etcd:
                 self._index = (self._index + 1) % len(self.endpoints)
             except aetcd.exceptions.ClientError as exc:
                 raise PoolError(f"etcd: {what}: {exc}") from exc
-            except Exception as exc:  # grpc's own errors from the calls aetcd leaves unwrapped
+            except grpc.RpcError as exc:  # from the calls aetcd leaves unwrapped (lease keep-alive)
                 last = exc
                 await self._drop()
                 self._index = (self._index + 1) % len(self.endpoints)
@@ -138,7 +139,7 @@ class Etcd:
         async def run(c: Any) -> bool:
             t = c.transactions
             ok, _ = await c.transaction(compare=[t.value(key.encode()) == old.encode()],
-                                        success=[t.put(key.encode(), value.encode(), lease=lease or 0)])
+                                        success=[t.put(key.encode(), value.encode(), lease=lease or 0)], failure=[])
             return bool(ok)
 
         return await self._call(f"replace {key}", run)
@@ -148,7 +149,7 @@ class Etcd:
         async def run(c: Any) -> bool:
             t = c.transactions
             ok, _ = await c.transaction(compare=[t.value(key.encode()) == value.encode()],
-                                        success=[t.delete(key.encode())])
+                                        success=[t.delete(key.encode())], failure=[])
             return bool(ok)
 
         return await self._call(f"delete {key}", run)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hvmctl.pool")
 
 FACTS_EVERY = 5.0  # seconds between two publications of the member's facts
+MAX_EVENTS = 500  # kept in etcd (hvmctl pool events)
 MAX_ATTEMPTS = 3  # HA restarts of one guest before the manager gives up (pool events says so)
 NOT_RUNNING = (DomainState.INACTIVE, DomainState.SUSPENDED, DomainState.SHUTDOWN, DomainState.CRASHED)
 
@@ -79,6 +80,10 @@ class PoolMember:
         self._missing: dict[str, float] = {}  # manager: uuid -> when its run lock was first seen gone
         self._fence_ok: dict[str, float] = {}  # manager: host -> when the fence agent confirmed
         self._attempts: dict[str, int] = {}
+        self._incoming: set[str] = set()  # pool domains migrating in: their lock is handed over
+        self._outgoing: set[str] = set()  # pool domains migrating out through the pool
+        self._evacuating = False
+        self._trimmed_at = 0.0
         self._task: asyncio.Task[None] | None = None
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
 
@@ -217,7 +222,26 @@ class PoolMember:
         }
         if info:
             self._static = {k: info.get(k) for k in ("qemu_version", "qemu_machines", "bridges", "hvmctl_version")}
+        remote = self._remote()
+        if remote is not None:
+            facts["remote"] = remote
         return facts | getattr(self, "_static", {})
+
+    def _remote(self) -> dict[str, Any] | None:
+        """Where members migrate guests in (the TLS endpoint, HVMCTL_REMOTE_LISTEN), with its
+        certificate and token: etcd is the pool's root of trust (it places guests anyway)."""
+        listen = os.environ.get("HVMCTL_REMOTE_LISTEN")
+        if not listen:
+            return None
+        host, _, port = listen.rpartition(":")
+        remote = self.daemon.paths.state_dir / "remote"
+        try:
+            token, cert = (remote / "token").read_text().strip(), (remote / "cert.pem").read_text()
+        except OSError:
+            return None  # not made yet (the endpoint starts after the pool): next time
+        address = host.strip("[]") if host.strip("[]") not in ("", "0.0.0.0", "::") else \
+            os.environ.get("HVMCTL_MIGRATION_ADDRESS") or self.host
+        return {"address": address, "port": int(port), "token": token, "cert": cert}
 
     async def event(self, text: str) -> None:
         """A line of `hvmctl pool events` (logged here too; kept in etcd when it answers)."""
@@ -237,8 +261,8 @@ class PoolMember:
         """Before a pool domain's QEMU is spawned here: take its run lock (a transaction),
         with its definition. ConflictError when another member holds it; PoolError when
         the pool cannot be asked (then nothing starts: it may run elsewhere)."""
-        if not self.pooled(dom):
-            return
+        if not self.pooled(dom) or dom.uuid in self._incoming:
+            return  # an incoming migration takes the lock over once its guest runs here
         if self.lease is None or not self.healthy:
             raise PoolError(f"domain '{dom.name}' is a pool domain and the pool cannot be asked: "
                             f"{self.error or 'no lease'}")
@@ -256,9 +280,18 @@ class PoolMember:
         return {"name": cfg.name, "uuid": cfg.uuid, "ha": bool(cfg.ha), "host_tags": list(cfg.host_tags),
                 "owner": owner, "want": want, "memory": cfg.memory, "config": cfg.to_dict()}
 
+    def expect_incoming(self, uuid: str | None) -> None:
+        """A guest migrates in: its run lock stays with the source until it runs here."""
+        if uuid is not None:
+            self._incoming.add(uuid)
+
     def note_forgotten(self, dom: "Domain") -> None:
         """A pool domain this member ran has ended for good here (destroyed, shut down):
-        the pool must not bring it back."""
+        the pool must not bring it back. One that migrated away is not stopped."""
+        if dom.uuid in self._outgoing:
+            self._outgoing.discard(dom.uuid)
+            self.held.discard(dom.uuid)
+            return
         if dom.uuid not in self.held or dom.uuid in self.fenced:
             return
         self.held.discard(dom.uuid)
@@ -267,6 +300,9 @@ class PoolMember:
 
         async def write() -> None:
             try:
+                holder = await self.etcd.get(self.key("run", dom.uuid))
+                if holder not in (None, self.host):
+                    return  # it runs elsewhere now (a migration not made through the pool)
                 await self.etcd.put(self.key("defs", dom.uuid), json.dumps(definition))
                 await self.etcd.delete_if(self.key("run", dom.uuid), self.host)
             except PoolError as exc:
@@ -280,11 +316,19 @@ class PoolMember:
         released; a stale local copy of a guest that now runs elsewhere is dropped."""
         self.defs = {k.rsplit("/", 1)[1]: json.loads(v) for k, v, _ in await self.etcd.get_prefix(self.key("defs", ""))}
         self.runs = {k.rsplit("/", 1)[1]: v for k, v, _ in await self.etcd.get_prefix(self.key("run", ""))}
+        self._incoming &= set(self.daemon.domains)
         for dom in list(self.daemon.domains.values()):
             if not self.pooled(dom) or dom.state is DomainState.STARTING:
                 continue
             holder = self.runs.get(dom.uuid)
             alive = dom.process is not None and dom.process.alive and dom.state not in NOT_RUNNING
+            if dom.uuid in self._incoming:
+                if (dom.intent or {}).get("op") == "migrate-in":
+                    continue  # not ours yet: the source's QEMU has the guest
+                self._incoming.discard(dom.uuid)
+                if alive:
+                    await self._hand_over(dom, holder)
+                continue
             if alive and holder not in (None, self.host):
                 dom.process.kill()  # type: ignore[union-attr]  # never two at once
                 await self.event(f"killed the local copy of {dom.name}: it runs on {holder}")
@@ -307,13 +351,74 @@ class PoolMember:
                 await self.etcd.delete_if(self.key("run", uuid), self.host)
                 self.runs.pop(uuid, None)
 
+    async def _hand_over(self, dom: "Domain", holder: str | None) -> None:
+        """A migrated-in pool domain runs here now: its run lock (and definition) move here."""
+        key = self.key("run", dom.uuid)
+        origin = holder or self.defs.get(dom.uuid, {}).get("owner")
+        if holder == self.host:
+            ok = True
+        elif holder is None:
+            ok, holder = await self.etcd.create(key, self.host, lease=self.lease)
+            ok = ok or holder == self.host
+        else:
+            ok = await self.etcd.replace(key, holder, self.host, lease=self.lease)
+        if not ok:
+            dom.process.kill()  # type: ignore[union-attr]  # someone else took it meanwhile
+            await self.event(f"killed the migrated-in copy of {dom.name}: its run lock is held elsewhere")
+            return
+        self.runs[dom.uuid] = self.host
+        self.held.add(dom.uuid)
+        definition = self._definition(dom.config, owner=self.host)
+        self.defs[dom.uuid] = definition
+        await self.etcd.put(self.key("defs", dom.uuid), json.dumps(definition))
+        await self.event(f"{dom.name} migrated in from {origin}")
+
     # ---- assignments: "start this definition here" --------------------------------------------
     async def _take_assignments(self) -> None:
+        request = await self.etcd.get(self.key("evacuate", self.host))
+        if request is not None and "result" not in json.loads(request) and not self._evacuating:
+            asyncio.get_running_loop().create_task(self._evacuate_requested(request))
         for key, value, _ in await self.etcd.get_prefix(self.key("assign", self.host, "")):
             uuid = key.rsplit("/", 1)[1]
             if uuid not in self._starting:
                 self._starting.add(uuid)
                 asyncio.get_running_loop().create_task(self._start_assigned(uuid, key, value))
+
+    async def _evacuate_requested(self, request: str) -> None:
+        """`hvmctl host evacuate ME` asked on another member: do it, leave the result there."""
+        try:
+            result: dict[str, Any] = await evacuate(self)
+        except HvmctlError as exc:
+            result = {"host": self.host, "error": exc.message, "moved": []}
+        try:
+            await self.etcd.put(self.key("evacuate", self.host), json.dumps(json.loads(request) | {"result": result}))
+        except PoolError as exc:
+            log.warning("pool: evacuation result not recorded: %s", exc.message)
+
+    async def evacuate_member(self, host: str, timeout: float = 900.0) -> dict[str, Any]:
+        """Evacuate pool member ``host``: here, or asked through etcd and waited for."""
+        self.require()
+        if host == self.host:
+            return await evacuate(self)
+        if host not in await self.members():
+            raise NotFoundError(f"pool member '{host}' is not in the pool")
+        key = self.key("evacuate", host)
+        ok, _ = await self.etcd.create(key, json.dumps({"by": self.host, "at": time.time()}))
+        if not ok:
+            raise ConflictError(f"{host} is already being evacuated")
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                answer = json.loads(await self.etcd.get(key) or "{}")
+                if "result" in answer:
+                    result: dict[str, Any] = answer["result"]
+                    if "error" in result:
+                        raise PoolError(f"{host}: {result['error']}")
+                    return result
+                await asyncio.sleep(0.2)
+            raise PoolError(f"{host} did not finish its evacuation within {timeout:.0f} s")
+        finally:
+            await self.etcd.delete(key)
 
     async def _start_assigned(self, uuid: str, key: str, value: str) -> None:
         from hvmctl.config.model import DomainConfig
@@ -350,6 +455,8 @@ class PoolMember:
         if not self.is_leader:
             self._missing.clear()
             return
+        if time.monotonic() - self._trimmed_at > 60:
+            await self._trim_events()
         members = await self.members()
         pending = {k.rsplit("/", 1)[1] for k, _, _ in await self.etcd.get_prefix(self.key("assign", ""))}
         now = time.monotonic()
@@ -388,6 +495,13 @@ class PoolMember:
             await self.event(f"HA: restarting {d['name']} on {target} (attempt {attempts + 1}; {why})")
             self._missing.pop(uuid, None)
 
+    async def _trim_events(self, keep: int = MAX_EVENTS) -> None:
+        """The manager keeps the last ``keep`` events."""
+        self._trimmed_at = time.monotonic()
+        rows = await self.etcd.get_prefix(self.key("events", ""))
+        for key, _, _ in rows[:-keep]:
+            await self.etcd.delete(key)
+
     async def _fenced(self, host: str, first: float, now: float) -> bool:
         """Is ``host`` (whose lease is gone) fenced? The fence agent said so, or the
         self-fence deadline is behind us (the lease expired before ``first``, and the
@@ -421,7 +535,10 @@ class PoolMember:
             cluster = await self.etcd.cluster()
         except PoolError as exc:
             cluster = {"error": exc.message}
-        return {"host": self.host, "leader": leader, "members": [members[h] for h in sorted(members)],
+        shown = [{k: v for k, v in members[h].items() if k != "remote"}
+                 | ({"endpoint": f"{members[h]['remote']['address']}:{members[h]['remote']['port']}"}
+                    if "remote" in members[h] else {}) for h in sorted(members)]
+        return {"host": self.host, "leader": leader, "members": shown,
                 "etcd": cluster, "lease_ttl": self.s.ttl, "fence_agent": self.s.fence_agent}
 
     async def domains(self) -> dict[str, Any]:
@@ -496,6 +613,63 @@ class PoolMember:
                     raise PoolError(f"{target}: {failed[-1]['text']}")
             await asyncio.sleep(0.1)
         raise PoolError(f"{target} did not start {cfg.name} within {timeout:.0f} s")
+
+
+async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool = True) -> dict[str, Any]:
+    """Start a live migration of ``dom`` to pool member ``target`` over its TLS endpoint
+    (address, certificate and token from its facts); the run lock moves when it runs there."""
+    from hvmctl.migration import live as livemig
+
+    member.require()
+    members = await member.members()
+    if target not in members:
+        raise NotFoundError(f"pool member '{target}' is not in the pool (members: {', '.join(sorted(members))})")
+    if target == member.host:
+        raise ConflictError(f"domain '{dom.name}' already runs on {target}")
+    remote = members[target].get("remote")
+    if not remote:
+        raise PoolError(f"pool member '{target}' has no remote endpoint to migrate into (HVMCTL_REMOTE_LISTEN)")
+    req = livemig.MigrateRequest(host=str(remote["address"]), port=int(remote["port"]), transport="tls",
+                                 live=live, token=str(remote["token"]), ca_pem=str(remote["cert"]))
+    member._outgoing.add(dom.uuid)
+    try:
+        started: dict[str, Any] = await livemig.start_migration(member.daemon, dom, req)
+    except BaseException:
+        member._outgoing.discard(dom.uuid)
+        raise
+    await member.event(f"migrating {dom.name} to {target}")
+    return started | {"member": target}
+
+
+async def evacuate(member: PoolMember) -> dict[str, Any]:
+    """Live-migrate every running guest of this member to the others (placement by free
+    memory and host_tags), one at a time; each result is listed, failures too."""
+    from hvmctl.migration import live as livemig
+
+    member.require()
+    if member._evacuating:
+        raise ConflictError(f"{member.host} is already being evacuated")
+    member._evacuating = True
+    try:
+        others = {h: f for h, f in (await member.members()).items() if h != member.host}
+        planned: dict[str, int] = {}
+        results = []
+        for dom in [d for d in member.daemon.all() if d.state in (DomainState.RUNNING, DomainState.PAUSED)]:
+            try:
+                target = place(member._definition(dom.config, owner=member.host), others, planned)
+                planned[target] = planned.get(target, 0) + dom.config.memory
+                job = livemig.get_job((await migrate(member, dom, target))["job"])
+                if job.task is not None:
+                    await asyncio.gather(asyncio.shield(job.task), return_exceptions=True)
+                view = job.view()
+                results.append({"name": dom.name, "to": target, "state": view["state"], "error": view["error"]})
+            except HvmctlError as exc:
+                results.append({"name": dom.name, "to": None, "state": "failed", "error": exc.message})
+        moved = ", ".join(f"{r['name']} -> {r['to']}" for r in results) or "nothing ran"
+        await member.event(f"evacuated: {moved}")
+        return {"host": member.host, "moved": results}
+    finally:
+        member._evacuating = False
 
 
 def check_tags(definition: dict[str, Any], facts: dict[str, Any]) -> None:

@@ -234,3 +234,42 @@ def test_etcd_down_local_commands_work_pool_commands_say_why_and_members_rejoin(
         etcd.wait_healthy()
     wait_members(h2, {"h1", "h2", "h3"}, timeout=30)  # every member rejoined by itself
     assert _running_on(h2, "loc") == "h1" and qemu_pids(h1) == pid
+
+
+def test_migrate_to_a_member_and_evacuate(etcd: EtcdCluster) -> None:
+    """xm migrate DOM MEMBER and hvmctl host evacuate over the members' TLS endpoints: the
+    guest keeps running (no second boot) and its run lock follows it."""
+    from tests.integration.etcdcluster import free_ports
+    from tests.integration.poolenv import qemu_pids
+
+    prefix = new_prefix()
+    ports = free_ports(2)
+    hosts: list[HvEnv] = []
+    try:
+        for name, port in zip(("m1", "m2"), ports):
+            hosts.append(member(etcd, name, prefix=prefix, extra={"HVMCTL_REMOTE_LISTEN": f"127.0.0.1:{port}"}))
+        m1, m2 = hosts
+        status = wait_members(m1, {"m1", "m2"})
+        m1.wait_for(lambda: all("endpoint" in m for m in m1.hv("pool", "status", "--json").json()["members"]),
+                    timeout=15, what="both endpoints published")
+        assert "token" not in str(status)  # the endpoints' tokens are not shown
+        m1.write_profile("mv", tiny_profile("mv", vnc=False, more="ha = 1\n"))
+        m1.hv("create", "mv", "--host", "m1")
+        m1.wait_console("mv", "HVMCTL-READY")
+        out = m1.hv("migrate", "--live", "mv", "m2", "--json", timeout=180)
+        assert out.returncode == 0
+        assert _running_on(m1, "mv") == "m2" and qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
+        assert "HVMCTL-READY" not in m2.console_log("mv")  # the same boot, carried on
+        m2.wait_for(lambda: any(e["text"] == "mv migrated in from m1"
+                                for e in m2.hv("pool", "events", "--json").json()["events"]),
+                    timeout=10, what="the run lock handed over")
+        time.sleep(4)  # longer than the lease: nothing restarts it anywhere, nothing kills it
+        assert qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
+        # evacuate m2, asked on m1
+        moved = m1.hv("host", "evacuate", "m2", "--json", timeout=300).json()
+        assert [(m["name"], m["to"], m["state"]) for m in moved["moved"]] == [("mv", "m1", "completed")]
+        assert _running_on(m2, "mv") == "m1" and qemu_pids(m2) == [] and len(qemu_pids(m1)) == 1
+        assert m1.console_log("mv").count("HVMCTL-READY") == 1  # its first boot only (the log is appended)
+    finally:
+        for hv in hosts:
+            hv.cleanup()
