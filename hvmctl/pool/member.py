@@ -141,7 +141,8 @@ class PoolMember:
             if left <= 0:
                 await self._lost_lease()
                 self.lease = await self._grant()
-        self.watchdog.arm(sent + self.s.ttl - self.s.margin - time.monotonic(), self._ha_targets())
+        self.watchdog.arm(sent + self.s.ttl - self.s.margin - time.monotonic(), self._ha_targets(),
+                          self._ha_uuids())
 
     async def _grant(self) -> int:
         lease = await self.etcd.grant(self.s.ttl)
@@ -158,9 +159,11 @@ class PoolMember:
             lease, old_pid = int(saved["lease"]), saved.get("watchdog")
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        sent = time.monotonic()
         if await self.etcd.refresh(lease) <= 0:
             return None
-        self.watchdog.arm(self.s.ttl - self.s.margin - 0.5, self._ha_targets())
+        self.watchdog.arm(sent + self.s.ttl - self.s.margin - time.monotonic(), self._ha_targets(),
+                          self._ha_uuids())
         if isinstance(old_pid, int) and old_pid != self.watchdog.pid and _is_watchdog(old_pid):
             os.kill(old_pid, signal.SIGUSR1)
         self._save_lease(lease)
@@ -186,6 +189,10 @@ class PoolMember:
                 dom.process.kill()  # the watchdog's job; never leave one running
         self.lease = None
         await self.event(f"lease expired; fenced HA guests: {', '.join(d.name for d in lost) or 'none'}")
+
+    def _ha_uuids(self) -> tuple[str, ...]:
+        """HA guests this member holds (or is starting): found by ``-uuid`` when fired."""
+        return tuple(sorted({d.uuid for d in self.daemon.domains.values() if d.config.ha and d.uuid in self.held}))
 
     def _ha_targets(self) -> list[tuple[int, int]]:
         out = []
@@ -267,6 +274,8 @@ class PoolMember:
             raise PoolError(f"domain '{dom.name}' is a pool domain and the pool cannot be asked: "
                             f"{self.error or 'no lease'}")
         definition = self._definition(dom.config, owner=self.host)
+        if dom.config.ha:  # before the lock exists: a QEMU spawned after it is fenced too
+            self.watchdog.include(dom.uuid)
         ok, holder = await self.etcd.create(self.key("run", dom.uuid), self.host, lease=self.lease,
                                             also={self.key("defs", dom.uuid): json.dumps(definition)})
         if not ok and holder != self.host:

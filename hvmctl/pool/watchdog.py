@@ -50,6 +50,27 @@ def _open(targets: list[tuple[int, int]]) -> list[int]:
     return fds
 
 
+def _by_uuid(uuids: set[str], known: set[int]) -> list[int]:
+    """pidfds of every process whose argv has ``-uuid U`` for one of ``uuids``: a QEMU the
+    daemon spawned after its last feed (claimed, not yet reported) is found all the same."""
+    fds = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in known:
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")
+        except OSError:
+            continue
+        if any(a == b"-uuid" and i + 1 < len(argv) and argv[i + 1].decode(errors="replace").lower() in uuids
+               for i, a in enumerate(argv)):
+            try:
+                fds.append(os.pidfd_open(int(entry)))
+            except OSError:
+                pass
+    return fds
+
+
 def _say(text: str) -> None:
     sys.stderr.write(f"hvmctl-watchdog[{os.getpid()}]: {text}\n")
     sys.stderr.flush()
@@ -58,6 +79,8 @@ def _say(text: str) -> None:
 def main() -> int:
     deadline: float | None = None
     fds: list[int] = []
+    uuids: set[str] = set()
+    known: set[int] = set()  # pids of the fds: not counted twice when found by uuid too
     stood_down = False
 
     def disarm(*_: object) -> None:
@@ -73,6 +96,7 @@ def main() -> int:
     while True:
         now = time.monotonic()
         if deadline is not None and now >= deadline:
+            fds += _by_uuid(uuids, known) if uuids else []
             for fd in fds:
                 try:
                     signal.pidfd_send_signal(fd, signal.SIGKILL)
@@ -82,7 +106,7 @@ def main() -> int:
                 _say(f"lease not renewed in time: killed {len(fds)} HA guest(s)")
             for fd in fds:
                 os.close(fd)
-            fds, deadline = [], None
+            fds, deadline, uuids = [], None, set()
             if not open_input:
                 return 0
         if not open_input and (deadline is None or stood_down):
@@ -110,8 +134,10 @@ def main() -> int:
             if words[0] == "arm" and len(words) >= 2:
                 for fd in fds:
                     os.close(fd)
-                targets = [(int(p), int(t)) for p, t in (w.split(":") for w in words[2:])]
+                targets = [(int(p), int(t)) for p, t in (w.split(":") for w in words[2:] if ":" in w)]
+                uuids = {w.removeprefix("uuid=").lower() for w in words[2:] if w.startswith("uuid=")}
                 fds = _open(targets)
+                known = {pid for pid, _ in targets}
                 deadline = time.monotonic() + float(words[1])
                 stood_down = False
             elif words[0] == "disarm":
@@ -156,9 +182,22 @@ class Feeder:
         except (BrokenPipeError, OSError):
             self.proc = None
 
-    def arm(self, seconds: float, targets: list[tuple[int, int]]) -> None:
-        """Kill ``targets`` (pid, start ticks) unless fed again within ``seconds``."""
-        self._send("arm %.3f %s" % (seconds, " ".join(f"{p}:{t}" for p, t in targets)))
+    def arm(self, seconds: float, targets: list[tuple[int, int]], uuids: tuple[str, ...] = ()) -> None:
+        """Kill ``targets`` (pid, start ticks) and every process started with ``-uuid U``
+        for the ``uuids`` unless fed again within ``seconds``."""
+        import time as _time
+
+        self._armed = (_time.monotonic() + seconds, list(targets), tuple(uuids))
+        words = [f"{p}:{t}" for p, t in targets] + [f"uuid={u}" for u in uuids]
+        self._send("arm %.3f %s" % (seconds, " ".join(words)))
+
+    def include(self, uuid: str) -> None:
+        """Add a guest about to be spawned to the armed targets, deadline unchanged."""
+        import time as _time
+
+        armed = getattr(self, "_armed", None)
+        if armed is not None and uuid not in armed[2]:
+            self.arm(armed[0] - _time.monotonic(), armed[1], armed[2] + (uuid,))
 
     def disarm(self) -> None:
         self._send("disarm")

@@ -121,3 +121,21 @@ def test_the_etcd_client_is_imported_only_for_a_pool_member() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aetcd', 'grpc')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_watchdog_finds_a_guest_spawned_after_its_last_feed_by_its_uuid() -> None:
+    """The daemon froze between taking the run lock and reporting the new QEMU's pid: the
+    watchdog still kills it, found by ``-uuid`` in its command line."""
+    uuid = "0b1d2e3f-aaaa-4bbb-8ccc-123456789abc"
+    other = _sleeper()
+    dog = Feeder()
+    try:
+        dog.arm(0.8, [])
+        dog.include(uuid)  # claim_run, before the spawn
+        late = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "-uuid", uuid.upper()])
+        assert late.wait(3) == -9
+        assert other.poll() is None
+    finally:
+        dog.stop()
+        other.kill()
+        other.wait()
