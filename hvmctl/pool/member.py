@@ -714,13 +714,16 @@ async def run_fence_agent(agent: str, host: str, timeout: float = 30.0) -> tuple
     argv = shlex.split(agent) + [host]
     try:
         proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.STDOUT)
+                                                    stderr=asyncio.subprocess.STDOUT, start_new_session=True)
     except OSError as exc:
         return False, f"{argv[0]}: {exc.strerror}"
     try:
         out, _ = await asyncio.wait_for(proc.communicate(), timeout)
     except asyncio.TimeoutError:
-        proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the agent and whatever it started (its pipe)
+        except ProcessLookupError:
+            pass
         await proc.wait()
         return False, f"timed out after {timeout:.0f} s"
     text = out.decode(errors="replace").strip().splitlines()

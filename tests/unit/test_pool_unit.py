@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 import time
 
@@ -139,3 +140,22 @@ def test_watchdog_finds_a_guest_spawned_after_its_last_feed_by_its_uuid() -> Non
         dog.stop()
         other.kill()
         other.wait()
+
+
+def test_fence_agent_is_given_the_host_and_its_exit_status_decides(tmp_path: Path) -> None:
+    import asyncio
+
+    from hvmctl.pool.member import run_fence_agent
+
+    agent = tmp_path / "fence"
+    agent.write_text("#!/bin/sh\necho \"fenced $1\" >> \"$(dirname \"$0\")/calls\"\n"
+                     "[ \"$1\" = good ] && { echo off; exit 0; }\necho \"no BMC for $1\"; exit 1\n")
+    agent.chmod(0o755)
+    assert asyncio.run(run_fence_agent(str(agent), "good")) == (True, "off")
+    assert asyncio.run(run_fence_agent(str(agent), "bad")) == (False, "no BMC for bad")
+    assert (tmp_path / "calls").read_text() == "fenced good\nfenced bad\n"
+    assert asyncio.run(run_fence_agent(str(tmp_path / "missing"), "x"))[0] is False
+    slow = tmp_path / "slow"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    assert asyncio.run(run_fence_agent(str(slow), "x", timeout=0.3)) == (False, "timed out after 0 s")
