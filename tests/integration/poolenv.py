@@ -13,7 +13,7 @@ from tests.integration.etcdcluster import EtcdCluster
 from tests.integration.hvenv import HvEnv
 
 
-def member(cluster: EtcdCluster, host: str, *, prefix: str, ttl: int = 3, extra: dict[str, str] | None = None) -> HvEnv:
+def member(cluster: EtcdCluster, host: str, *, prefix: str, ttl: int = 4, extra: dict[str, str] | None = None) -> HvEnv:
     """A daemon that is pool member ``host`` (a short lease: the tests wait for expiries)."""
     env = HvEnv.make()
     env.env.update(HVMCTL_POOL_ETCD=cluster.endpoints, HVMCTL_HOST_NAME=host, HVMCTL_POOL_PREFIX=prefix,
