@@ -33,6 +33,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_snapshots",
     "hvmctl.api.routes_domain",
     "hvmctl.api.routes_remote",
+    "hvmctl.api.routes_pool",
 )
 
 
@@ -45,6 +46,7 @@ class CreateRequest(BaseModel):
     overrides: list[str] = Field(default_factory=list, description="xm create's key=value arguments")
     dry_run: bool = False
     paused: bool = False
+    host: str | None = Field(default=None, description="the pool member to start it on (xm create --host)")
 
 
 class ShutdownRequest(BaseModel):
@@ -112,7 +114,8 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
     @act("create")
     async def create(req: CreateRequest) -> dict[str, Any]:
         return await daemon.create(
-            req.profile, filename=req.filename, overrides=req.overrides, dry_run=req.dry_run, paused=req.paused
+            req.profile, filename=req.filename, overrides=req.overrides, dry_run=req.dry_run, paused=req.paused,
+            host=req.host,
         )
 
     @act("get")

@@ -100,6 +100,13 @@ ACTIONS: dict[str, Wire] = {
     "token-list": Wire("GET", "/v1/tokens", None, "admin", "the API tokens: name, role, when made"),
     "token-revoke": Wire("POST", "/v1/tokens/{token}/revoke", None, "admin", "revoke a token (its sessions too)"),
     "metrics": Wire("GET", "/metrics", None, "viewer", "Prometheus metrics: domains, host, API latencies"),
+    # ---- the pool of hosts on etcd (hvmctl/pool, api/routes_pool.py) ---------------------
+    "pool-status": Wire("GET", "/v1/pool", None, "viewer", "the pool's members, manager and etcd"),
+    "pool-list": Wire("GET", "/v1/pool/domains", None, "viewer", "every domain of every member (xm list --pool)"),
+    "pool-events": Wire("GET", "/v1/pool/events", None, "viewer", "what the pool did: joins, fencing, HA restarts"),
+    "pool-leave": Wire("POST", "/v1/pool/leave", None, "admin", "this member leaves the pool"),
+    "pool-migrate": Wire("POST", f"{_D}/pool-migrate", "migrate", "operator", "live-migrate to a pool member (job)"),
+    "pool-evacuate": Wire("POST", "/v1/pool/evacuate", None, "admin", "live-migrate every guest off a member"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

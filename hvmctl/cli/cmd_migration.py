@@ -134,6 +134,18 @@ def _read_optional(path: str | None, default: Any, what: str) -> str | None:
         return None
 
 
+def _pool_member(ctx: Context, name: str) -> bool:
+    """Is ``name`` a member of this daemon's pool (xm migrate DOM MEMBER)? False when the
+    daemon is in no pool, or the pool cannot answer (then HOST is a host, as before)."""
+    from hvmctl.errors import HvmctlError
+
+    try:
+        members = ctx.client.act("pool-status")["members"]
+    except HvmctlError:
+        return False
+    return any(m["host"] == name for m in members)
+
+
 @command("migrate", "move a domain to another host's hvmctl daemon", _migrate_args, domain=True)
 def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
     import shlex
@@ -160,7 +172,10 @@ def cmd_migrate(args: argparse.Namespace, ctx: Context) -> int:
             raise HvmctlError(f"the tls transport needs the destination's token: --token-file, or {peers}/token")
         body["token"] = token.strip()
         body["ca_pem"] = _read_optional(args.ca, peers / "cert.pem", "certificate")
-    started = ctx.client.act("migrate", body, ref=args.domain)
+    if args.transport == "ssh" and port is None and not args.dry_run and _pool_member(ctx, host):
+        started = ctx.client.act("pool-migrate", {"member": host, "live": args.live}, ref=args.domain)
+    else:
+        started = ctx.client.act("migrate", body, ref=args.domain)
     if args.dry_run:
         emit(args, started["report"], _preflight_text(started["report"]))
         return 0 if started["report"]["ok"] else 1

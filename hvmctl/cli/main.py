@@ -139,12 +139,15 @@ def _create_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-c", "--console", action="store_true", help="attach to the console after creating")
     p.add_argument("-n", "--dry-run", action="store_true", help="print the QEMU argv, start nothing")
     p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after creating")
+    p.add_argument("--host", help="the pool member to start it on (default: placement by free memory)")
     profile_args(p)
 
 
 @command("create", "create a domain from a profile", _create_args)
 def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
     body = profile_body(args, ctx) | {"dry_run": args.dry_run, "paused": args.paused}
+    if args.host:
+        body["host"] = args.host
     result = ctx.client.act("create", body)
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
@@ -168,6 +171,7 @@ def report_started(args: argparse.Namespace, ctx: Context, result: dict[str, Any
 
 def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-l", "--long", action="store_true", help="the long (SXP) form")
+    p.add_argument("--pool", action="store_true", help="every domain of every pool member, with its host")
     p.add_argument("domains", nargs="*")
 
 
@@ -175,6 +179,10 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     from hvmctl.cli import render
 
+    if args.pool:
+        from hvmctl.cli.cmd_pool import pool_list
+
+        return pool_list(args, ctx)
     data = ctx.client.act("list")
     rows = [render.host_row(data["host"])] + data["domains"]
     if args.domains:

@@ -2,11 +2,30 @@
 command module and `xm --help` none. tests/unit/test_cli_front.py checks it against the
 modules' @command registrations (a command registered but missing here still runs, slowly)."""
 
-MODULES = ("hvmctl.cli.main", "hvmctl.cli.cmd_network", "hvmctl.cli.cmd_storage", "hvmctl.cli.cmd_migration",
-           "hvmctl.cli.cmd_media", "hvmctl.cli.cmd_managed", "hvmctl.cli.cmd_snapshot", "hvmctl.cli.cmd_domain",
-           "hvmctl.cli.cmd_token")
+# one line per module (a new module is a new line: parallel branches then merge cleanly)
+_M = "hvmctl.cli.main"
+_NET = "hvmctl.cli.cmd_network"
+_STO = "hvmctl.cli.cmd_storage"
+_MIG = "hvmctl.cli.cmd_migration"
+_MED = "hvmctl.cli.cmd_media"
+_MAN = "hvmctl.cli.cmd_managed"
+_SNAP = "hvmctl.cli.cmd_snapshot"
+_DOM = "hvmctl.cli.cmd_domain"
+_TOK = "hvmctl.cli.cmd_token"
+_POOL = "hvmctl.cli.cmd_pool"
 
-_M, _NET, _STO, _MIG, _MED, _MAN, _SNAP, _DOM, _TOK = MODULES
+MODULES = (
+    _M,
+    _NET,
+    _STO,
+    _MIG,
+    _MED,
+    _MAN,
+    _SNAP,
+    _DOM,
+    _TOK,
+    _POOL,
+)
 
 COMMANDS = {
     "create": (_M, "create a domain from a profile"),
@@ -73,6 +92,8 @@ COMMANDS = {
     "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
     "token": (_TOK, "the remote API's tokens: create, list, revoke"),
+    "pool": (_POOL, "the pool of hosts on etcd: status, events, leave"),
+    "host": (_POOL, "a pool member: evacuate NAME (live-migrate every guest to the others)"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments

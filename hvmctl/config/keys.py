@@ -156,6 +156,14 @@ def to_list(value: object) -> object:
     raise Mismatch("a list of strings", value)
 
 
+def to_host_tags(value: object) -> object:
+    """Tags: a list of words, or one string of words separated by commas or blanks."""
+    words = value.replace(",", " ").split() if isinstance(value, str) else to_list(value)
+    if not isinstance(words, list) or not all(re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", w) for w in words):
+        raise Mismatch("tags of letters, digits and _.:- ('ssd, rack1')", value)
+    return sorted(set(words))
+
+
 def to_text_or_list(value: object) -> object:
     """xl lets some keys be a string or a list of strings (``bootloader_args``)."""
     items = to_list(value)
@@ -386,6 +394,8 @@ _USED = [
     _k("sdl", to_bool, "HVM: console in an SDL window"),
     _k("nographic", to_bool, "no graphical console at all"),
     _k("accel", to_accel, "hvmctl: 'kvm' or 'tcg'; absent, the host is probed"),
+    _k("ha", to_bool, "hvmctl pool: restart the guest on another member when its host fails"),
+    _k("host_tags", to_host_tags, "hvmctl pool: tags a member must have to run the guest ('ssd, rack1')"),
 ]
 
 _IGNORED_DOCS = {

@@ -198,6 +198,8 @@ class DomainConfig:
     keymap: str | None = None
     device_model: str | None = None  # accepted as Xen's own default, not used
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
+    ha: bool = False  # hvmctl pool: restarted on another member when its host fails
+    host_tags: tuple[str, ...] = ()  # hvmctl pool: tags a member must have to run it
     # ---- the live definition: what a running guest *is now* beyond its profile ----------
     # versioned machine type pinned at first start (``pc`` -> ``pc-i440fx-7.2``)
     machine: str | None = None
@@ -246,6 +248,7 @@ class DomainConfig:
         if kw.get("vfb") is not None:
             kw["vfb"] = VfbSpec(**kw["vfb"])
         kw["usbdevices"] = tuple(kw.get("usbdevices", ()))
+        kw["host_tags"] = tuple(str(t) for t in kw.get("host_tags", ()))
         kw["more_serials"] = tuple(str(s) for s in kw.get("more_serials", ()))
         kw["slots"] = {str(k): int(v) for k, v in dict(kw.get("slots") or {}).items()}
         kw["cpu_plugs"] = tuple(

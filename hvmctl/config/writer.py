@@ -123,6 +123,10 @@ def _identity_and_size(cfg: DomainConfig) -> list[str]:
         lines.append(f"cpus = {quote(cfg.cpus)}")
     if cfg.accel is not None:
         lines.append(f"accel = {quote(cfg.accel)}")
+    if cfg.ha:
+        lines.append("ha = 1")
+    if cfg.host_tags:
+        lines.append(f"host_tags = {quote(', '.join(cfg.host_tags))}")
     return lines
 
 

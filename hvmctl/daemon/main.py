@@ -92,6 +92,17 @@ async def _start_remote_api(daemon: Any, app: Any) -> Any:
     except HvmctlError as exc:
         log.error("remote API not started: %s", exc.message)
         return None
+async def _join_pool(daemon: Any) -> None:
+    """A pool member (HVMCTL_POOL_ETCD): joins in the background; etcd's client is
+    imported only then."""
+    from hvmctl.pool import settings
+
+    pool = settings()
+    if pool is not None:
+        from hvmctl.pool.member import PoolMember
+
+        daemon.pool = PoolMember(daemon, pool)
+        await daemon.pool.start()
 
 
 async def serve(paths: Paths) -> None:
@@ -118,6 +129,7 @@ async def serve(paths: Paths) -> None:
     full_api = asyncio.create_task(load_full_api())
     before_daemon_start(paths)  # discard incoming migrations a killed daemon never finished
     await daemon.start(loaded=loaded)
+    await _join_pool(daemon)
     migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
     uvicorn, create_app = await full_api
     from hvmctl.api.audit import Audit
@@ -145,6 +157,8 @@ async def serve(paths: Paths) -> None:
         if remote_api is not None:
             await remote_api.close()
         await migration.close()
+        if daemon.pool is not None:
+            await daemon.pool.close()
         await daemon.shutdown_daemon()
         if activated is None:  # systemd's socket stays for the next daemon
             try:

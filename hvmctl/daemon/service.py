@@ -72,6 +72,8 @@ class Daemon:
         self._sessions: "SessionStore | None" = None
         #: bumped on every record write or removal: the web console's live view waits on it
         self.changes = ChangeFeed()
+        #: the pool membership (hvmctl.pool.member.PoolMember) when HVMCTL_POOL_ETCD is set
+        self.pool: Any = None
 
     # ---- remote API: tokens and web sessions (made on first use: the start stays lean) --
     @property
@@ -248,6 +250,8 @@ class Daemon:
         when its managed save file holds it), only ``undefine`` removes it."""
         if self.domains.get(dom.uuid) is not dom:
             return
+        if self.pool is not None:
+            self.pool.note_forgotten(dom)
         if dom.managed:
             from hvmctl.daemon import managed
 
@@ -291,6 +295,8 @@ class Daemon:
                           log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
 
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
+        if self.pool is not None:  # a pool domain's run lock, before anything is made for it
+            await self.pool.claim_run(dom)
         plan = await self.plan_launch(dom, domid, run_dir)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
         return plan
@@ -322,6 +328,7 @@ class Daemon:
         overrides: list[str],
         dry_run: bool = False,
         paused: bool = False,
+        host: str | None = None,
     ) -> dict[str, Any]:
         from hvmctl.config import parse_profile  # the profile reader: only when a profile comes
 
@@ -333,6 +340,13 @@ class Daemon:
             result["argv"] = await self.dry_run_argv(cfg, paused=paused)
             result["config"] = cfg.to_dict()
             return result
+        if self.pool is not None and (host is not None or cfg.ha or cfg.host_tags):
+            placed: dict[str, Any] = await self.pool.create(cfg, host=host, paused=paused)  # placement
+            return result | placed
+        if host is not None:
+            from hvmctl.pool import PoolError
+
+            raise PoolError(f"--host {host}: this daemon is not a pool member (HVMCTL_POOL_ETCD is not set)")
         dom = await self.create_from_config(
             cfg, profile_path=filename if filename.startswith("/") else None, paused=paused
         )
@@ -360,6 +374,8 @@ class Daemon:
         dom = Domain(self, cfg, profile_path)
         if managed is not None:
             dom.managed, dom.autostart = True, managed.autostart
+        if incoming and self.pool is not None:
+            self.pool.expect_incoming(dom.uuid)
         self.domains[dom.uuid] = dom
         try:
             await dom.launch(paused=paused, incoming=incoming, vnc_display=vnc_display, intent=intent)

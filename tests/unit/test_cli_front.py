@@ -121,10 +121,10 @@ def test_quick_parse_gives_argparse_values_or_defers(name: str) -> None:
 
 
 @pytest.mark.parametrize("argv,values", [
-    (["list"], {"json": False, "long": False, "domains": []}),
-    (["list", "--json", "a", "b"], {"json": True, "long": False, "domains": ["a", "b"]}),
+    (["list"], {"json": False, "long": False, "pool": False, "domains": []}),
+    (["list", "--json", "a", "b"], {"json": True, "long": False, "pool": False, "domains": ["a", "b"]}),
     (["create", "-n", "web", "memory=64", "vcpus=2"],
-     {"json": False, "console": False, "dry_run": True, "paused": False, "profile": "web",
+     {"json": False, "console": False, "dry_run": True, "paused": False, "host": None, "profile": "web",
       "overrides": ["memory=64", "vcpus=2"]}),
     (["shutdown", "--timeout", "5", "-w", "d"],
      {"json": False, "wait": True, "all": False, "timeout": 5.0, "force": False, "domain": "d"}),

@@ -1,0 +1,188 @@
+"""The one module that talks to etcd (through aetcd, an asyncio gRPC client of etcd's v3
+API; it works with Debian's etcd 3.4). Everything else in the pool uses :class:`Etcd`:
+strings in, strings out, one error (:class:`PoolError`) whatever went wrong.
+
+aetcd connects to one address; with several endpoints, a call that cannot reach its
+member moves on to the next one (each is tried once per call), so losing one member of a
+three-node cluster costs a call one timeout at most, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import aetcd
+import grpc
+
+from hvmctl.pool import PoolError
+
+log = logging.getLogger("hvmctl.pool.etcd")
+
+T = TypeVar("T")
+
+
+def _address(endpoint: str) -> tuple[str, int]:
+    """``http://H:P`` (or ``H:P``) -> (H, P)."""
+    parts = urlsplit(endpoint if "//" in endpoint else f"http://{endpoint}")
+    if parts.scheme not in ("http", ""):
+        raise PoolError(f"{endpoint}: only http:// etcd endpoints are supported")
+    return parts.hostname or "127.0.0.1", parts.port or 2379
+
+
+class Etcd:
+    """A client of the pool's etcd cluster."""
+
+    def __init__(self, endpoints: tuple[str, ...], *, timeout: float = 2.0) -> None:
+        if not endpoints:
+            raise PoolError("no etcd endpoint given (HVMCTL_POOL_ETCD)")
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self._index = 0
+        self._client: Any = None
+
+    @property
+    def endpoint(self) -> str:
+        return self.endpoints[self._index]
+
+    async def _connected(self) -> Any:
+        if self._client is None:
+            host, port = _address(self.endpoint)
+            client = aetcd.Client(host=host, port=port, timeout=self.timeout)
+            await client.connect()
+            self._client = client
+        return self._client
+
+    async def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                await asyncio.wait_for(client.close(), 1.0)
+            except Exception:  # noqa: BLE001  (a dead channel may fail to close: it is gone)
+                pass
+
+    async def _call(self, what: str, fn: Callable[[Any], Awaitable[T]]) -> T:
+        """``fn(client)``, on each endpoint in turn until one answers."""
+        last: BaseException | None = None
+        for _ in range(len(self.endpoints)):
+            try:
+                client = await self._connected()
+                return await asyncio.wait_for(fn(client), self.timeout + 0.5)
+            except (aetcd.exceptions.ConnectionFailedError, aetcd.exceptions.ConnectionTimeoutError,
+                    asyncio.TimeoutError, OSError) as exc:
+                last = exc
+                log.debug("etcd %s: %s failed: %s", self.endpoint, what, exc)
+                await self._drop()
+                self._index = (self._index + 1) % len(self.endpoints)
+            except aetcd.exceptions.ClientError as exc:
+                raise PoolError(f"etcd: {what}: {exc}") from exc
+            except grpc.RpcError as exc:  # from the calls aetcd leaves unwrapped (lease keep-alive)
+                last = exc
+                await self._drop()
+                self._index = (self._index + 1) % len(self.endpoints)
+        raise PoolError(f"etcd unreachable ({', '.join(self.endpoints)}): {what}: "
+                        f"{type(last).__name__}: {str(last).splitlines()[0] if str(last) else ''}")
+
+    async def close(self) -> None:
+        await self._drop()
+
+    # ---- keys ---------------------------------------------------------------------------
+    async def get(self, key: str) -> str | None:
+        async def run(c: Any) -> str | None:
+            got = await c.get(key.encode())
+            return None if got is None else bytes(got.value).decode()
+
+        return await self._call(f"get {key}", run)
+
+    async def get_prefix(self, prefix: str) -> list[tuple[str, str, int]]:
+        """Every (key, value, lease) under ``prefix``, in key order."""
+        async def run(c: Any) -> list[tuple[str, str, int]]:
+            got = await c.get_prefix(prefix.encode())
+            return [(bytes(kv.key).decode(), bytes(kv.value).decode(), int(kv.lease)) for kv in got]
+
+        return await self._call(f"list {prefix}", run)
+
+    async def put(self, key: str, value: str, *, lease: int | None = None) -> None:
+        async def run(c: Any) -> None:
+            await c.put(key.encode(), value.encode(), lease=lease or 0)
+
+        await self._call(f"put {key}", run)
+
+    async def delete(self, key: str) -> None:
+        async def run(c: Any) -> None:
+            await c.delete(key.encode())
+
+        await self._call(f"delete {key}", run)
+
+    async def create(self, key: str, value: str, *, lease: int | None = None,
+                     also: dict[str, str] | None = None) -> tuple[bool, str | None]:
+        """Put ``key`` (and the ``also`` keys, no lease) only if ``key`` does not exist: one
+        transaction. (True, None), or (False, the value that is there)."""
+        async def run(c: Any) -> tuple[bool, str | None]:
+            t = c.transactions
+            ops = [t.put(key.encode(), value.encode(), lease=lease or 0)]
+            ops += [t.put(k.encode(), v.encode()) for k, v in (also or {}).items()]
+            ok, responses = await c.transaction(compare=[t.version(key.encode()) == 0], success=ops,
+                                                failure=[t.get(key.encode())])
+            if ok:
+                return True, None
+            found = responses[0] if responses else []
+            return False, (bytes(found[0][0]).decode() if found else None)
+
+        return await self._call(f"create {key}", run)
+
+    async def replace(self, key: str, old: str, value: str, *, lease: int | None = None) -> bool:
+        """Put ``key`` only if its value is ``old`` (compare-and-swap)."""
+        async def run(c: Any) -> bool:
+            t = c.transactions
+            ok, _ = await c.transaction(compare=[t.value(key.encode()) == old.encode()],
+                                        success=[t.put(key.encode(), value.encode(), lease=lease or 0)], failure=[])
+            return bool(ok)
+
+        return await self._call(f"replace {key}", run)
+
+    async def delete_if(self, key: str, value: str) -> bool:
+        """Delete ``key`` only if it still holds ``value`` (a lock released by its holder)."""
+        async def run(c: Any) -> bool:
+            t = c.transactions
+            ok, _ = await c.transaction(compare=[t.value(key.encode()) == value.encode()],
+                                        success=[t.delete(key.encode())], failure=[])
+            return bool(ok)
+
+        return await self._call(f"delete {key}", run)
+
+    # ---- leases -------------------------------------------------------------------------
+    async def grant(self, ttl: int) -> int:
+        async def run(c: Any) -> int:
+            return int((await c.lease(ttl)).id)
+
+        return await self._call("grant a lease", run)
+
+    async def refresh(self, lease: int) -> int:
+        """Renew ``lease``; its TTL now, 0 when it has expired (etcd no longer knows it)."""
+        async def run(c: Any) -> int:
+            reply = await c.refresh_lease(lease)
+            return int(reply.TTL) if reply is not None else 0
+
+        return await self._call("renew the lease", run)
+
+    async def revoke(self, lease: int) -> None:
+        async def run(c: Any) -> None:
+            await c.revoke_lease(lease)
+
+        await self._call("revoke the lease", run)
+
+    # ---- the cluster --------------------------------------------------------------------
+    async def cluster(self) -> dict[str, Any]:
+        """The answering member's view: its etcd version, the raft leader, the members."""
+        async def run(c: Any) -> dict[str, Any]:
+            status = await c.status()
+            members = [{"name": m.name, "id": m.id, "client_urls": list(m.client_urls)}
+                       async for m in c.members()]
+            return {"version": status.version, "leader": status.leader.name if status.leader else None,
+                    "members": members, "endpoint": self.endpoint}
+
+        return await self._call("status", run)

@@ -1,0 +1,61 @@
+"""Pool tests: hvmctl daemons (HvEnv, each with its own dirs) joined to one etcd cluster
+as members named h1, h2, ..., and helpers that look at them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+from typing import Any
+
+from tests.integration.etcdcluster import EtcdCluster
+from tests.integration.hvenv import HvEnv
+
+
+def member(cluster: EtcdCluster, host: str, *, prefix: str, ttl: int = 4, extra: dict[str, str] | None = None) -> HvEnv:
+    """A daemon that is pool member ``host`` (a short lease: the tests wait for expiries)."""
+    env = HvEnv.make()
+    env.env.update(HVMCTL_POOL_ETCD=cluster.endpoints, HVMCTL_HOST_NAME=host, HVMCTL_POOL_PREFIX=prefix,
+                   HVMCTL_POOL_TTL=str(ttl), HVMCTL_NO_AUTOSTART="1", **(extra or {}))
+    env.start_daemon()
+    return env
+
+
+def new_prefix() -> str:
+    return "t" + uuid.uuid4().hex[:10]
+
+
+def wait_members(hv: HvEnv, hosts: set[str], timeout: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    status: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        res = hv.hv("pool", "status", "--json", check=False)
+        if res.returncode == 0:
+            status = res.json()
+            if {m["host"] for m in status["members"]} == hosts and status["leader"]:
+                return status
+        time.sleep(0.2)
+    raise AssertionError(f"pool members not {sorted(hosts)} within {timeout} s: {status}\n{hv.daemon_log()}")
+
+
+def qemu_pids(hv: HvEnv) -> list[int]:
+    """The QEMUs of this member that are alive now (their pidfiles, checked in /proc)."""
+    pids = []
+    for pidfile in (hv.base / "run").glob("dom/*/qemu.pid"):
+        try:
+            pid = int(pidfile.read_text().strip())
+            with open(f"/proc/{pid}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, ValueError):
+            continue
+        if state not in ("Z", "X"):
+            pids.append(pid)
+    return pids
+
+
+def kill_member(hv: HvEnv) -> None:
+    """kill -9 of the daemon and its QEMUs: a host that died."""
+    for pid in qemu_pids(hv):
+        os.kill(pid, signal.SIGKILL)
+    hv.kill_daemon(signal.SIGKILL)
