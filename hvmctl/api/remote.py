@@ -188,8 +188,11 @@ def _remote_handlers(session: target.IncomingSession) -> dict[str, Callable[[dic
         await session.abort(str(args.get("why") or "the source aborted"))
         return {}
 
+    async def status(args: dict[str, Any]) -> dict[str, Any]:
+        return target.owner_status(session.daemon, args)
+
     return {"ping": _ping, "preflight": session.preflight, "prepare": session.prepare, "finish": session.finish,
-            "abort": abort}
+            "abort": abort, "status": status}
 
 
 async def start_remote(daemon: "Daemon") -> RemoteEndpoint:

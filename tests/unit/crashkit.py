@@ -376,5 +376,58 @@ def restart_host(root: Path, world: FakeWorld) -> dict[str, Any]:
     return restart(root, world, as_main=True)
 
 
+DEST_HOST = "dest"  # the destination's name on the fake network (MigrateRequest.host)
+
+HostsScenario = Callable[[dict[str, Daemon]], Awaitable[None]]
+
+
+def restart_hosts(hosts: Hosts, order: tuple[str, ...] = ("dst", "src"), *, serve_dst: bool = True,
+                  after: HostsScenario | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both daemons restarted in one loop, in ``order``, as the real ones start; the
+    destination's remote endpoint answers on the fake network from its start on (unless
+    ``serve_dst`` is false: it cannot be reached), so a restarted source can ask it. Returns
+    what each one holds once started (and after ``after``, given both daemons)."""
+    assert hosts.src_world.net is not None
+    net = hosts.src_world.net
+    roots = {"src": (hosts.src, hosts.src_world), "dst": (hosts.dst, hosts.dst_world)}
+    outs: dict[str, dict[str, Any]] = {"src": {}, "dst": {}}
+
+    async def main() -> None:
+        from hvmctl.migration.startup import before_daemon_start
+
+        daemons: dict[str, Daemon] = {}
+        for side in order:
+            root, world = roots[side]
+            daemon = daemons[side] = new_daemon(root, world)
+            spawned = world.spawned
+            before_daemon_start(daemon.paths, daemon.backend)
+            await daemon.start()
+            await asyncio.sleep(0)
+            if side == "dst" and serve_dst:
+                net.serve(DEST_HOST, daemon)
+            outs[side]["spawned_on_start"] = world.spawned - spawned
+        if after is not None:
+            await after(daemons)
+        for side, daemon in daemons.items():
+            outs[side]["domains"] = {d.uuid: d for d in daemon.domains.values()}
+            outs[side]["summaries"] = {d.uuid: d.summary() for d in daemon.domains.values()}
+            outs[side]["intents"] = {d.uuid: d.intent for d in daemon.domains.values()}
+        net.unserve(DEST_HOST)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in others:  # the daemons' background work (supervisors, handover questions)
+            t.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        for daemon in daemons.values():
+            for dom in daemon.domains.values():
+                if dom.monitor is not None:
+                    await dom.monitor.close()
+
+    asyncio.run(main())
+    return outs["src"], outs["dst"]
+
+
 def markers(root: Path) -> list[str]:
-    return sorted(p.name for p in (make_paths(root).state_dir / "migration").glob("incoming-*.json"))
+    """The migration area's bookkeeping files of one guest (incoming markers, outgoing
+    credentials): none may outlive its migration."""
+    directory = make_paths(root).state_dir / "migration"
+    return sorted(p.name for p in [*directory.glob("incoming-*.json"), *directory.glob("outgoing-*.json")])

@@ -1,10 +1,12 @@
 """A live migration between two daemons (fake backend, fake network), the source or the
 destination daemon killed at every crash point of the real sequence (live.py, target.py)
-and restarted on its state. Invariants: the guest exists on exactly one side, never
-running on both; never lost; a stream that had not completed leaves it running at the
-source; one that completed and was committed at the destination leaves it there, never
-resumed at the source; the side that does not own it keeps nothing (record, run dir,
-incoming marker, QEMU)."""
+and restarted on its state (both daemons in one loop, the destination's endpoint on the
+fake network: a restarted source asks it who owns the guest). Invariants: the guest exists
+on exactly one side, never running on both; never lost; a stream that had not completed
+leaves it running at the source; one that completed leaves it at the destination (a
+restarted destination keeps a loaded guest; the source, told so, ends its paused copy),
+never resumed at the source; the side that does not own it keeps nothing (record, run dir,
+incoming marker, outgoing credentials, QEMU)."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def test_the_sequences_pass_their_steps() -> None:
 def test_uninterrupted_migration_moves_the_guest(tmp_path: Path) -> None:
     hosts = ck.migrate_until_crash(tmp_path, "src", None)
     assert hosts.job_state == "completed"
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     owner = _check(hosts, src, dst)
     assert owner == "dst"
 
@@ -75,7 +77,6 @@ def _side(root: Path, world: ck.FakeWorld, out: dict[str, Any]) -> str | None:
 def _check(hosts: ck.Hosts, src: dict[str, Any], dst: dict[str, Any]) -> str:
     """The cross-host invariants; returns the side that runs the guest."""
     s, d = _side(hosts.src, hosts.src_world, src), _side(hosts.dst, hosts.dst_world, dst)
-    # the two known gaps (xfail below) fail here with a message only: no traceback to format
     if (s, d).count("running") != 1:
         pytest.fail(f"the guest runs on {(s, d).count('running')} hosts (src {s}, dst {d})", pytrace=False)
     assert src["spawned_on_start"] == 0 and dst["spawned_on_start"] == 0, "a restart started a guest"
@@ -96,26 +97,16 @@ def _run(tmp_path: Path, side: str, index: int) -> tuple[ck.Hosts, dict[str, Any
     hosts = ck.migrate_until_crash(tmp_path, side, index)
     points = SRC_POINTS if side == "src" else DST_POINTS
     assert hosts.photo is not None and hosts.photo.point == points[index]
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     return hosts, src, dst
 
 
-#: the source killed once its QEMU sent the whole state: nobody may resume it there, but the
-#: new source daemon does not know the destination to ask it, so it keeps the paused copy
-SOURCE_KEEPS_PAUSED = {"migrate-out:stream-complete", "migrate-out:handed-over"}
-
-
 def _src_cases() -> list[Any]:
-    cases = []
-    for i, point in enumerate(SRC_POINTS):
-        marks = []
-        if point in SOURCE_KEEPS_PAUSED:
-            marks.append(pytest.mark.xfail(strict=True, reason="the restarted source keeps a paused copy of a "
-                                           "guest the destination runs (it cannot ask the destination)"))
-        cases.append(pytest.param(i, id=f"{i}-{point}", marks=marks))
-    return cases
+    return [pytest.param(i, id=f"{i}-{point}") for i, point in enumerate(SRC_POINTS)]
 
 
+#: the source killed once its QEMU sent the whole state: the restarted source asks the
+#: destination, which runs the guest, and ends its paused copy
 @pytest.mark.parametrize("index", _src_cases())
 def test_source_killed_at_each_step(tmp_path: Path, index: int) -> None:
     hosts, src, dst = _run(tmp_path, "src", index)
@@ -126,20 +117,14 @@ def test_source_killed_at_each_step(tmp_path: Path, index: int) -> None:
 
 
 #: the destination killed once its QEMU loaded (and ran) the stream: the source never hears
-#: the answer and keeps its copy paused; a restarted destination discards what it had not
-#: committed (loaded at "migrate-in:loaded"), or keeps it (committed) while the source's
-#: paused copy stays too
-DEST_KILLED_AFTER_LOAD = {
-    "migrate-in:loaded": "the guest ends paused at the source and nowhere running: the destination "
-                         "discards a loaded, uncommitted guest; the source heard no answer, so it never resumes",
-    "migrate-in:committed": "the source keeps a paused copy of the guest the destination runs (its "
-                            "'finish' answer was lost with the destination)",
-}
+#: the answer and keeps its copy paused; the restarted destination keeps the loaded guest
+#: (committed or not: the source's stream completed, it never resumes it unasked), and the
+#: source, asking it, ends its paused copy
+DEST_KEEPS = {"migrate-in:loaded", "migrate-in:committed"}
 
 
 def _dst_cases() -> list[Any]:
-    return [pytest.param(i, id=f"{i}-{p}", marks=[pytest.mark.xfail(strict=True, reason=DEST_KILLED_AFTER_LOAD[p])]
-                         if p in DEST_KILLED_AFTER_LOAD else []) for i, p in enumerate(DST_POINTS)]
+    return [pytest.param(i, id=f"{i}-{p}") for i, p in enumerate(DST_POINTS)]
 
 
 @pytest.mark.parametrize("index", _dst_cases())
@@ -147,7 +132,7 @@ def test_destination_killed_at_each_step(tmp_path: Path, index: int) -> None:
     hosts, src, dst = _run(tmp_path, "dst", index)
     owner = _check(hosts, src, dst)
     point = DST_POINTS[index]
-    assert owner == ("dst" if point == "migrate-in:committed" else "src"), (point, owner)
+    assert owner == ("dst" if point in DEST_KEEPS else "src"), (point, owner)
 
 
 @pytest.mark.parametrize("side,point", [("src", "migrate-out:streaming"), ("src", "migrate-out:prepared"),
@@ -157,7 +142,7 @@ def test_live_migration_killed_before_the_stream_completed(tmp_path: Path, side:
     index = (SRC_POINTS if side == "src" else DST_POINTS).index(point)
     hosts = ck.migrate_until_crash(tmp_path, side, index, live=True)
     assert hosts.photo is not None and hosts.photo.point == point
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     assert _check(hosts, src, dst) == "src"
     (guest,) = hosts.src_world.alive_with_uuid(ck.UUID)
     assert "stop" not in guest.commands, "a live migration stopped the guest"
@@ -166,5 +151,5 @@ def test_live_migration_killed_before_the_stream_completed(tmp_path: Path, side:
 def test_live_migration_uninterrupted(tmp_path: Path) -> None:
     hosts = ck.migrate_until_crash(tmp_path, "src", None, live=True)
     assert hosts.job_state == "completed"
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     assert _check(hosts, src, dst) == "dst"
