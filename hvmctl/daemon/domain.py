@@ -820,7 +820,17 @@ class Domain:
             "on_crash": self.config.on_crash,
             "managed": self.managed,
             "autostart": self.autostart,
+            "handover": self._handover_note(),
         }
+
+    def _handover_note(self) -> str | None:
+        """Why a paused copy waits (its migration's answer was lost), for list -l / info."""
+        intent = self.intent or {}
+        if intent.get("op") != "migrate-out" or intent.get("handover") != "unconfirmed":
+            return None
+        host = (intent.get("dest") or {}).get("host", "the destination")
+        return (f"its whole state went to {host}, whose answer was lost: paused here (never resumed "
+                f"by hvmctl) until {host} says whether it runs there; asked again periodically")
 
 
 def _save_complete(intent: dict[str, Any]) -> bool:

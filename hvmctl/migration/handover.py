@@ -151,14 +151,14 @@ async def settle(dom: "Domain", timeout: float) -> bool:
     return True
 
 
-def keep_asking(dom: "Domain", first_delay: float = RETRY_EVERY) -> None:
+def keep_asking(dom: "Domain", first_delay: float | None = None) -> None:
     """Ask the destination again, every ``RETRY_EVERY`` s, until it answers. A copy the user
     resumed meanwhile (their call) is no longer waiting: the question is dropped."""
     if id(dom) in _ASKING:
         return
 
     async def loop() -> None:
-        delay = first_delay
+        delay = RETRY_EVERY if first_delay is None else first_delay
         try:
             while True:
                 await asyncio.sleep(delay)

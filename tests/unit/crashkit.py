@@ -306,7 +306,8 @@ class Hosts:
     seen: list[str]
 
 
-def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = False) -> Hosts:
+def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = False,
+                        token: str = "") -> Hosts:
     """A guest created on the source is migrated to the destination (both daemons in one
     loop, over the fake network); ``side``'s daemon is killed at its ``arm_at``-th crash
     point of the migration. The other one lives on and does what it does when its peer
@@ -337,7 +338,8 @@ def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = F
                  "qemu": "7.2.0", "machine": "", "accel": dom.runtime.accel, "copy_storage": False}
         # pre-flight passed (its checks probe the real host's QEMU and memory: not this test's)
         session._preflighted = (target._digest(facts), time.monotonic())
-        job = livemig.MigrationJob(src, dom, livemig.MigrateRequest(host="dest", live=live, ca_pem="fake CA"), channel, facts,
+        job = livemig.MigrationJob(src, dom, livemig.MigrateRequest(host=DEST_HOST, live=live, ca_pem="fake CA",
+                                                                     token=token), channel, facts,
                                    {"ok": True, "problems": []})
         crasher.arm_at, crasher.fired = arm_at, asyncio.Event()
         (src if side == "src" else dst).crash_hook = crasher

@@ -153,3 +153,133 @@ def test_live_migration_uninterrupted(tmp_path: Path) -> None:
     assert hosts.job_state == "completed"
     src, dst = ck.restart_hosts(hosts)
     assert _check(hosts, src, dst) == "dst"
+
+
+# ---- the handover's question: a source that lost the answer asks the destination ----------
+
+ASKING_POINTS = [("src", "migrate-out:stream-complete"), ("src", "migrate-out:handed-over"),
+                 ("dst", "migrate-in:loaded"), ("dst", "migrate-in:committed")]
+
+
+@pytest.mark.parametrize("side,point", ASKING_POINTS)
+def test_the_source_asked_the_destination(tmp_path: Path, side: str, point: str) -> None:
+    """The paused copy ended because the destination said it owns the guest (not by luck)."""
+    hosts, src, dst = _run(tmp_path, side, (SRC_POINTS if side == "src" else DST_POINTS).index(point))
+    assert hosts.src_world.net is not None
+    assert (ck.DEST_HOST, "status") in hosts.src_world.net.asked
+    assert _check(hosts, src, dst) == "dst"
+
+
+def _src_guest(hosts: ck.Hosts) -> ck.FakeGuest:
+    (guest,) = hosts.src_world.alive_with_uuid(ck.UUID)
+    return guest
+
+
+def test_unreachable_destination_keeps_the_copy_paused_and_asks_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from hvmctl.daemon.state import DomainState
+    from hvmctl.migration import handover
+    from hvmctl.migration.startup import before_daemon_start
+
+    monkeypatch.setattr(handover, "RETRY_EVERY", 0.02)
+    hosts = ck.migrate_until_crash(tmp_path, "src", SRC_POINTS.index("migrate-out:stream-complete"))
+    sent = len(_src_guest(hosts).commands)
+    seen: dict[str, Any] = {}
+
+    async def after(daemons: dict[str, ck.Daemon]) -> None:
+        import asyncio
+
+        dom = daemons["src"].domains[ck.UUID]
+        seen["state"], seen["intent"], seen["note"] = dom.state, dict(dom.intent or {}), dom.summary()["handover"]
+        seen["status"], seen["resumed"] = _src_guest(hosts).status, "cont" in _src_guest(hosts).commands[sent:]
+        await asyncio.sleep(0.1)  # a few questions, none answered
+        seen["still"] = ck.UUID in daemons["src"].domains
+        dst = daemons["dst"] = ck.new_daemon(hosts.dst, hosts.dst_world)  # the destination comes back
+        before_daemon_start(dst.paths, dst.backend)
+        await dst.start()
+        assert hosts.src_world.net is not None
+        hosts.src_world.net.serve(ck.DEST_HOST, dst)
+        for _ in range(300):
+            if ck.UUID not in daemons["src"].domains:
+                break
+            await asyncio.sleep(0.01)
+
+    with caplog.at_level("WARNING", logger="hvmctl.migration"):
+        src, dst = ck.restart_hosts(hosts, order=("src",), serve_dst=False, after=after)
+    assert seen["state"] is DomainState.PAUSED and seen["status"] == "postmigrate" and not seen["resumed"]
+    assert seen["intent"]["op"] == "migrate-out" and seen["intent"]["handover"] == "unconfirmed"
+    assert seen["still"], "ended before the destination said it runs the guest"
+    assert "paused here" in seen["note"] and ck.DEST_HOST in seen["note"]
+    assert "left paused here" in caplog.text and "asking again" in caplog.text
+    # once it answered: the copy here is gone, the guest runs there only
+    assert src["domains"] == {} and hosts.src_world.alive_with_uuid(ck.UUID) == []
+    assert ck.markers(hosts.src) == [] and ck.leftovers(hosts.src)["records"] == []
+    (there,) = hosts.dst_world.alive_with_uuid(ck.UUID)
+    assert there.status == "running" and dst["domains"][ck.UUID].state.value == "running"
+
+
+def test_a_destination_that_never_got_it_has_the_source_resume(tmp_path: Path) -> None:
+    import dataclasses
+
+    hosts = ck.migrate_until_crash(tmp_path, "src", SRC_POINTS.index("migrate-out:handed-over"))
+    # the name now answers from a host that never received the guest (a reinstalled one)
+    empty = dataclasses.replace(hosts, dst=tmp_path / "other", dst_world=ck.FakeWorld(hosts.src_world.net))
+    sent = len(_src_guest(hosts).commands)
+    src, _ = ck.restart_hosts(empty)
+    dom = src["domains"][ck.UUID]
+    assert dom.state.value == "running" and _src_guest(hosts).status == "running"
+    assert "cont" in _src_guest(hosts).commands[sent:]
+    assert src["intents"][ck.UUID] is None and ck.markers(hosts.src) == []
+
+
+def test_a_guest_that_ended_at_the_destination_is_not_resumed_here(tmp_path: Path) -> None:
+    hosts = ck.migrate_until_crash(tmp_path, "dst", DST_POINTS.index("migrate-in:committed"))
+
+    async def destroy_there(daemons: dict[str, ck.Daemon]) -> None:
+        await daemons["dst"].lookup("demo").destroy()  # the user ended it at its new host
+
+    ck.restart_hosts(hosts, order=("dst",), after=destroy_there)
+    sent = len(_src_guest(hosts).commands)
+    src, dst = ck.restart_hosts(hosts)
+    assert dst["domains"] == {}
+    assert src["domains"][ck.UUID].state.value == "paused" and src["intents"][ck.UUID] is None
+    assert "cont" not in _src_guest(hosts).commands[sent:], "resumed a copy whose life went on elsewhere"
+    assert ck.markers(hosts.src) == []
+
+
+def test_the_destination_credentials_stay_out_of_the_record(tmp_path: Path) -> None:
+    import json
+    import stat
+
+    hosts = ck.migrate_until_crash(tmp_path, "src", SRC_POINTS.index("migrate-out:streaming"),
+                                   token="s3cret-token-0123456789")
+    record = ck.records(hosts.src)[ck.UUID]
+    assert record["intent"]["dest"]["host"] == ck.DEST_HOST and record["intent"]["dest"]["transport"] == "tls"
+    assert "s3cret" not in json.dumps(record)
+    (secret,) = (hosts.src / "state" / "migration").glob("outgoing-*.json")
+    assert json.loads(secret.read_text())["token"] == "s3cret-token-0123456789"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    src, dst = ck.restart_hosts(hosts)  # rolled back (the stream had not completed): it goes
+    assert _check(hosts, src, dst) == "src" and ck.markers(hosts.src) == []
+
+
+def test_the_status_answers(tmp_path: Path) -> None:
+    import asyncio
+
+    from hvmctl.config import parse_profile
+    from hvmctl.migration import target
+
+    async def main() -> list[str]:
+        daemon = ck.new_daemon(tmp_path / "h", ck.FakeWorld())
+        await daemon.start()
+        loaded = parse_profile(ck.profile(), filename="/etc/xen/demo", overrides=[], default_name="demo")
+        dom = await daemon.create_from_config(loaded.config, incoming="defer")
+        answers = [target.owner_status(daemon, {"uuid": ck.UUID, "job": "j1"})["answer"]]
+        dom.commit_incoming(dom.state)
+        answers.append(target.owner_status(daemon, {"uuid": ck.UUID.upper(), "job": "j1"})["answer"])
+        target.note_received(daemon.paths, ck.UUID, "j1")
+        await dom.destroy()
+        answers += [target.owner_status(daemon, {"uuid": ck.UUID, "job": j})["answer"] for j in ("j1", "j2", "")]
+        return answers
+
+    assert asyncio.run(main()) == ["pending", "owns", "gone", "no", "no"]
