@@ -340,11 +340,13 @@ class IncomingSession:
             outcome = outcome | {"running": True, "resumed_at": time.time()}
         return dom.summary() | outcome | {"loaded": True}
 
-    async def abort(self, why: str) -> None:
-        """Discard everything this migration created here (never a committed guest)."""
+    async def abort(self, why: str, *, by_source: bool = False) -> None:
+        """Discard everything this migration created here (never a committed guest).
+        ``by_source``: the source decided (it resumes its copy): discard even a loaded
+        stream. Otherwise (its connection dropped) a stream loaded whole is kept."""
         if self.done:
             return
-        if self._watch is not None and not self._watch.done() and await self._stream_loaded():
+        if not by_source and self._watch is not None and not self._watch.done() and await self._stream_loaded():
             # the whole state is here (so the source stopped its copy for good): the watcher
             # commits it; discarding it now would leave the guest running nowhere
             log.warning("incoming migration of %s: %s after the whole stream arrived; keeping it",

@@ -283,3 +283,31 @@ def test_the_status_answers(tmp_path: Path) -> None:
         return answers
 
     assert asyncio.run(main()) == ["pending", "owns", "gone", "no", "no"]
+
+
+@pytest.mark.parametrize("by_source", [False, True])
+def test_a_dropped_connection_keeps_a_loaded_stream_a_source_abort_does_not(tmp_path: Path, by_source: bool) -> None:
+    """The source's connection drops after the whole stream arrived: the guest stays (the
+    source stopped its copy for good). The source itself saying abort (it resumes its
+    copy) discards it all the same: never two running copies."""
+    import asyncio
+
+    from hvmctl.config import parse_profile
+    from hvmctl.migration.target import IncomingSession
+
+    async def main() -> tuple[bool, list[ck.FakeGuest]]:
+        world = ck.FakeWorld()
+        daemon = ck.new_daemon(tmp_path / "h", world)
+        await daemon.start()
+        loaded = parse_profile(ck.profile(), filename="/etc/xen/demo", overrides=[], default_name="demo")
+        session = IncomingSession(daemon, "127.0.0.1")
+        session.dom = await daemon.create_from_config(loaded.config, incoming="defer")
+        session._watch = asyncio.ensure_future(asyncio.sleep(3600))  # the commit still to come
+        (guest,) = world.alive_with_uuid(ck.UUID)
+        guest.status, guest.migration = "running", "completed"  # loaded whole, running
+        await session.abort("the connection dropped", by_source=by_source)
+        session._watch.cancel()
+        return ck.UUID in daemon.domains, world.alive_with_uuid(ck.UUID)
+
+    kept, alive = asyncio.run(main())
+    assert kept is (not by_source) and (len(alive) == 1) is (not by_source)
