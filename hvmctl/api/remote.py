@@ -185,11 +185,14 @@ def _remote_handlers(session: target.IncomingSession) -> dict[str, Callable[[dic
     """The handler of each remote operation: exactly the table's (tests/unit/test_action_table.py)."""
 
     async def abort(args: dict[str, Any]) -> dict[str, Any]:
-        await session.abort(str(args.get("why") or "the source aborted"))
+        await session.abort(str(args.get("why") or "the source aborted"), by_source=True)
         return {}
 
+    async def status(args: dict[str, Any]) -> dict[str, Any]:
+        return target.owner_status(session.daemon, args)
+
     return {"ping": _ping, "preflight": session.preflight, "prepare": session.prepare, "finish": session.finish,
-            "abort": abort}
+            "abort": abort, "status": status}
 
 
 async def start_remote(daemon: "Daemon") -> RemoteEndpoint:

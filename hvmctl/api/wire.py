@@ -117,6 +117,7 @@ REMOTE_OPS: dict[str, str] = {
     "prepare": "start the receiving QEMU (and the NBD server for --copy-storage)",
     "finish": "the stream is in: report how it went; the guest lives here from now on",
     "abort": "discard the incoming guest (the source keeps it)",
+    "status": "does the guest of a migration live here (a source whose handover answer was lost asks)",
 }
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -435,21 +435,30 @@ class Domain:
         A guest that never finished starting gets no on_crash: it never ran for the user."""
         intent = self.intent or {}
         status = None
+        loaded = False  # migrate-in: its QEMU loaded the whole stream
         if self.process is not None:
             try:
                 await self._connect(timeout=5.0)
                 assert self.monitor is not None
                 status = str((await self.monitor.execute("query-status"))["status"])
+                if op == "migrate-in" and status not in ("inmigrate", "exited"):
+                    migration = await self.monitor.execute("query-migrate")
+                    loaded = migration.get("status") == "completed"
             except HvmctlError as exc:
                 log.warning("domain %s: the QEMU of an unfinished %s does not answer: %s", self.name, op, exc)
-        # an incoming stream that was not loaded, or a migration not confirmed, is undone:
-        # the save file / the source still has the guest (it must never run twice)
+        # an incoming stream that was not loaded is undone: the save file / the source still
+        # has the guest (it must never run twice). One that loaded whole stays here: the
+        # source stopped its copy for good when its stream completed
         usable = status is not None and status not in ("inmigrate", "exited") and not (
-            op == "migrate-in" or (op == "restore" and status not in ("paused", "running")))
+            (op == "migrate-in" and not loaded) or (op == "restore" and status not in ("paused", "running")))
         if not usable:
             log.warning("domain %s: unfinished %s (QEMU %s): cleaning up", self.name, op,
                         "gone" if self.process is None else f"in state {status}")
             await self._finish_teardown(forget=op != "relaunch")
+            if op == "migrate-in":
+                from hvmctl.migration import target
+
+                target.incoming_discarded(self)
             if op == "relaunch":  # the guest was restarting: it must not be lost
                 await self.launch(intent="relaunch")
             return
@@ -458,10 +467,14 @@ class Domain:
         await self._read_vcpu_threads()
         self._start_supervisor()
         assert status is not None
-        if op == "restore" and not intent.get("paused") and status == "paused":
-            assert self.monitor is not None
+        if op in ("restore", "migrate-in") and not intent.get("paused") and status == "paused":
+            assert self.monitor is not None  # it ran at the source: it runs here
             await self.monitor.execute("cont")
             status = "running"
+        if op == "migrate-in":
+            from hvmctl.migration import target
+
+            await target.incoming_kept(self)
         self.state = DomainState.PAUSED if status != "running" else DomainState.RUNNING
         await self._follow_status(status)
         if self.intent is not None:
@@ -484,6 +497,11 @@ class Domain:
                 return
         assert self.monitor is not None
         self._start_supervisor()
+        if op == "migrate-out" and status == "postmigrate" and intent.get("dest"):
+            from hvmctl.migration import handover  # the destination knows: ask it
+
+            await handover.after_restart(self)
+            return
         if op == "migrate-out" and status == "postmigrate":
             log.warning("domain %s: its migration completed before the daemon died; it may run at "
                         "the destination, so it stays paused here", self.name)
@@ -495,6 +513,10 @@ class Domain:
             await self.monitor.execute("cont")
             status = "running"
         log.info("domain %s: the unfinished %s was rolled back; the guest is %s", self.name, op, status)
+        if op == "migrate-out" and intent.get("dest"):
+            from hvmctl.migration import handover
+
+            handover.forget_destination_of(self)
         await self._follow_status(status)
         if self.intent is not None:
             self.note_state(DomainState.RUNNING if status == "running" else DomainState.PAUSED, intent=None)
@@ -798,7 +820,17 @@ class Domain:
             "on_crash": self.config.on_crash,
             "managed": self.managed,
             "autostart": self.autostart,
+            "handover": self._handover_note(),
         }
+
+    def _handover_note(self) -> str | None:
+        """Why a paused copy waits (its migration's answer was lost), for list -l / info."""
+        intent = self.intent or {}
+        if intent.get("op") != "migrate-out" or intent.get("handover") != "unconfirmed":
+            return None
+        host = (intent.get("dest") or {}).get("host", "the destination")
+        return (f"its whole state went to {host}, whose answer was lost: paused here (never resumed "
+                f"by hvmctl) until {host} says whether it runs there; asked again periodically")
 
 
 def _save_complete(intent: dict[str, Any]) -> bool:

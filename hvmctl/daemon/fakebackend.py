@@ -71,17 +71,63 @@ class FakeGuest:
 
 class FakeNet:
     """The network between fake hosts: the ports their incoming QEMUs listen on, so a
-    ``migrate`` to ``tcp:HOST:PORT`` in one world is loaded by a QEMU of another."""
+    ``migrate`` to ``tcp:HOST:PORT`` in one world is loaded by a QEMU of another; and the
+    daemons whose remote endpoint answers under a host name (``serve``), so a source can
+    reach a destination's operations (``FakeBackend.connect_peer``)."""
 
     def __init__(self) -> None:
         self.listeners: dict[int, tuple["FakeWorld", int]] = {}
         self.next_port = 49152
+        self.endpoints: dict[str, Any] = {}  # host name -> the daemon answering there
+        self.asked: list[tuple[str, str]] = []  # (host, op) of every call, for the tests
+
+    def serve(self, host: str, daemon: Any) -> None:
+        self.endpoints[host] = daemon
+
+    def unserve(self, host: str) -> None:
+        self.endpoints.pop(host, None)
+
+    def connect(self, host: str) -> "FakeChannel":
+        from hvmctl.errors import DaemonError
+
+        if host not in self.endpoints:
+            raise DaemonError(f"cannot reach {host}:8002: Connection refused")
+        return FakeChannel(self, host)
 
     def listen(self, world: "FakeWorld", pid: int) -> int:
         port = self.next_port
         self.next_port += 1
         self.listeners[port] = (world, pid)
         return port
+
+
+class FakeChannel:
+    """A control connection over the fake network: each call runs the destination daemon's
+    remote operation (``RemoteEndpoint._dispatch``) on this connection's own session; a
+    destination that stopped serving meanwhile reads as a lost connection."""
+
+    def __init__(self, net: FakeNet, host: str) -> None:
+        from hvmctl.migration.target import IncomingSession
+
+        self.net, self.peer = net, host
+        self.session = IncomingSession(net.endpoints[host], "127.0.0.1")
+
+    async def call(self, op: str, args: dict[str, Any] | None = None, timeout: float = 30.0) -> Any:
+        from hvmctl.api.remote import RemoteEndpoint
+        from hvmctl.errors import DaemonError
+
+        if self.net.endpoints.get(self.peer) is not self.session.daemon:
+            raise DaemonError(f"lost the connection to {self.peer} during '{op}': reset")
+        self.net.asked.append((self.peer, op))
+        try:
+            return await asyncio.wait_for(
+                RemoteEndpoint._dispatch(None, self.session, op, args or {}), timeout)  # type: ignore[arg-type]
+        except asyncio.TimeoutError:
+            raise DaemonError(f"destination {self.peer} did not answer '{op}' within {timeout:.0f} s") from None
+
+    async def close(self) -> None:
+        if not self.session.done:
+            await self.session.abort("the connection closed")
 
 
 class FakeWorld:
@@ -504,3 +550,11 @@ class FakeBackend:
 
     def pids_with_uuid(self, uuid: str) -> list[int]:
         return [g.pid for g in self.world.alive_with_uuid(uuid)]
+
+    async def connect_peer(self, req: Any) -> FakeChannel:
+        """A control connection to another fake host's daemon (handover.ask uses it)."""
+        from hvmctl.errors import DaemonError
+
+        if self.world.net is None:
+            raise DaemonError(f"cannot reach {req.host}: no network in this fake world")
+        return self.world.net.connect(str(req.host))

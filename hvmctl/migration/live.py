@@ -21,8 +21,10 @@ Any failure before our QEMU has sent the whole state (destination killed, link c
 refused) cancels what runs, resumes the guest here, and tells the destination to discard its
 half (which it also does by itself when our connection drops). After that only the
 destination knows: if it answers that the stream did not load, the guest resumes here; if
-no answer comes, the guest is left paused here (never two running copies). The guest is
-never lost.
+no answer comes, the guest is left paused here (never two running copies) and the
+destination, recorded in the intent before the stream started, is asked again until it
+says who runs it -- also by a daemon restarted after being killed (``handover.py``). The
+guest is never lost.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
 from hvmctl.errors import ConflictError, DaemonError, HvmctlError, NotFoundError, QemuError, TimeoutError_
-from hvmctl.migration import protocol, qmpmig, sshlink
+from hvmctl.migration import handover, protocol, qmpmig, sshlink
 from hvmctl.migration.relay import NbdRelay
 from hvmctl.migration.saverestore import saved_facts
 from hvmctl.migration.target import FINISH_TIMEOUT, copied_disks
@@ -177,7 +179,15 @@ class MigrationJob:
         async with dom.lock:
             dom.require("migrate")
             was_running = dom.state is DomainState.RUNNING
-            dom.set_state(DomainState.MIGRATING, intent={"op": "migrate-out", "was_running": was_running})
+            # where the guest goes, before it goes: a daemon that dies after the stream (or
+            # loses the answer) asks there whether it runs there (handover.py)
+            dest = handover.record_destination(self.daemon.paths, dom.uuid, req, self.id)
+            try:
+                dom.set_state(DomainState.MIGRATING, intent={"op": "migrate-out", "was_running": was_running,
+                                                             "dest": dest})
+            except BaseException:
+                handover.forget_destination(self.daemon.paths, dom.uuid)
+                raise
             dom.host.crash_point("migrate-out:intent")
             assert dom.monitor is not None
             # QEMU's own timestamps: when our guest stops (the downtime's start)
@@ -227,6 +237,7 @@ class MigrationJob:
             downtime = qemu_downtime + (t_finish - t_complete) * 1000 - float(final.get("after_cont_ms") or 0)
         total = ((float(resumed_at) - wall0) if resumed_at is not None else (t_finish - t0)) * 1000
         await dom.destroy()  # the guest lives on at the destination now
+        handover.forget_destination(self.daemon.paths, dom.uuid)
         steps["source_teardown_ms"] = round((time.monotonic() - t_finish) * 1000, 1)
         result = {
             "name": dom.name,
@@ -264,7 +275,7 @@ class MigrationJob:
         local = asyncio.create_task(self._setup_stream(guess_tls, guess_host))
         try:
             session = await self.channel.call(
-                "prepare", self.facts | {"resume": was_running}, timeout=120.0)
+                "prepare", self.facts | {"resume": was_running, "job": self.id}, timeout=120.0)
         finally:
             await asyncio.gather(local, return_exceptions=True)
         local.result()
@@ -317,11 +328,12 @@ class MigrationJob:
                 "finish", {"running": was_running}, timeout=FINISH_TIMEOUT + 10.0)
         except HvmctlError as exc:
             self.source_state = "paused"
-            self.dom.note_state(DomainState.PAUSED, intent=None)
+            handover.unconfirmed(self.dom)  # paused here until the destination says who runs it
+            handover.keep_asking(self.dom, first_delay=handover.FIRST_RETRY)
             raise DaemonError(
                 f"the whole state went to {self.req.host} but its answer was lost ({exc.message}); "
-                f"'{self.name}' is left paused here: if it does not run on {self.req.host}, "
-                f"unpause it here") from exc
+                f"'{self.name}' is left paused here until {self.req.host} says whether it runs there "
+                f"(asked every {handover.RETRY_EVERY:.0f} s: it is then ended or resumed here)") from exc
         if not final.get("loaded", True):
             why = str(final.get("why") or "the stream did not load")
             failure = QemuError(f"destination: {why}")
@@ -460,6 +472,8 @@ class MigrationJob:
                 dom.note_state(DomainState.PAUSED, intent=None)
         else:
             await qmpmig.resume_as_before(dom, was_running, DomainState.MIGRATING, "migration")
+        if dom.intent is None:
+            handover.forget_destination(self.daemon.paths, dom.uuid)
         try:
             why = exc.message if isinstance(exc, HvmctlError) else str(exc)
             await self.channel.call("abort", {"why": why}, timeout=5.0)

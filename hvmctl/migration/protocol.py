@@ -135,6 +135,21 @@ async def connect_tls(host: str, port: int, *, token: str, ca_pem: str | None) -
     return channel
 
 
+#: what a destination answers ``status`` (did the guest of a migration end up here?)
+OWNER_ANSWERS = ("owns", "pending", "gone", "no")
+
+
+async def ask_owner(channel: Any, uuid: str, job: str, timeout: float = 30.0) -> dict[str, Any]:
+    """Ask a destination whether it owns the guest ``uuid`` that migration ``job`` sent it:
+    ``owns`` (it runs there, committed), ``pending`` (its arrival is not settled yet: ask
+    again), ``gone`` (it ran there and has ended there), ``no`` (it never ran there). What a
+    source whose handover answer was lost asks, on the same transport as the migration."""
+    reply = await channel.call("status", {"uuid": uuid, "job": job}, timeout=timeout)
+    if not isinstance(reply, dict) or reply.get("answer") not in OWNER_ANSWERS:
+        raise DaemonError(f"destination {channel.peer}: unexpected answer to 'status': {reply!r}")
+    return reply
+
+
 # ---- the endpoint's material ----------------------------------------------------------------
 def remote_dir(state_dir: Path) -> Path:
     return state_dir / "remote"

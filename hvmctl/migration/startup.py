@@ -12,10 +12,13 @@ if TYPE_CHECKING:
 
 
 def before_daemon_start(paths: "Paths", backend: "Backend | None" = None) -> None:
-    """Discard incoming migrations a killed daemon left, before its records are loaded."""
+    """Settle incoming migrations a killed daemon left, and drop the credentials of outgoing
+    ones already settled, before its records are loaded."""
+    from hvmctl.migration import handover
     from hvmctl.migration.target import cleanup_stale
 
     cleanup_stale(paths, backend)
+    handover.sweep(paths)
 
 
 class Started:

@@ -11,24 +11,23 @@ exist; ``abort`` (also run when the source's connection drops) and the next daem
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
 import re
-import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hvmctl import __version__
 from hvmctl.config.model import DomainConfig
 from hvmctl.devices import nic as nicdev
 from hvmctl.daemon.domain import Domain
-from hvmctl.daemon.process import process_alive
 from hvmctl.daemon.registry import claim_for_config
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import write_json_atomic
@@ -185,10 +184,12 @@ class IncomingSession:
         self.done = False
         self._preflighted: tuple[str, float] | None = None  # (request digest, when) that passed
         self._watch: asyncio.Task[dict[str, Any]] | None = None
+        self.job = ""  # the source's job ID: the ledger of received migrations names it
 
     def _write_marker(self, uuid: str) -> None:
         self.marker = marker_dir(self.daemon) / f"incoming-{uuid}.json"
-        write_json_atomic(self.marker, {"uuid": uuid, "created": self.created, "since": time.time()})
+        write_json_atomic(self.marker, {"uuid": uuid, "created": self.created, "since": time.time(),
+                                        "job": self.job, "nbd": bool(self.created)})
 
     async def preflight(self, req: dict[str, Any]) -> dict[str, Any]:
         """Pre-flight for this connection; a pass is remembered so ``prepare`` of the same
@@ -226,6 +227,7 @@ class IncomingSession:
         assert cfg.uuid is not None
         resume = bool(req.get("resume", False))
         copy = copied_disks(cfg, bool(req.get("copy_storage")))
+        self.job = str(req.get("job") or "")
         sizes = {d["vdev"]: d for d in req.get("disks") or []}
         targets = [d for d in cfg.disks if d.vdev in copy]
         self.created = [d.target for d in targets]
@@ -303,6 +305,7 @@ class IncomingSession:
         self.done = True
         dom.expect_exit(False)
         try:
+            note_received(self.daemon.paths, dom.uuid, self.job)  # before the marker goes: asked later
             self._drop_marker()
             dom.note_state(DomainState.RUNNING if running else DomainState.PAUSED, intent=None)  # committed
             if self.nbd:
@@ -337,9 +340,17 @@ class IncomingSession:
             outcome = outcome | {"running": True, "resumed_at": time.time()}
         return dom.summary() | outcome | {"loaded": True}
 
-    async def abort(self, why: str) -> None:
-        """Discard everything this migration created here (never a committed guest)."""
+    async def abort(self, why: str, *, by_source: bool = False) -> None:
+        """Discard everything this migration created here (never a committed guest).
+        ``by_source``: the source decided (it resumes its copy): discard even a loaded
+        stream. Otherwise (its connection dropped) a stream loaded whole is kept."""
         if self.done:
+            return
+        if not by_source and self._watch is not None and not self._watch.done() and await self._stream_loaded():
+            # the whole state is here (so the source stopped its copy for good): the watcher
+            # commits it; discarding it now would leave the guest running nowhere
+            log.warning("incoming migration of %s: %s after the whole stream arrived; keeping it",
+                        self.dom.name if self.dom else "?", why)
             return
         self.done = True
         if self._watch is not None and not self._watch.done():
@@ -353,9 +364,104 @@ class IncomingSession:
         _remove_files(self.created)
         self._drop_marker()
 
+    async def _stream_loaded(self) -> bool:
+        """Has our QEMU loaded the whole incoming stream (it left ``inmigrate``)?"""
+        if self.dom is None or self.dom.monitor is None:
+            return False
+        try:
+            return await stream_loaded(self.dom)
+        except HvmctlError:
+            return False
+
     def _drop_marker(self) -> None:
         if self.marker is not None:
             self.marker.unlink(missing_ok=True)
+
+
+async def stream_loaded(dom: Domain) -> bool:
+    """Did this incoming QEMU load a whole stream? Then the source's copy stopped for good
+    (its stream completed) and the guest must live on here."""
+    status = str((await dom.qmp("query-status", timeout=5.0)).get("status"))
+    if status in ("inmigrate", "exited", "shutdown"):
+        return False
+    return bool((await dom.qmp("query-migrate", timeout=5.0)).get("status") == "completed")
+
+
+# ---- the ledger of received migrations: what a source whose answer was lost asks about ----
+RECEIVED_KEEP = 256  # the newest entries kept (a source asks within minutes, or at its restart)
+
+
+def _ledger(paths: Paths) -> Path:
+    return paths.state_dir / "migration" / "received.json"
+
+
+def note_received(paths: Paths, uuid: str, job: str) -> None:
+    """Remember that the stream of ``job`` was committed here: if the guest later ends here,
+    a source asking about it must still hear that it ran here (never resume its old copy)."""
+    if not job:
+        return
+    try:
+        known = json.loads(_ledger(paths).read_text())
+    except (OSError, ValueError):
+        known = {}
+    known = known if isinstance(known, dict) else {}
+    known[job] = {"uuid": uuid, "at": time.time()}
+    newest = sorted(known.items(), key=lambda kv: float(kv[1].get("at", 0)))[-RECEIVED_KEEP:]
+    write_json_atomic(_ledger(paths), dict(newest))
+
+
+def received(paths: Paths, job: str) -> bool:
+    try:
+        return bool(job) and job in json.loads(_ledger(paths).read_text())
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def owner_status(daemon: "Daemon", args: dict[str, Any]) -> dict[str, Any]:
+    """The ``status`` op: does this host own the guest a source migrated (job ``job``)?
+    ``owns``: it is here, committed; ``pending``: its incoming migration is not settled
+    yet (ask again); ``gone``: it ran here and ended here; ``no``: it never ran here."""
+    uuid, job = str(args.get("uuid") or "").lower(), str(args.get("job") or "")
+    dom = next((d for d in daemon.domains.values() if d.uuid.lower() == uuid), None)
+    if dom is not None:
+        if (dom.intent or {}).get("op") == "migrate-in":
+            return {"answer": "pending", "state": dom.state.value}
+        return {"answer": "owns", "state": dom.state.value, "id": dom.domid}
+    return {"answer": "gone" if received(daemon.paths, job) else "no"}
+
+
+def _marker_of(dom: Domain) -> Path:
+    return cast("Daemon", dom.host).paths.state_dir / "migration" / f"incoming-{dom.uuid}.json"
+
+
+async def incoming_kept(dom: Domain) -> None:
+    """A restarted daemon keeps an incoming guest whose stream had loaded: it is recorded as
+    received, its NBD exports end, and its marker goes (its copied images are its disks)."""
+    marker = _marker_of(dom)
+    try:
+        data = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        data = {}
+    if data.get("nbd"):
+        with contextlib.suppress(HvmctlError):
+            await dom.qmp("nbd-server-stop")
+    try:
+        note_received(cast("Daemon", dom.host).paths, dom.uuid, str(data.get("job") or ""))
+    except HvmctlError as exc:
+        log.error("domain %s: recording the received migration: %s", dom.name, exc.message)
+    marker.unlink(missing_ok=True)
+
+
+def incoming_discarded(dom: Domain) -> None:
+    """A restarted daemon discarded an incoming guest whose stream had not loaded: the
+    images it created for it and its marker go too."""
+    marker = _marker_of(dom)
+    try:
+        data = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        data = {}
+    _remove_files(list(data.get("created") or []))
+    marker.unlink(missing_ok=True)
 
 
 PREFLIGHT_FRESH_S = 60.0
@@ -363,8 +469,8 @@ FINISH_TIMEOUT = 60.0  # from the source's completion: the last bytes are in fli
 
 
 def _digest(req: dict[str, Any]) -> str:
-    """What pre-flight judged: the request less how to start the guest (``resume``)."""
-    facts = {k: v for k, v in req.items() if k != "resume"}
+    """What pre-flight judged: the request less how to start the guest (``resume``, ``job``)."""
+    facts = {k: v for k, v in req.items() if k not in ("resume", "job")}
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -404,9 +510,13 @@ def _remove_files(paths: list[str]) -> None:
 
 
 def cleanup_stale(paths: Paths, backend: "Backend | None" = None) -> None:
-    """Before the daemon loads its records: an incoming migration the last daemon never
-    finished is discarded -- its QEMU killed, its record and created images removed -- so
-    re-attach never sees it (a dead incoming QEMU must not count as a crash to restart)."""
+    """Before the daemon loads its records: settle the incoming migrations a killed daemon
+    left. A marker whose record still has its ``migrate-in`` intent is left to re-attach,
+    which keeps the guest if its QEMU had loaded the whole stream (the source never resumes
+    a copy whose stream completed) and else discards it -- QEMU, record, created images and
+    marker (``incoming_kept`` / ``incoming_discarded``). A marker without a record (killed
+    before the record's write) loses its created images; one whose record is committed
+    only loses the marker. ``backend``: unused, kept for callers."""
     directory = paths.state_dir / "migration"
     if not directory.is_dir():
         return
@@ -418,22 +528,16 @@ def cleanup_stale(paths: Paths, backend: "Backend | None" = None) -> None:
             continue
         record = paths.domains_dir / f"{data.get('uuid')}.json"
         try:
-            rt = json.loads(record.read_text()).get("runtime") or {}
+            intent = json.loads(record.read_text()).get("intent") or {}
+        except FileNotFoundError:
+            intent = None
         except (OSError, ValueError):
-            rt = {}
-        pid = rt.get("pid")
-        if pid and backend is not None:  # the daemon's own view of processes (a fake one in tests)
-            proc = backend.adopt(int(pid), rt.get("start_ticks"))
-            if proc is not None:
-                proc.kill()
-        elif pid and process_alive(int(pid), rt.get("start_ticks")):
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        # its run dir stays for the daemon's scan of unrecorded run dirs: a QEMU spawned
-        # before its pid reached the record is found there by its pidfile, and stopped
-        record.unlink(missing_ok=True)
-        _remove_files(list(data.get("created") or []))
-        log.warning("discarded unfinished incoming migration of %s", data.get("uuid"))
+            continue  # unreadable: the daemon sets it aside; its files are left alone
+        if intent is not None and intent.get("op") == "migrate-in":
+            continue  # re-attach decides, with the QEMU's own word on the stream
+        if intent is None:
+            # its run dir stays for the daemon's scan of unrecorded run dirs: a QEMU spawned
+            # before its pid reached the record is found there by its pidfile, and stopped
+            _remove_files(list(data.get("created") or []))
+            log.warning("discarded unfinished incoming migration of %s", data.get("uuid"))
         marker.unlink(missing_ok=True)

@@ -306,7 +306,8 @@ class Hosts:
     seen: list[str]
 
 
-def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = False) -> Hosts:
+def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = False,
+                        token: str = "") -> Hosts:
     """A guest created on the source is migrated to the destination (both daemons in one
     loop, over the fake network); ``side``'s daemon is killed at its ``arm_at``-th crash
     point of the migration. The other one lives on and does what it does when its peer
@@ -337,7 +338,8 @@ def migrate_until_crash(tmp: Path, side: str, arm_at: int | None, live: bool = F
                  "qemu": "7.2.0", "machine": "", "accel": dom.runtime.accel, "copy_storage": False}
         # pre-flight passed (its checks probe the real host's QEMU and memory: not this test's)
         session._preflighted = (target._digest(facts), time.monotonic())
-        job = livemig.MigrationJob(src, dom, livemig.MigrateRequest(host="dest", live=live, ca_pem="fake CA"), channel, facts,
+        job = livemig.MigrationJob(src, dom, livemig.MigrateRequest(host=DEST_HOST, live=live, ca_pem="fake CA",
+                                                                     token=token), channel, facts,
                                    {"ok": True, "problems": []})
         crasher.arm_at, crasher.fired = arm_at, asyncio.Event()
         (src if side == "src" else dst).crash_hook = crasher
@@ -376,5 +378,58 @@ def restart_host(root: Path, world: FakeWorld) -> dict[str, Any]:
     return restart(root, world, as_main=True)
 
 
+DEST_HOST = "dest"  # the destination's name on the fake network (MigrateRequest.host)
+
+HostsScenario = Callable[[dict[str, Daemon]], Awaitable[None]]
+
+
+def restart_hosts(hosts: Hosts, order: tuple[str, ...] = ("dst", "src"), *, serve_dst: bool = True,
+                  after: HostsScenario | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both daemons restarted in one loop, in ``order``, as the real ones start; the
+    destination's remote endpoint answers on the fake network from its start on (unless
+    ``serve_dst`` is false: it cannot be reached), so a restarted source can ask it. Returns
+    what each one holds once started (and after ``after``, given both daemons)."""
+    assert hosts.src_world.net is not None
+    net = hosts.src_world.net
+    roots = {"src": (hosts.src, hosts.src_world), "dst": (hosts.dst, hosts.dst_world)}
+    outs: dict[str, dict[str, Any]] = {"src": {}, "dst": {}}
+
+    async def main() -> None:
+        from hvmctl.migration.startup import before_daemon_start
+
+        daemons: dict[str, Daemon] = {}
+        for side in order:
+            root, world = roots[side]
+            daemon = daemons[side] = new_daemon(root, world)
+            spawned = world.spawned
+            before_daemon_start(daemon.paths, daemon.backend)
+            await daemon.start()
+            await asyncio.sleep(0)
+            if side == "dst" and serve_dst:
+                net.serve(DEST_HOST, daemon)
+            outs[side]["spawned_on_start"] = world.spawned - spawned
+        if after is not None:
+            await after(daemons)
+        for side, daemon in daemons.items():
+            outs[side]["domains"] = {d.uuid: d for d in daemon.domains.values()}
+            outs[side]["summaries"] = {d.uuid: d.summary() for d in daemon.domains.values()}
+            outs[side]["intents"] = {d.uuid: d.intent for d in daemon.domains.values()}
+        net.unserve(DEST_HOST)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in others:  # the daemons' background work (supervisors, handover questions)
+            t.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        for daemon in daemons.values():
+            for dom in daemon.domains.values():
+                if dom.monitor is not None:
+                    await dom.monitor.close()
+
+    asyncio.run(main())
+    return outs["src"], outs["dst"]
+
+
 def markers(root: Path) -> list[str]:
-    return sorted(p.name for p in (make_paths(root).state_dir / "migration").glob("incoming-*.json"))
+    """The migration area's bookkeeping files of one guest (incoming markers, outgoing
+    credentials): none may outlive its migration."""
+    directory = make_paths(root).state_dir / "migration"
+    return sorted(p.name for p in [*directory.glob("incoming-*.json"), *directory.glob("outgoing-*.json")])

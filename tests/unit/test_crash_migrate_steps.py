@@ -1,10 +1,12 @@
 """A live migration between two daemons (fake backend, fake network), the source or the
 destination daemon killed at every crash point of the real sequence (live.py, target.py)
-and restarted on its state. Invariants: the guest exists on exactly one side, never
-running on both; never lost; a stream that had not completed leaves it running at the
-source; one that completed and was committed at the destination leaves it there, never
-resumed at the source; the side that does not own it keeps nothing (record, run dir,
-incoming marker, QEMU)."""
+and restarted on its state (both daemons in one loop, the destination's endpoint on the
+fake network: a restarted source asks it who owns the guest). Invariants: the guest exists
+on exactly one side, never running on both; never lost; a stream that had not completed
+leaves it running at the source; one that completed leaves it at the destination (a
+restarted destination keeps a loaded guest; the source, told so, ends its paused copy),
+never resumed at the source; the side that does not own it keeps nothing (record, run dir,
+incoming marker, outgoing credentials, QEMU)."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def test_the_sequences_pass_their_steps() -> None:
 def test_uninterrupted_migration_moves_the_guest(tmp_path: Path) -> None:
     hosts = ck.migrate_until_crash(tmp_path, "src", None)
     assert hosts.job_state == "completed"
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     owner = _check(hosts, src, dst)
     assert owner == "dst"
 
@@ -75,7 +77,6 @@ def _side(root: Path, world: ck.FakeWorld, out: dict[str, Any]) -> str | None:
 def _check(hosts: ck.Hosts, src: dict[str, Any], dst: dict[str, Any]) -> str:
     """The cross-host invariants; returns the side that runs the guest."""
     s, d = _side(hosts.src, hosts.src_world, src), _side(hosts.dst, hosts.dst_world, dst)
-    # the two known gaps (xfail below) fail here with a message only: no traceback to format
     if (s, d).count("running") != 1:
         pytest.fail(f"the guest runs on {(s, d).count('running')} hosts (src {s}, dst {d})", pytrace=False)
     assert src["spawned_on_start"] == 0 and dst["spawned_on_start"] == 0, "a restart started a guest"
@@ -96,26 +97,16 @@ def _run(tmp_path: Path, side: str, index: int) -> tuple[ck.Hosts, dict[str, Any
     hosts = ck.migrate_until_crash(tmp_path, side, index)
     points = SRC_POINTS if side == "src" else DST_POINTS
     assert hosts.photo is not None and hosts.photo.point == points[index]
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     return hosts, src, dst
 
 
-#: the source killed once its QEMU sent the whole state: nobody may resume it there, but the
-#: new source daemon does not know the destination to ask it, so it keeps the paused copy
-SOURCE_KEEPS_PAUSED = {"migrate-out:stream-complete", "migrate-out:handed-over"}
-
-
 def _src_cases() -> list[Any]:
-    cases = []
-    for i, point in enumerate(SRC_POINTS):
-        marks = []
-        if point in SOURCE_KEEPS_PAUSED:
-            marks.append(pytest.mark.xfail(strict=True, reason="the restarted source keeps a paused copy of a "
-                                           "guest the destination runs (it cannot ask the destination)"))
-        cases.append(pytest.param(i, id=f"{i}-{point}", marks=marks))
-    return cases
+    return [pytest.param(i, id=f"{i}-{point}") for i, point in enumerate(SRC_POINTS)]
 
 
+#: the source killed once its QEMU sent the whole state: the restarted source asks the
+#: destination, which runs the guest, and ends its paused copy
 @pytest.mark.parametrize("index", _src_cases())
 def test_source_killed_at_each_step(tmp_path: Path, index: int) -> None:
     hosts, src, dst = _run(tmp_path, "src", index)
@@ -126,20 +117,14 @@ def test_source_killed_at_each_step(tmp_path: Path, index: int) -> None:
 
 
 #: the destination killed once its QEMU loaded (and ran) the stream: the source never hears
-#: the answer and keeps its copy paused; a restarted destination discards what it had not
-#: committed (loaded at "migrate-in:loaded"), or keeps it (committed) while the source's
-#: paused copy stays too
-DEST_KILLED_AFTER_LOAD = {
-    "migrate-in:loaded": "the guest ends paused at the source and nowhere running: the destination "
-                         "discards a loaded, uncommitted guest; the source heard no answer, so it never resumes",
-    "migrate-in:committed": "the source keeps a paused copy of the guest the destination runs (its "
-                            "'finish' answer was lost with the destination)",
-}
+#: the answer and keeps its copy paused; the restarted destination keeps the loaded guest
+#: (committed or not: the source's stream completed, it never resumes it unasked), and the
+#: source, asking it, ends its paused copy
+DEST_KEEPS = {"migrate-in:loaded", "migrate-in:committed"}
 
 
 def _dst_cases() -> list[Any]:
-    return [pytest.param(i, id=f"{i}-{p}", marks=[pytest.mark.xfail(strict=True, reason=DEST_KILLED_AFTER_LOAD[p])]
-                         if p in DEST_KILLED_AFTER_LOAD else []) for i, p in enumerate(DST_POINTS)]
+    return [pytest.param(i, id=f"{i}-{p}") for i, p in enumerate(DST_POINTS)]
 
 
 @pytest.mark.parametrize("index", _dst_cases())
@@ -147,7 +132,7 @@ def test_destination_killed_at_each_step(tmp_path: Path, index: int) -> None:
     hosts, src, dst = _run(tmp_path, "dst", index)
     owner = _check(hosts, src, dst)
     point = DST_POINTS[index]
-    assert owner == ("dst" if point == "migrate-in:committed" else "src"), (point, owner)
+    assert owner == ("dst" if point in DEST_KEEPS else "src"), (point, owner)
 
 
 @pytest.mark.parametrize("side,point", [("src", "migrate-out:streaming"), ("src", "migrate-out:prepared"),
@@ -157,7 +142,7 @@ def test_live_migration_killed_before_the_stream_completed(tmp_path: Path, side:
     index = (SRC_POINTS if side == "src" else DST_POINTS).index(point)
     hosts = ck.migrate_until_crash(tmp_path, side, index, live=True)
     assert hosts.photo is not None and hosts.photo.point == point
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     assert _check(hosts, src, dst) == "src"
     (guest,) = hosts.src_world.alive_with_uuid(ck.UUID)
     assert "stop" not in guest.commands, "a live migration stopped the guest"
@@ -166,5 +151,163 @@ def test_live_migration_killed_before_the_stream_completed(tmp_path: Path, side:
 def test_live_migration_uninterrupted(tmp_path: Path) -> None:
     hosts = ck.migrate_until_crash(tmp_path, "src", None, live=True)
     assert hosts.job_state == "completed"
-    src, dst = ck.restart_host(hosts.src, hosts.src_world), ck.restart_host(hosts.dst, hosts.dst_world)
+    src, dst = ck.restart_hosts(hosts)
     assert _check(hosts, src, dst) == "dst"
+
+
+# ---- the handover's question: a source that lost the answer asks the destination ----------
+
+ASKING_POINTS = [("src", "migrate-out:stream-complete"), ("src", "migrate-out:handed-over"),
+                 ("dst", "migrate-in:loaded"), ("dst", "migrate-in:committed")]
+
+
+@pytest.mark.parametrize("side,point", ASKING_POINTS)
+def test_the_source_asked_the_destination(tmp_path: Path, side: str, point: str) -> None:
+    """The paused copy ended because the destination said it owns the guest (not by luck)."""
+    hosts, src, dst = _run(tmp_path, side, (SRC_POINTS if side == "src" else DST_POINTS).index(point))
+    assert hosts.src_world.net is not None
+    assert (ck.DEST_HOST, "status") in hosts.src_world.net.asked
+    assert _check(hosts, src, dst) == "dst"
+
+
+def _src_guest(hosts: ck.Hosts) -> ck.FakeGuest:
+    (guest,) = hosts.src_world.alive_with_uuid(ck.UUID)
+    return guest
+
+
+def test_unreachable_destination_keeps_the_copy_paused_and_asks_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from hvmctl.daemon.state import DomainState
+    from hvmctl.migration import handover
+    from hvmctl.migration.startup import before_daemon_start
+
+    monkeypatch.setattr(handover, "RETRY_EVERY", 0.02)
+    hosts = ck.migrate_until_crash(tmp_path, "src", SRC_POINTS.index("migrate-out:stream-complete"))
+    sent = len(_src_guest(hosts).commands)
+    seen: dict[str, Any] = {}
+
+    async def after(daemons: dict[str, ck.Daemon]) -> None:
+        import asyncio
+
+        dom = daemons["src"].domains[ck.UUID]
+        seen["state"], seen["intent"], seen["note"] = dom.state, dict(dom.intent or {}), dom.summary()["handover"]
+        seen["status"], seen["resumed"] = _src_guest(hosts).status, "cont" in _src_guest(hosts).commands[sent:]
+        await asyncio.sleep(0.1)  # a few questions, none answered
+        seen["still"] = ck.UUID in daemons["src"].domains
+        dst = daemons["dst"] = ck.new_daemon(hosts.dst, hosts.dst_world)  # the destination comes back
+        before_daemon_start(dst.paths, dst.backend)
+        await dst.start()
+        assert hosts.src_world.net is not None
+        hosts.src_world.net.serve(ck.DEST_HOST, dst)
+        for _ in range(300):
+            if ck.UUID not in daemons["src"].domains:
+                break
+            await asyncio.sleep(0.01)
+
+    with caplog.at_level("WARNING", logger="hvmctl.migration"):
+        src, dst = ck.restart_hosts(hosts, order=("src",), serve_dst=False, after=after)
+    assert seen["state"] is DomainState.PAUSED and seen["status"] == "postmigrate" and not seen["resumed"]
+    assert seen["intent"]["op"] == "migrate-out" and seen["intent"]["handover"] == "unconfirmed"
+    assert seen["still"], "ended before the destination said it runs the guest"
+    assert "paused here" in seen["note"] and ck.DEST_HOST in seen["note"]
+    assert "left paused here" in caplog.text and "asking again" in caplog.text
+    # once it answered: the copy here is gone, the guest runs there only
+    assert src["domains"] == {} and hosts.src_world.alive_with_uuid(ck.UUID) == []
+    assert ck.markers(hosts.src) == [] and ck.leftovers(hosts.src)["records"] == []
+    (there,) = hosts.dst_world.alive_with_uuid(ck.UUID)
+    assert there.status == "running" and dst["domains"][ck.UUID].state.value == "running"
+
+
+def test_a_destination_that_never_got_it_has_the_source_resume(tmp_path: Path) -> None:
+    import dataclasses
+
+    hosts = ck.migrate_until_crash(tmp_path, "src", SRC_POINTS.index("migrate-out:handed-over"))
+    # the name now answers from a host that never received the guest (a reinstalled one)
+    empty = dataclasses.replace(hosts, dst=tmp_path / "other", dst_world=ck.FakeWorld(hosts.src_world.net))
+    sent = len(_src_guest(hosts).commands)
+    src, _ = ck.restart_hosts(empty)
+    dom = src["domains"][ck.UUID]
+    assert dom.state.value == "running" and _src_guest(hosts).status == "running"
+    assert "cont" in _src_guest(hosts).commands[sent:]
+    assert src["intents"][ck.UUID] is None and ck.markers(hosts.src) == []
+
+
+def test_a_guest_that_ended_at_the_destination_is_not_resumed_here(tmp_path: Path) -> None:
+    hosts = ck.migrate_until_crash(tmp_path, "dst", DST_POINTS.index("migrate-in:committed"))
+
+    async def destroy_there(daemons: dict[str, ck.Daemon]) -> None:
+        await daemons["dst"].lookup("demo").destroy()  # the user ended it at its new host
+
+    ck.restart_hosts(hosts, order=("dst",), after=destroy_there)
+    sent = len(_src_guest(hosts).commands)
+    src, dst = ck.restart_hosts(hosts)
+    assert dst["domains"] == {}
+    assert src["domains"][ck.UUID].state.value == "paused" and src["intents"][ck.UUID] is None
+    assert "cont" not in _src_guest(hosts).commands[sent:], "resumed a copy whose life went on elsewhere"
+    assert ck.markers(hosts.src) == []
+
+
+def test_the_destination_credentials_stay_out_of_the_record(tmp_path: Path) -> None:
+    import json
+    import stat
+
+    hosts = ck.migrate_until_crash(tmp_path, "src", SRC_POINTS.index("migrate-out:streaming"),
+                                   token="s3cret-token-0123456789")
+    record = ck.records(hosts.src)[ck.UUID]
+    assert record["intent"]["dest"]["host"] == ck.DEST_HOST and record["intent"]["dest"]["transport"] == "tls"
+    assert "s3cret" not in json.dumps(record)
+    (secret,) = (hosts.src / "state" / "migration").glob("outgoing-*.json")
+    assert json.loads(secret.read_text())["token"] == "s3cret-token-0123456789"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    src, dst = ck.restart_hosts(hosts)  # rolled back (the stream had not completed): it goes
+    assert _check(hosts, src, dst) == "src" and ck.markers(hosts.src) == []
+
+
+def test_the_status_answers(tmp_path: Path) -> None:
+    import asyncio
+
+    from hvmctl.config import parse_profile
+    from hvmctl.migration import target
+
+    async def main() -> list[str]:
+        daemon = ck.new_daemon(tmp_path / "h", ck.FakeWorld())
+        await daemon.start()
+        loaded = parse_profile(ck.profile(), filename="/etc/xen/demo", overrides=[], default_name="demo")
+        dom = await daemon.create_from_config(loaded.config, incoming="defer")
+        answers = [target.owner_status(daemon, {"uuid": ck.UUID, "job": "j1"})["answer"]]
+        dom.commit_incoming(dom.state)
+        answers.append(target.owner_status(daemon, {"uuid": ck.UUID.upper(), "job": "j1"})["answer"])
+        target.note_received(daemon.paths, ck.UUID, "j1")
+        await dom.destroy()
+        answers += [target.owner_status(daemon, {"uuid": ck.UUID, "job": j})["answer"] for j in ("j1", "j2", "")]
+        return answers
+
+    assert asyncio.run(main()) == ["pending", "owns", "gone", "no", "no"]
+
+
+@pytest.mark.parametrize("by_source", [False, True])
+def test_a_dropped_connection_keeps_a_loaded_stream_a_source_abort_does_not(tmp_path: Path, by_source: bool) -> None:
+    """The source's connection drops after the whole stream arrived: the guest stays (the
+    source stopped its copy for good). The source itself saying abort (it resumes its
+    copy) discards it all the same: never two running copies."""
+    import asyncio
+
+    from hvmctl.config import parse_profile
+    from hvmctl.migration.target import IncomingSession
+
+    async def main() -> tuple[bool, list[ck.FakeGuest]]:
+        world = ck.FakeWorld()
+        daemon = ck.new_daemon(tmp_path / "h", world)
+        await daemon.start()
+        loaded = parse_profile(ck.profile(), filename="/etc/xen/demo", overrides=[], default_name="demo")
+        session = IncomingSession(daemon, "127.0.0.1")
+        session.dom = await daemon.create_from_config(loaded.config, incoming="defer")
+        session._watch = asyncio.ensure_future(asyncio.sleep(3600))  # the commit still to come
+        (guest,) = world.alive_with_uuid(ck.UUID)
+        guest.status, guest.migration = "running", "completed"  # loaded whole, running
+        await session.abort("the connection dropped", by_source=by_source)
+        session._watch.cancel()
+        return ck.UUID in daemon.domains, world.alive_with_uuid(ck.UUID)
+
+    kept, alive = asyncio.run(main())
+    assert kept is (not by_source) and (len(alive) == 1) is (not by_source)
