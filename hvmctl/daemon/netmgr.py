@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -696,3 +696,70 @@ def _pci_devices(devices: list[dict[str, Any]]) -> list[dict[str, Any]]:
         bridge = d.get("pci_bridge") or {}
         out += _pci_devices(bridge.get("devices", []))
     return out
+
+
+# ---- --live / --config (daemon/scope.py) ---------------------------------------------------
+def vif_added(dom: "Domain", vif: VifSpec, live_mac: dict[str, str]) -> Callable[[DomainConfig], DomainConfig]:
+    """network-attach of a definition: one more vif (the MAC the live NIC got, when it got
+    one; else the profile's or one given at the next start). Its number follows the others'."""
+    def change(cfg: DomainConfig) -> DomainConfig:
+        mac = live_mac.get("mac") or (normalise_mac(vif.mac) if vif.mac else None)
+        if mac is not None and mac in {normalise_mac(v.mac) for v in cfg.vifs if v.mac}:
+            raise ConflictError(f"the definition of domain '{dom.name}' already has a NIC with mac {mac}")
+        numbered = any(v.devid is not None for v in cfg.vifs)
+        new = replace(vif, mac=mac, devid=nicdev.next_index(cfg) if numbered else None)
+        return replace(cfg, vifs=cfg.vifs + (new,))
+    return change
+
+
+def vif_removed(dom: "Domain", which: str, live_mac: dict[str, str]) -> Callable[[DomainConfig], DomainConfig]:
+    """network-detach of a definition: the vif of that number (or MAC; the live NIC's MAC
+    when both change)."""
+    def change(cfg: DomainConfig) -> DomainConfig:
+        mac = live_mac.get("mac") or (normalise_mac(which) if is_valid_mac(which) else None)
+        for index, v in nicdev.numbered(cfg):
+            if (mac is not None and v.mac and normalise_mac(v.mac) == mac) or (mac is None and str(index) == which):
+                return without_nic(cfg, index)
+        if not which.isdigit() and mac is None:
+            raise ConfigError(f"network-detach: expected a device number or a MAC, got {which!r}")
+        raise NotFoundError(f"the definition of domain '{dom.name}' has no network device {which}")
+    return change
+
+
+async def attach_scoped(net: NetworkManager, dom: "Domain", words: Sequence[str], known: Iterable["Domain"], *,
+                        live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "network-attach", live=live, config=config)
+    vif, forwards = parse_attach_words(words)
+    others = [d for d in known if d.uuid != dom.uuid]
+    if not where.live:
+        if forwards:
+            raise ConfigError("network-attach --config: hostfwd= is for a running guest's NAT NIC")
+        net.refuse_duplicates([vif.mac], others)
+        if vif.vifname:
+            from hvmctl.daemon.registry import LocalRegistry, tap_claim
+
+            LocalRegistry(lambda: others).check(tap_claim([vif.vifname]))
+    got: dict[str, str] = {}
+
+    async def change_guest() -> dict[str, Any]:
+        nic = await net.attach(dom, words, known)
+        got["mac"] = str(nic["mac"])
+        return {"name": dom.name, "nic": nic}
+    return await scope.apply(dom, where, change_guest, vif_added(dom, vif, got))
+
+
+async def detach_scoped(net: NetworkManager, dom: "Domain", which: str, *, force: bool = False,
+                        timeout: float = DETACH_TIMEOUT, live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "network-detach", live=live, config=config)
+    got: dict[str, str] = {}
+
+    async def change_guest() -> dict[str, Any]:
+        nic = await net.detach(dom, which, force=force, timeout=timeout)
+        if nic.get("mac"):
+            got["mac"] = str(nic["mac"])
+        return {"name": dom.name, "nic": nic}
+    return await scope.apply(dom, where, change_guest, vif_removed(dom, which, got))
