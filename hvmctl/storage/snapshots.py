@@ -16,6 +16,7 @@ domain back the definition it had.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import replace
@@ -215,7 +216,10 @@ async def _restart_as(daemon: "Daemon", dom: "Domain", then: DomainConfig) -> No
         dom.config = old  # nothing was written: the guest runs on as it was
         raise
     daemon.crash_point("snapshot-revert:intent")
+    supervisor = dom._supervisor
     await dom._teardown()
+    if supervisor is not None:  # let it see its QEMU's expected end before a new one starts
+        await asyncio.wait({supervisor}, timeout=5.0)
     await dom.launch(paused=True, intent="relaunch")
 
 

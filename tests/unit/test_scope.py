@@ -144,3 +144,41 @@ def test_the_kept_definition_survives_a_daemon_restart(tmp_path: Path) -> None:
         assert again.config.memory == 40 and again.definition is not None and again.definition.memory == 64
 
     run(tmp_path / "h", scenario)
+
+
+def test_a_revert_restart_refuses_before_touching_the_guest(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """snapshot-revert across a device change restarts QEMU from the snapshot's definition:
+    a missing image or one another guest holds is refused while the guest runs on; else a
+    new QEMU runs paused from that definition, with the restart intent written first."""
+    from dataclasses import replace
+
+    from hvmctl.config.model import DiskSpec
+    from hvmctl.errors import ConflictError, HvmctlError
+    from hvmctl.storage import snapshots
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        await daemon.create(ck.profile(), filename="/etc/xen/demo", overrides=[])
+        dom = daemon.lookup("demo")
+        pid = dom.process.pid  # type: ignore[union-attr]
+        gone = replace(dom.config, disks=(DiskSpec(str(tmp_path / "gone.qcow2"), "xvda"),))
+        with pytest.raises(HvmctlError, match="gone.qcow2"):
+            await snapshots._restart_as(daemon, dom, gone)
+        held = tmp_path / "held.img"
+        held.write_bytes(bytes(65536))
+        await daemon.create(ck.profile(name="other", uuid=ck.OTHER_UUID, more=f"disk = ['file:{held},xvda,w']\n"),
+                            filename="/etc/xen/other", overrides=[])
+        with pytest.raises(ConflictError, match="already in use by domain 'other'"):
+            await snapshots._restart_as(daemon, dom, replace(dom.config, disks=(DiskSpec(str(held), "xvdb"),)))
+        assert dom.process.pid == pid and dom.state is DomainState.RUNNING and dom.config.disks == ()  # type: ignore[union-attr]
+        mine = tmp_path / "mine.img"
+        mine.write_bytes(bytes(65536))
+        async with dom.lock:
+            await snapshots._restart_as(daemon, dom, replace(dom.config, vcpus=1, disks=(DiskSpec(str(mine), "xvdb"),)))
+        assert dom.process.pid != pid and dom.state is DomainState.PAUSED  # type: ignore[union-attr]
+        assert [g.pid for g in world.alive_with_uuid(ck.UUID)] == [dom.process.pid]  # type: ignore[union-attr]
+        assert (dom.config.vcpus, [d.vdev for d in dom.config.disks]) == (1, ["xvdb"])
+        assert "-S" in dom.runtime.argv and str(mine) in " ".join(dom.runtime.argv)  # type: ignore[union-attr]
+        assert ck.records(tmp_path / "h")[ck.UUID]["intent"] is None
+
+    run(tmp_path / "h", scenario)
+    assert "exited unexpectedly" not in caplog.text  # the old QEMU's end was expected
