@@ -62,10 +62,14 @@ class RebootRequest(BaseModel):
 
 class MemSetRequest(BaseModel):
     mib: int = Field(gt=0, le=1 << 24)
+    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
+    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
 
 
 class VcpuSetRequest(BaseModel):
     count: int = Field(gt=0, le=288)
+    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
+    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
 
 
 class ErrorBody(BaseModel):
@@ -148,7 +152,7 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
 
     @act("mem-set")
     async def mem_set(ref: str, req: MemSetRequest) -> dict[str, Any]:
-        return await resources.mem_set(daemon.lookup(ref), req.mib)
+        return await resources.mem_set_scoped(daemon.lookup(ref), req.mib, live=req.live, config=req.config)
 
     @act("profile")
     async def live_profile(ref: str) -> dict[str, Any]:
@@ -165,7 +169,7 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
 
     @act("vcpu-set")
     async def vcpu_set(ref: str, req: VcpuSetRequest) -> dict[str, Any]:
-        return await resources.vcpu_set(daemon.lookup(ref), req.count)
+        return await resources.vcpu_set_scoped(daemon.lookup(ref), req.count, live=req.live, config=req.config)
 
     @act("unpause")
     async def unpause(ref: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from hvmctl.api.actions import ActionRouter
 from pydantic import BaseModel, Field
 
+from hvmctl.daemon import netmgr
 from hvmctl.daemon.service import Daemon
 
 
@@ -19,12 +20,16 @@ class NetworkBridgeRequest(BaseModel):
 
 class AttachRequest(BaseModel):
     spec: list[str] = Field(default_factory=list, description="vif key=value words (xm network-attach)")
+    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
+    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
 
 
 class DetachRequest(BaseModel):
     device: str = Field(description="device number (Idx) or MAC address")
     force: bool = False
     timeout: float = Field(default=15.0, gt=0, le=600)
+    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
+    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
 
 
 class ForwardRequest(BaseModel):
@@ -65,14 +70,13 @@ def router(daemon: Daemon) -> ActionRouter:
     @act("network-attach")
     async def attach(ref: str, req: AttachRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
-        nic = await net.attach(dom, req.spec, daemon.all())
-        return {"name": dom.name, "nic": nic}
+        return await netmgr.attach_scoped(net, dom, req.spec, daemon.all(), live=req.live, config=req.config)
 
     @act("network-detach")
     async def detach(ref: str, req: DetachRequest) -> dict[str, Any]:
         dom = daemon.lookup(ref)
-        nic = await net.detach(dom, req.device, force=req.force, timeout=req.timeout)
-        return {"name": dom.name, "nic": nic}
+        return await netmgr.detach_scoped(net, dom, req.device, force=req.force, timeout=req.timeout,
+                                          live=req.live, config=req.config)
 
     @act("network-forward")
     async def forward(ref: str, req: ForwardRequest) -> dict[str, Any]:

@@ -27,11 +27,15 @@ class AttachRequest(BaseModel):
     uname: str = Field(description="the disk as in a profile: file:/path, phy:/dev/sdb2, tap:aio:/path")
     vdev: str = Field(description="guest device: xvdb, sdb...")
     mode: str = Field(default="w", description="r, w or w!")
+    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
+    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
 
 
 class DetachRequest(BaseModel):
     vdev: str
     timeout: float = Field(default=actions.UNPLUG_TIMEOUT, gt=0, le=600)
+    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
+    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
 
 
 class ExportRequest(BaseModel):
@@ -45,11 +49,13 @@ def router(daemon: Daemon) -> ActionRouter:
 
     @act("block-attach")
     async def block_attach(ref: str, req: AttachRequest) -> dict[str, Any]:
-        return await actions.block_attach(daemon, daemon.lookup(ref), req.uname, req.vdev, req.mode)
+        return await actions.block_attach_scoped(daemon, daemon.lookup(ref), req.uname, req.vdev, req.mode,
+                                                 live=req.live, config=req.config)
 
     @act("block-detach")
     async def block_detach(ref: str, req: DetachRequest) -> dict[str, Any]:
-        return await actions.block_detach(daemon, daemon.lookup(ref), req.vdev, req.timeout)
+        return await actions.block_detach_scoped(daemon, daemon.lookup(ref), req.vdev, req.timeout,
+                                                 live=req.live, config=req.config)
 
     @act("block-list")
     async def block_list(ref: str) -> dict[str, Any]:

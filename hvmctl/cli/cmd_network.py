@@ -6,7 +6,7 @@ taps live), so they go through the daemon like every other command.
 
 from __future__ import annotations
 
-from hvmctl.cli.main import Context, command, emit
+from hvmctl.cli.main import Context, command, emit, scope_args
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # argparse costs more start-up time than a command
@@ -38,11 +38,15 @@ def cmd_bridges(args: argparse.Namespace, ctx: Context) -> int:
 def _attach_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("spec", nargs="*", metavar="key=value",
                    help="mac=, bridge=, model=, ip=, script=, vifname=, rate=, type=; hostfwd= for NAT")
+    scope_args(p)
 
 
 @command("network-attach", "hot-plug a network interface into a running domain", _attach_args, domain=True)
 def cmd_network_attach(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.act("network-attach", {"spec": args.spec}, ref=args.domain)
+    result = ctx.client.act("network-attach", {"spec": args.spec, "live": args.live, "config": args.config},
+                            ref=args.domain)
+    if "nic" not in result:  # --config only
+        return emit(args, result, f"{result['name']}: {result['result']}")
     nic = result["nic"]
     return emit(args, result, f"{nic['note']}, mac {nic['mac']} ({nic['model']})")
 
@@ -52,11 +56,13 @@ def _detach_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-f", "--force", action="store_true",
                    help="remove the backend even if the guest does not release the device")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for the guest")
+    scope_args(p)
 
 
 @command("network-detach", "hot-unplug a network interface from a running domain", _detach_args, domain=True)
 def cmd_network_detach(args: argparse.Namespace, ctx: Context) -> int:
-    body = {"device": args.device, "force": args.force, "timeout": args.timeout}
+    body = {"device": args.device, "force": args.force, "timeout": args.timeout, "live": args.live,
+            "config": args.config}
     result = ctx.client.act("network-detach", body, ref=args.domain)
     return emit(args, result, "")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from hvmctl.cli.main import Context, command, emit
+from hvmctl.cli.main import Context, command, emit, scope_args
 from hvmctl.errors import DaemonError, NotFoundError
 
 TYPE_CHECKING = False
@@ -209,23 +209,26 @@ def _attach_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("uname", help="file:/path, phy:/dev/sdb2, tap:aio:/path")
     p.add_argument("vdev", help="guest device: xvdb (virtio) or sdb (SCSI)")
     p.add_argument("mode", help="r, w or w!")
+    scope_args(p)
 
 
 @command("block-attach", "hot-plug a disk into a running domain", _attach_args, domain=True)
 def cmd_block_attach(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.act("block-attach", {"uname": args.uname, "vdev": args.vdev, "mode": args.mode},
-                            ref=args.domain)
+    body = {"uname": args.uname, "vdev": args.vdev, "mode": args.mode, "live": args.live, "config": args.config}
+    result = ctx.client.act("block-attach", body, ref=args.domain)
     return emit(args, result, "")
 
 
 def _detach_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("vdev", help="guest device to remove")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the guest to let go")
+    scope_args(p)
 
 
 @command("block-detach", "hot-unplug a disk from a running domain", _detach_args, domain=True)
 def cmd_block_detach(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.act("block-detach", {"vdev": args.vdev, "timeout": args.timeout}, ref=args.domain)
+    body = {"vdev": args.vdev, "timeout": args.timeout, "live": args.live, "config": args.config}
+    result = ctx.client.act("block-detach", body, ref=args.domain)
     return emit(args, result, "")
 
 

@@ -232,6 +232,13 @@ def cmd_shutdown(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, results, text)
 
 
+def scope_args(p: argparse.ArgumentParser) -> None:
+    """virsh's --live/--config (hvmctl.daemon.scope); neither: as without them."""
+    p.add_argument("--live", action="store_true", help="change the running guest only")
+    p.add_argument("--config", action="store_true",
+                   help="change the managed definition only (also while it is stopped); both flags: both")
+
+
 def _reboot_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-w", "--wait", action="store_true", help="wait for the reboot to happen")
     p.add_argument("--timeout", type=float, default=60.0)
@@ -243,10 +250,17 @@ def cmd_reboot(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, result, "" if result["result"] == "requested" else f"{result['name']}: {result['result']}")
 
 
-@command("mem-set", "set a running domain's memory (MiB) through its balloon",
-         arg("mib", type=int, help="target memory in MiB"), domain=True)
+def _mem_set_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("mib", type=int, help="target memory in MiB")
+    scope_args(p)
+
+
+@command("mem-set", "set a running domain's memory (MiB) through its balloon", _mem_set_args, domain=True)
 def cmd_mem_set(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.act("mem-set", {"mib": args.mib}, ref=args.domain)
+    body = {"mib": args.mib, "live": args.live, "config": args.config}
+    result = ctx.client.act("mem-set", body, ref=args.domain)
+    if "actual_mib" not in result:  # --config only
+        return emit(args, result, f"{result['name']}: {result['result']}")
     return emit(args, result, f"{result['name']}: memory {result['actual_mib']} MiB (target {result['target_mib']})")
 
 
@@ -261,10 +275,18 @@ def cmd_profile(args: argparse.Namespace, ctx: Context) -> int:
     return emit(args, result, str(result["profile"]).rstrip("\n"))
 
 
-@command("vcpu-set", "set a running domain's number of vCPUs (hotplug up to maxvcpus)",
-         arg("count", type=int, help="vCPUs wanted"), domain=True)
+def _vcpu_set_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("count", type=int, help="vCPUs wanted")
+    scope_args(p)
+
+
+@command("vcpu-set", "set a running domain's number of vCPUs (hotplug up to maxvcpus)", _vcpu_set_args,
+         domain=True)
 def cmd_vcpu_set(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.client.act("vcpu-set", {"count": args.count}, ref=args.domain)
+    result = ctx.client.act("vcpu-set", {"count": args.count, "live": args.live, "config": args.config},
+                            ref=args.domain)
+    if "present" not in result:  # --config only
+        return emit(args, result, f"{result['name']}: {result['result']}")
     return emit(args, result, f"{result['name']}: {result['present']} vCPUs")
 
 

@@ -55,11 +55,12 @@ class ConfigWarning:
     line: int | None
     key: str | None
     message: str
+    kind: str = "warning"  # or "note": what hvmctl decided, said once (a name it took)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         what = f"{self.key}: " if self.key else ""
-        return f"{where}: warning: {what}{self.message}"
+        return f"{where}: {self.kind}: {what}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,11 @@ class _Builder:
             else:
                 self.cli_vars.append(key)
         self.warnings: list[ConfigWarning] = []
+        for key, lines in evaluated.repeated.items():
+            if key in KEYS and key in evaluated.values:
+                earlier = ", ".join(f"{filename}:{n}" for n in lines[:-1])
+                self.warnings.append(ConfigWarning(filename, lines[-1], key, f"set again (also at {earlier}); "
+                                                   "the last one wins, as under xm"))
 
     # -- helpers
 
@@ -231,9 +237,13 @@ class _Builder:
         if fallback is None:
             raise ConfigError("expected a domain name; got nothing", file=self.filename, key="name")
         try:
-            return to_name(fallback)  # type: ignore[return-value]
+            name: str = to_name(fallback)  # type: ignore[assignment]
         except Mismatch as exc:
             raise ConfigError(exc.describe() + " (the file name)", file=self.filename, key="name") from None
+        whence = "after its file name" if fallback == os.path.basename(self.filename) else "as its caller asked"
+        self.warnings.append(ConfigWarning(self.filename, None, "name", f"no name in the profile; the domain "
+                                           f"is named {name!r}, {whence}", kind="note"))
+        return name
 
     def _builder(self) -> str:
         value, _ = self.either("builder", "type")
@@ -255,15 +265,19 @@ class _Builder:
 
     # -- devices
 
+    def _dialect_xl(self) -> bool:
+        """An xl.cfg (it sets a key only xl knows); otherwise the profile is read as xm's."""
+        return any(k in self.entries for k in XL_ONLY_KEYS)
+
     def _disks(self, hvm: bool) -> tuple[DiskSpec, ...]:
-        entries = self.get("disk") or []
-        assert isinstance(entries, list)
+        entries = self._device_list("disk", "'file:/path/guest.img,hda,w'")
         disks: list[DiskSpec] = []
         seen: dict[str, int] = {}
+        xm = not self._dialect_xl()
         for i, text in enumerate(entries):
             line = self.entries["disk"].item_line(i)
             try:
-                disk, notes = parse_disk(text, hvm=hvm)
+                disk, notes = parse_disk(text, hvm=hvm, xm=xm)
             except Mismatch as exc:
                 raise self.error("disk", exc.describe(), line) from None
             if disk.vdev in seen:
@@ -292,21 +306,44 @@ class _Builder:
         except Mismatch as exc:
             raise self.error("cdrom", f"expected an absolute path; got {show(exc.got)}") from None
 
-    def _vifs(self) -> tuple[VifSpec, ...]:
-        entries = self.get("vif") or []
+    def _device_list(self, key: str, example: str) -> list[str]:
+        """``disk``/``vif`` as a list. In a file a single string is refused: xm iterated it
+        character by character (``'b' should be a pair``), xl warns and ignores the key; on
+        the command line it is one entry (xm's ``append_value``)."""
+        entry = self.entries.get(key)
+        if entry is not None and entry.file != COMMAND_LINE and isinstance(entry.value, str):
+            if not entry.value.strip():
+                self.warn(key, "an empty string gives no devices (xm and xl read it so)")
+                return []
+            raise self.error(key, f"expected a list, {key} = [{example}]; got a single string "
+                                  f"{show(entry.value)} (xm fails on it, xl ignores it)")
+        entries = self.get(key) or []
         assert isinstance(entries, list)
+        return entries
+
+    def _vifs(self) -> tuple[VifSpec, ...]:
+        entries = self._device_list("vif", "'bridge=xenbr0'")
         vifs: list[VifSpec] = []
         macs: set[str] = set()
+        vifnames: set[str] = set()
+        xl = self._dialect_xl()
         for i, text in enumerate(entries):
             line = self.entries["vif"].item_line(i)
             try:
                 vif, notes = parse_vif(text)
             except Mismatch as exc:
                 raise self.error("vif", exc.describe(), line) from None
+            if xl and vif.type == "netfront":
+                raise self.error("vif", "expected type=ioemu or type=vif (xl's types; netfront is xm's); "
+                                        "got type=netfront", line)
             if vif.mac is not None:
                 if vif.mac in macs:
                     raise self.error("vif", f"expected each MAC address once; got {vif.mac!r} again", line)
                 macs.add(vif.mac)
+            if vif.vifname is not None:
+                if vif.vifname in vifnames:
+                    raise self.error("vif", f"expected each vifname once; got {vif.vifname!r} again", line)
+                vifnames.add(vif.vifname)
             for note in notes:
                 self.warn("vif", note, line)
             vifs.append(vif)
@@ -333,7 +370,7 @@ class _Builder:
                 self.warn("vfb", note, line)
             if len(entries) > 1:
                 self.warn("vfb", "only the first vfb is used", self.entries["vfb"].item_line(1))
-        dialect_xl = any(k in self.entries for k in XL_ONLY_KEYS)
+        dialect_xl = self._dialect_xl()
         vfb, notes = combine_vfb(first, self._top_vfb(), default_vnc=hvm and dialect_xl)
         for note in notes:
             self.warn("vfb" if "vfb" in self.entries else "vnc", note)

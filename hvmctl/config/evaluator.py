@@ -18,7 +18,7 @@ import ast
 import os
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from hvmctl.errors import ConfigError
@@ -147,6 +147,10 @@ class Evaluated:
     item_lines: dict[str, tuple[int, ...]]
     referenced: frozenset[str]
     declared: tuple[str, ...]
+    #: variables set afresh more than once (``name = 'a'`` ... ``name = 'b'``), with the
+    #: line of each setting: the last wins, as under xm's exec. ``x = x + ...`` and ``+=``
+    #: build on the value before, so they are not counted.
+    repeated: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def evaluate(
@@ -175,6 +179,7 @@ def evaluate(
         item_lines=ev.item_lines,
         referenced=frozenset(_referenced_names(tree, check_fns)),
         declared=tuple(ev.declared),
+        repeated={k: tuple(v) for k, v in ev.fresh_lines.items() if len(v) > 1},
     )
 
 
@@ -627,6 +632,11 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _reads(node: ast.expr, name: str) -> bool:
+    """``node`` reads variable ``name`` (``x = x + [...]`` builds on x, it does not replace it)."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
 _FORMAT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.S)
 
 
@@ -643,6 +653,7 @@ class _Evaluator:
         self.check_fns = check_fns
         self.values: dict[str, tuple[Value, int]] = {}
         self.item_lines: dict[str, tuple[int, ...]] = {}
+        self.fresh_lines: dict[str, list[int]] = {}  # see Evaluated.repeated
         self.declared: list[str] = []
         self.functions: dict[str, ast.FunctionDef] = {}
         self.pending: dict[str, tuple[str, ast.AST]] = {}  # variable -> (check function, var() call)
@@ -784,6 +795,8 @@ class _Evaluator:
             value = self.eval(stmt.value)
             for target in stmt.targets:
                 self._bind(target, value, stmt, direct=True)
+                if isinstance(target, ast.Name) and not self.in_function and not _reads(stmt.value, target.id):
+                    self.fresh_lines.setdefault(target.id, []).append(stmt.lineno)
         elif isinstance(stmt, ast.AugAssign):
             assert isinstance(stmt.target, ast.Name)
             current = self._lookup(stmt.target.id, stmt.target)

@@ -132,6 +132,10 @@ class VifSpec:
 
     @property
     def nic_model(self) -> str:
+        """The QEMU NIC: a paravirtual-only vif (xend's type=netfront, xl's type=vif) is
+        virtio-net, QEMU's paravirtual NIC; otherwise model=, else Xen 3's rtl8139."""
+        if self.type in ("netfront", "vif"):
+            return "virtio"
         return self.model or DEFAULT_NIC_MODEL
 
 

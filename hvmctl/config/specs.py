@@ -43,14 +43,21 @@ _MODES = {"r": "r", "ro": "r", "w": "w", "rw": "w", "w!": "w!"}
 _HOST_DOMAINS = ("", "0", "dom0", "Domain-0")
 
 
-def parse_disk(entry: str, *, hvm: bool = True) -> tuple[DiskSpec, list[str]]:
-    """One ``disk`` entry in xm or xl syntax → DiskSpec, plus notes about ignored parts."""
+def parse_disk(entry: str, *, hvm: bool = True, xm: bool = False) -> tuple[DiskSpec, list[str]]:
+    """One ``disk`` entry in xm or xl syntax → DiskSpec, plus notes about ignored parts.
+
+    ``xm``: the profile is an xm one. ``uname,dev`` with no mode is then refused, as xm's
+    ``preprocess_disk`` refused it (3 to 5 fields); xl reads the same entry as ``rw``
+    (its access default), and so does an xl.cfg here."""
     if not isinstance(entry, str) or not entry.strip():
         raise Mismatch("a disk like 'file:/xen/domU/guest.img,hda,w'", entry)
     head, named_target = _split_target(entry)
     parts = [p.strip() for p in head.split(",")] if head.strip() else []
     if head.rstrip().endswith(",") and parts and parts[-1] == "":
         parts.pop()  # a trailing comma ends the last parameter, it is not an empty one
+    if xm and named_target is None and len(parts) == 2 and not any("=" in p for p in parts):
+        raise Mismatch("a mode after the device, 'uname,dev,mode' (r, w or w!): xm refuses a disk without "
+                       "one, xl would take it as rw", entry)
     if named_target is None and _looks_xm(parts):
         return _parse_xm(parts, entry, hvm)
     return _parse_xl(parts, named_target, entry, hvm)
@@ -366,6 +373,14 @@ _VIF_IGNORED = frozenset(
 )  # fmt: skip
 _MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
 _IFNAME = re.compile(r"[A-Za-z0-9_.\-]{1,15}")
+#: xl's vif-openvswitch form: BRIDGE[.TAG][:TRUNK[:TRUNK...]]
+_OVS_BRIDGE = re.compile(r"([^.:]+)(?:\.([0-9]+))?(?::([0-9]+(?::[0-9]+)*))?")
+#: the names hvmctl gives taps itself (vifDOMID.N): a vifname may not take one
+_AUTO_TAP = re.compile(r"vif[0-9]+\.[0-9]+")
+#: types that give a paravirtual NIC only (xend: anything but ioemu; xl: vif)
+PV_ONLY_TYPES = ("netfront", "vif")
+#: backend domains: only this host (domain 0) serves a NIC here
+LOCAL_BACKENDS = ("0", "Domain-0")
 _RATE = re.compile(r"([0-9]+)[GMK]?[Bb]/s(@([0-9]+)[mu]?s?)?")
 
 
@@ -393,7 +408,23 @@ def parse_vif(entry: str) -> tuple[VifSpec, list[str]]:
         if key not in VIF_KEYS:
             raise Mismatch("a vif option among " + ", ".join(VIF_KEYS), key, entry)
         fields[key] = _vif_value(key, value, entry) if value else None
+    if fields.get("type") in PV_ONLY_TYPES and fields.get("model"):
+        # xend built an emulated NIC only for type=ioemu (image.py), xl uses model= only
+        # with ioemu too: a paravirtual-only NIC is virtio-net here, whatever model= says
+        notes.append(f"vif option model={fields['model']!r} ignored: type={fields['type']} is a "
+                     "paravirtual-only NIC (virtio-net under QEMU)")
+        fields["model"] = None
     return VifSpec(**fields, devid=None), notes  # devid is the daemon's, never a profile key
+
+
+def ovs_bridge(bridge: str) -> tuple[str, int | None, tuple[int, ...]] | None:
+    """``ovsbr0.10:20:30`` -> ('ovsbr0', 10, (20, 30)), as xl's vif-openvswitch splits it;
+    None when the name has neither a VLAN tag nor trunks."""
+    m = _OVS_BRIDGE.fullmatch(bridge)
+    if m is None or (m.group(2) is None and m.group(3) is None):
+        return None
+    trunks = tuple(int(t) for t in m.group(3).split(":")) if m.group(3) else ()
+    return m.group(1), int(m.group(2)) if m.group(2) is not None else None, trunks
 
 
 def _vif_value(key: str, value: str, entry: str) -> str:
@@ -404,9 +435,18 @@ def _vif_value(key: str, value: str, entry: str) -> str:
         if model not in NIC_MODELS:
             raise Mismatch("a NIC model among " + ", ".join(NIC_MODELS), value, entry)
         return model
-    if key in ("bridge", "vifname"):
+    if key == "bridge":
+        return _check_bridge(value, entry)
+    if key == "vifname":
         if not _IFNAME.fullmatch(value) or value in (".", ".."):
-            raise Mismatch(f"a {key} name (1-15 letters, digits, '.', '-', '_')", value, entry)
+            raise Mismatch("a vifname (the host tap's name: 1-15 letters, digits, '.', '-', '_')", value, entry)
+        if _AUTO_TAP.fullmatch(value):
+            raise Mismatch("a vifname not of the form vifDOMID.N (hvmctl names its own taps so)", value, entry)
+        return value
+    if key == "backend":
+        if value not in LOCAL_BACKENDS:
+            raise Mismatch("backend=0 or Domain-0 (only this host, domain 0, serves a NIC; "
+                           "driver domains do not exist under QEMU)", value, entry)
         return value
     if key == "ip":
         return _check_ips(value, entry)
@@ -422,6 +462,20 @@ def _vif_value(key: str, value: str, entry: str) -> str:
     if any(c.isspace() for c in value) or has_control(value):
         raise Mismatch(f"a {key} without spaces or control characters", value, entry)
     return value  # script, backend
+
+
+def _check_bridge(value: str, entry: str) -> str:
+    """A bridge name, or an Open vSwitch bridge with a VLAN tag and trunks (ovsbr0.10:20:30)."""
+    what = "a bridge name (1-15 letters, digits, '.', '-', '_'), or BRIDGE.TAG:TRUNK:... for Open vSwitch"
+    if _IFNAME.fullmatch(value) and value not in (".", ".."):
+        return value  # ovsbr0.10 is also a valid interface name: decided at start
+    parts = ovs_bridge(value)
+    if parts is None or not _IFNAME.fullmatch(parts[0]):
+        raise Mismatch(what, value, entry)
+    for vlan in ([parts[1]] if parts[1] is not None else []) + list(parts[2]):
+        if not 0 <= vlan <= 4095 or (vlan == parts[1] and vlan == 0):
+            raise Mismatch("VLAN numbers 1-4095 (trunks 0-4095)", value, entry)
+    return value
 
 
 def check_mac(value: str, entry: object = None) -> str:

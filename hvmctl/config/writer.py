@@ -100,7 +100,7 @@ def write_xl(cfg: DomainConfig) -> str:
     if cfg.disks:
         lines.append(_list("disk", [xl_disk(d) for d in cfg.disks]))
     if cfg.vifs:
-        lines.append(_list("vif", [vif_entry(v) for v in cfg.vifs]))
+        lines.append(_list("vif", [vif_entry(v, xl=True) for v in cfg.vifs]))
     lines += _xl_console(cfg)
     lines += _hardware(cfg)
     if cfg.usbdevices:
@@ -214,8 +214,11 @@ def xl_disk(disk: DiskSpec) -> str:
     return ", ".join(parts)
 
 
-def vif_entry(vif: VifSpec) -> str:
-    """``mac=..., bridge=..., model=...``; '' for a vif with every default."""
+def vif_entry(vif: VifSpec, *, xl: bool = False) -> str:
+    """``mac=..., bridge=..., model=...``; '' for a vif with every default. xl spells xm's
+    paravirtual-only ``type=netfront`` as ``type=vif``."""
+    if xl and vif.type == "netfront":
+        vif = replace(vif, type="vif")
     keys = ("mac", "bridge", "model", "ip", "script", "type", "vifname", "rate", "backend")
     return ", ".join(f"{k}={getattr(vif, k)}" for k in keys if getattr(vif, k) is not None)
 

@@ -126,6 +126,9 @@ class Domain:
         # inactive (or suspended) instead of being forgotten; ``autostart``: with the host
         self.managed = False
         self.autostart = False
+        # a managed domain's definition when a ``--live`` change made the running guest
+        # differ from it (daemon/scope.py); None: the live definition is the definition
+        self.definition: DomainConfig | None = None
 
     # ---- identity -------------------------------------------------------------------
     @property
@@ -780,6 +783,7 @@ class Domain:
             "runtime": vars(self.runtime) if self.runtime else None,
             "managed": self.managed,
             "autostart": self.autostart,
+            "definition": self.definition.to_dict() if self.definition is not None else None,
         }
 
     @classmethod
@@ -791,6 +795,8 @@ class Domain:
             dom.runtime = Runtime(**data["runtime"])
         dom.managed = bool(data.get("managed", False))
         dom.autostart = bool(data.get("autostart", False))
+        if data.get("definition"):
+            dom.definition = DomainConfig.from_dict(data["definition"])
         return dom
 
     def summary(self) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class FakeGuest:
     loaded: dict[str, Any] = field(default_factory=dict)  # what an incoming stream carried
     devices: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)  # every QMP command it was sent
+    balloon: int = 0  # the balloon target in bytes (its driver reaches it at once)
 
     def option(self, name: str) -> str | None:
         for i, arg in enumerate(self.argv[:-1]):
@@ -507,6 +508,13 @@ class FakeMonitor:
     def _qmp_device_add(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         g.devices.append(str(a.get("id", a.get("driver"))))
         return {}
+
+    def _qmp_balloon(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        g.balloon = int(a["value"])
+        return {}
+
+    def _qmp_query_balloon(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return {"actual": g.balloon}
 
     def _qmp_device_del(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         if a.get("id") in g.devices:

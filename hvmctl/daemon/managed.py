@@ -15,6 +15,7 @@ never comes back, and a save file left by a crash is removed at the next daemon 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +80,9 @@ def deactivate(daemon: "Daemon", dom: Domain) -> None:
     its place, suspended when its managed save holds it, else inactive. A record that
     cannot be written is logged: the one on disk still carries the intent that ended the
     guest, and the next daemon start completes it into the same result."""
-    fresh = Domain(daemon, dom.config, dom.profile_path)
+    # what a --live change did to the guest ends with it; a rename is kept
+    kept = replace(dom.definition, name=dom.config.name) if dom.definition is not None else dom.config
+    fresh = Domain(daemon, kept, dom.profile_path)
     fresh.managed, fresh.autostart = True, dom.autostart
     suspended = save_path(daemon, dom.uuid).is_file()
     fresh.state = DomainState.SUSPENDED if suspended else DomainState.INACTIVE

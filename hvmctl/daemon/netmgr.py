@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -328,15 +328,17 @@ class NetworkManager:
         if not wanted:
             return ()
         bridges = {b.name for b in await asyncio.to_thread(list_bridges)}
+        ovs = await asyncio.to_thread(self._ovs_bridges, [v for _, v, _, _, _ in wanted], bridges)
         if dry_run:
-            return tuple(_nic_plan(_record(self._plan_vif(dom, domid, index, vif, mac, forwards, bridges, record=False),
+            return tuple(_nic_plan(_record(self._plan_vif(dom, domid, index, vif, mac, forwards, bridges, ovs,
+                                                          record=False),
                                            index, vif, hotplug=hotplug))
                          for index, vif, mac, hotplug, forwards in wanted)
         self._launching[dom.uuid] = domid
         entry = self._entry(domid, dom)
         try:
             for index, vif, mac, hotplug, forwards in wanted:
-                plan = self._plan_vif(dom, domid, index, vif, mac, forwards, bridges)
+                plan = self._plan_vif(dom, domid, index, vif, mac, forwards, bridges, ovs)
                 rec = _record(plan, index, vif, hotplug=hotplug)
                 entry["nics"].append(rec)
                 self._save_ledger()
@@ -347,8 +349,28 @@ class NetworkManager:
             raise
         return tuple(_nic_plan(r) for r in entry["nics"])
 
+    def _ovs_bridges(self, vifs: Sequence[VifSpec], bridges: set[str]) -> frozenset[str] | None:
+        """Worker thread: Open vSwitch's bridges when a vif names a bridge Linux does not
+        have (None: OVS not installed). An OVS that does not answer counts as having none,
+        unless a vif asks for a VLAN (then only OVS can serve it, and its error is the answer)."""
+        from hvmctl.config.specs import ovs_bridge
+        from hvmctl.network import ovs
+
+        names = [v.bridge or self.settings.default_bridge for v in vifs]
+        wanted = [n for n in names if n is not None and n not in bridges]
+        if not wanted:
+            return frozenset()
+        try:
+            return ovs.list_bridges()
+        except HvmctlError as exc:
+            if any(ovs_bridge(n) is not None for n in wanted):
+                raise
+            log.warning("%s", exc)
+            return frozenset()
+
     def _plan_vif(self, dom: "Domain", domid: int, index: int, vif: VifSpec, mac: str | None,
-                  forwards: tuple[str, ...], bridges: set[str], *, record: bool = True) -> VifPlan:
+                  forwards: tuple[str, ...], bridges: set[str], ovs: frozenset[str] | None = frozenset(),
+                  *, record: bool = True) -> VifPlan:
         """What one vif becomes (pure but for the MAC registry write when it had no MAC)."""
         if mac is None:
             if record:
@@ -358,7 +380,7 @@ class NetworkManager:
         return plan_vif(
             vif, index, domid, bridges.__contains__, mac=mac,
             default_bridge=self.settings.default_bridge,
-            nat_fallback=self.settings.nat_fallback, hostfwd=forwards,
+            nat_fallback=self.settings.nat_fallback, hostfwd=forwards, ovs_bridges=ovs,
         )
 
     async def _bring_up(self, rec: dict[str, Any], domid: int) -> None:
@@ -389,9 +411,19 @@ class NetworkManager:
 
     @staticmethod
     def _make_tap(rec: dict[str, Any]) -> None:
-        from hvmctl.network.taps import create_tap
+        from hvmctl.network.taps import create_tap, delete_tap
 
-        create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"))
+        if not rec.get("ovs"):
+            create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"))
+            return
+        from hvmctl.network import ovs
+
+        create_tap(rec["tap"], bridge=None, guest_mac=rec["mac"], rate=rec.get("rate"))
+        try:
+            ovs.add_port(ovs.OvsPort.from_dict(rec["ovs"]), rec["tap"])
+        except BaseException:
+            delete_tap(rec["tap"])
+            raise
 
     def _vif_script(self, rec: dict[str, Any], action: str, domid: int) -> None:
         from hvmctl.network.vifscript import run_vif_script
@@ -413,6 +445,13 @@ class NetworkManager:
         if state == "added":
             try:
                 self._vif_script(rec, "remove", domid)
+            except HvmctlError as exc:
+                log.warning("%s", exc)
+        if rec.get("ovs"):
+            from hvmctl.network import ovs
+
+            try:
+                ovs.del_port(name)
             except HvmctlError as exc:
                 log.warning("%s", exc)
         try:
@@ -472,13 +511,18 @@ class NetworkManager:
             key = self.key_of(dom)
             requested = normalise_mac(vif.mac) if vif.mac else None
             self.refuse_duplicates([requested], known)
+            if vif.vifname:
+                from hvmctl.daemon.registry import LocalRegistry, tap_claim
+
+                LocalRegistry(lambda: known).check(tap_claim([vif.vifname]), exclude=dom.uuid)
             mac = self.macs.assign(key, index, name=dom.name, requested=requested,
                                    active=self._active_keys(known))
             bridges = {b.name for b in await asyncio.to_thread(list_bridges)}
             try:
+                ovs = await asyncio.to_thread(self._ovs_bridges, [vif], bridges)
                 plan = plan_vif(vif, index, rt.domid, bridges.__contains__, mac=mac,
                                 default_bridge=self.settings.default_bridge,
-                                nat_fallback=self.settings.nat_fallback, hostfwd=forwards)
+                                nat_fallback=self.settings.nat_fallback, hostfwd=forwards, ovs_bridges=ovs)
             except BaseException:
                 self.macs.release(key, index=index)
                 raise
@@ -652,3 +696,70 @@ def _pci_devices(devices: list[dict[str, Any]]) -> list[dict[str, Any]]:
         bridge = d.get("pci_bridge") or {}
         out += _pci_devices(bridge.get("devices", []))
     return out
+
+
+# ---- --live / --config (daemon/scope.py) ---------------------------------------------------
+def vif_added(dom: "Domain", vif: VifSpec, live_mac: dict[str, str]) -> Callable[[DomainConfig], DomainConfig]:
+    """network-attach of a definition: one more vif (the MAC the live NIC got, when it got
+    one; else the profile's or one given at the next start). Its number follows the others'."""
+    def change(cfg: DomainConfig) -> DomainConfig:
+        mac = live_mac.get("mac") or (normalise_mac(vif.mac) if vif.mac else None)
+        if mac is not None and mac in {normalise_mac(v.mac) for v in cfg.vifs if v.mac}:
+            raise ConflictError(f"the definition of domain '{dom.name}' already has a NIC with mac {mac}")
+        numbered = any(v.devid is not None for v in cfg.vifs)
+        new = replace(vif, mac=mac, devid=nicdev.next_index(cfg) if numbered else None)
+        return replace(cfg, vifs=cfg.vifs + (new,))
+    return change
+
+
+def vif_removed(dom: "Domain", which: str, live_mac: dict[str, str]) -> Callable[[DomainConfig], DomainConfig]:
+    """network-detach of a definition: the vif of that number (or MAC; the live NIC's MAC
+    when both change)."""
+    def change(cfg: DomainConfig) -> DomainConfig:
+        mac = live_mac.get("mac") or (normalise_mac(which) if is_valid_mac(which) else None)
+        for index, v in nicdev.numbered(cfg):
+            if (mac is not None and v.mac and normalise_mac(v.mac) == mac) or (mac is None and str(index) == which):
+                return without_nic(cfg, index)
+        if not which.isdigit() and mac is None:
+            raise ConfigError(f"network-detach: expected a device number or a MAC, got {which!r}")
+        raise NotFoundError(f"the definition of domain '{dom.name}' has no network device {which}")
+    return change
+
+
+async def attach_scoped(net: NetworkManager, dom: "Domain", words: Sequence[str], known: Iterable["Domain"], *,
+                        live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "network-attach", live=live, config=config)
+    vif, forwards = parse_attach_words(words)
+    others = [d for d in known if d.uuid != dom.uuid]
+    if not where.live:
+        if forwards:
+            raise ConfigError("network-attach --config: hostfwd= is for a running guest's NAT NIC")
+        net.refuse_duplicates([vif.mac], others)
+        if vif.vifname:
+            from hvmctl.daemon.registry import LocalRegistry, tap_claim
+
+            LocalRegistry(lambda: others).check(tap_claim([vif.vifname]))
+    got: dict[str, str] = {}
+
+    async def change_guest() -> dict[str, Any]:
+        nic = await net.attach(dom, words, known)
+        got["mac"] = str(nic["mac"])
+        return {"name": dom.name, "nic": nic}
+    return await scope.apply(dom, where, change_guest, vif_added(dom, vif, got))
+
+
+async def detach_scoped(net: NetworkManager, dom: "Domain", which: str, *, force: bool = False,
+                        timeout: float = DETACH_TIMEOUT, live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "network-detach", live=live, config=config)
+    got: dict[str, str] = {}
+
+    async def change_guest() -> dict[str, Any]:
+        nic = await net.detach(dom, which, force=force, timeout=timeout)
+        if nic.get("mac"):
+            got["mac"] = str(nic["mac"])
+        return {"name": dom.name, "nic": nic}
+    return await scope.apply(dom, where, change_guest, vif_removed(dom, which, got))

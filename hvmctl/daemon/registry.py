@@ -2,7 +2,7 @@
 clashes with it.
 
 A domain *claims* its name, UUID, domain ID, the MACs of its NICs (hot-plugged ones
-included), its VNC display and its disks, by identity (see ``hostcheck.disk_identity``: the
+included), the host tap names its vifs ask for (``vifname=``), its VNC display and its disks, by identity (see ``hostcheck.disk_identity``: the
 same image however it is named). Create, restore, incoming migration, disk hot-plug, media
 change and network-attach all ask the same :class:`Registry` before they act, and get the
 same one-line :class:`ConflictError`.
@@ -60,6 +60,7 @@ class Claim:
     vnc_display: int | None = None
     disks: tuple[DiskClaim, ...] = ()
     source: str | None = None  # the profile file, named in name/uuid errors
+    taps: tuple[str, ...] = ()  # host tap names a vif asks for (vifname=)
 
 
 def claim_for_config(cfg: DomainConfig, *, domid: int | None = None, vnc_display: int | None = None) -> Claim:
@@ -76,7 +77,13 @@ def claim_for_config(cfg: DomainConfig, *, domid: int | None = None, vnc_display
         vnc_display=display,
         disks=tuple(DiskClaim.of(d) for d in cfg.disks if not d.empty),
         source=cfg.source,
+        taps=tuple(v.vifname for v in cfg.vifs if v.vifname),
     )
+
+
+def tap_claim(names: Iterable[str | None]) -> Claim:
+    """A claim of host tap names only (network-attach with vifname=)."""
+    return Claim(taps=tuple(n for n in names if n))
 
 
 def disk_claims(disks: Iterable[DiskSpec]) -> Claim:
@@ -155,6 +162,9 @@ class LocalRegistry:
         disks: tuple[DiskClaim, ...] = ()
         if with_disks and holds_disks(dom):
             disks = tuple(DiskClaim.of(d) for d in cfg.disks if not d.empty)
+        taps = {v.vifname for v in cfg.vifs if v.vifname}  # a definition keeps its vifnames
+        if rt is not None:
+            taps |= {str(n["tap"]) for n in rt.nics if n.get("tap")}
         return Claim(
             name=dom.name,
             uuid=dom.uuid,
@@ -162,6 +172,7 @@ class LocalRegistry:
             macs=tuple((i, _held_mac(str(m))) for i, m in macs),
             vnc_display=vnc_port - VNC_BASE_PORT if vnc_port else None,
             disks=disks,
+            taps=tuple(sorted(taps)),
         )
 
     def conflicts(self, claim: Claim, *, exclude: str | None = None) -> list[str]:
@@ -191,6 +202,8 @@ class LocalRegistry:
                 else:
                     found.append(f"disk {disk.target} ({disk.vdev}) is already in use by domain '{theirs.name}' "
                                  f"({them.vdev}, mode {them.mode}); use mode 'w!' to share it on purpose")
+            found += [f"vifname {tap} is already the host tap of a NIC of domain '{theirs.name}'{where}"
+                      for tap in claim.taps if tap in theirs.taps]
             if claim.vnc_display is not None and theirs.vnc_display == claim.vnc_display:
                 found.append(f"vncdisplay {claim.vnc_display} is already used by domain '{theirs.name}'")
         return found

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import replace
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from hvmctl.config.model import CpuPlug
+from hvmctl.config.model import CpuPlug, DomainConfig
 from hvmctl.devices import cpu, layout, memory
 from hvmctl.errors import ConfigError, StateError, TimeoutError_
 
@@ -148,3 +149,42 @@ async def _wait_unplugged(dom: "Domain", idents: set[str], timeout: float = UNPL
             raise TimeoutError_(f"domain '{dom.name}' did not release vCPU {', '.join(left)} within "
                                 f"{timeout:.0f} s (the guest must support CPU hot-unplug)")
         await asyncio.sleep(0.1)
+
+
+# ---- --live / --config (daemon/scope.py) ---------------------------------------------------
+def memory_definition(dom: "Domain", mib: int) -> Callable[[DomainConfig], DomainConfig]:
+    """mem-set of a definition: its memory (up to its maxmem: virsh's setmem --config)."""
+    def change(cfg: DomainConfig) -> DomainConfig:
+        top = max(cfg.maxmem or cfg.memory, cfg.memory)
+        if not MIN_MEMORY_MIB <= mib <= top:
+            raise ConfigError(f"mem-set --config: expected {MIN_MEMORY_MIB}..{top} MiB for the definition of "
+                              f"'{dom.name}' (memory..maxmem); got {mib}")
+        return replace(cfg, memory=mib)
+    return change
+
+
+def vcpus_definition(dom: "Domain", count: int) -> Callable[[DomainConfig], DomainConfig]:
+    """vcpu-set of a definition: its boot vCPUs (up to maxvcpus), no plugged ones."""
+    def change(cfg: DomainConfig) -> DomainConfig:
+        most = cpu.most(cfg)
+        if not 1 <= count <= most:
+            raise ConfigError(f"vcpu-set --config: expected 1..{most} for the definition of '{dom.name}' "
+                              f"(up to maxvcpus); got {count}")
+        return replace(cfg, vcpus=count, cpu_plugs=())
+    return change
+
+
+async def mem_set_scoped(dom: "Domain", mib: int, *, live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "mem-set", live=live, config=config)
+    result = await scope.apply(dom, where, lambda: mem_set(dom, mib), memory_definition(dom, mib))
+    return {"target_mib": mib} | result
+
+
+async def vcpu_set_scoped(dom: "Domain", count: int, *, live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "vcpu-set", live=live, config=config)
+    result = await scope.apply(dom, where, lambda: vcpu_set(dom, count), vcpus_definition(dom, count))
+    return {"requested": count} | result

@@ -19,6 +19,7 @@ from hvmctl.config.model import VifSpec
 from hvmctl.errors import ConfigError, NotFoundError
 
 from .mac import normalise_mac
+from .ovs import OvsPort, port_for
 from .taps import tap_name
 
 USER_GUEST_IP = "10.0.2.15"  # what QEMU's slirp DHCP hands the first guest
@@ -78,6 +79,7 @@ class VifPlan:
     rate: str | None = None
     script: str | None = None
     ip: str | None = None
+    ovs: OvsPort | None = None  # the tap is a port of this Open vSwitch bridge
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form for the runtime record."""
@@ -92,6 +94,7 @@ class VifPlan:
             "rate": self.rate,
             "script": self.script,
             "ip": self.ip,
+            "ovs": self.ovs.to_dict() if self.ovs is not None else None,
         }
 
 
@@ -105,6 +108,7 @@ def plan_vif(
     default_bridge: str | None = DEFAULT_BRIDGE,
     nat_fallback: bool = True,
     hostfwd: Sequence[HostFwd | str] = (),
+    ovs_bridges: frozenset[str] | None = None,
 ) -> VifPlan:
     """Decide how vif ``index`` of domain ``domid`` reaches the network.
 
@@ -112,7 +116,8 @@ def plan_vif(
     ``bridge_exists`` is asked about the vif's bridge (or ``default_bridge``); when it is
     missing the vif falls back to user-mode NAT, unless ``nat_fallback`` is False (the host
     has a network-script configured, so a missing bridge is a mistake to report).
-    ``hostfwd`` applies to user-mode only.
+    ``hostfwd`` applies to user-mode only. ``ovs_bridges``: Open vSwitch's bridges (None:
+    not installed), asked when no Linux bridge has the name (``ovsbr0``, ``ovsbr0.10:20:30``).
     """
     chosen_mac = normalise_mac(mac) if mac else (normalise_mac(vif.mac) if vif.mac else None)
     bridge = vif.bridge or default_bridge
@@ -123,6 +128,15 @@ def plan_vif(
         return VifPlan(
             kind="bridge", tap=tap, bridge=bridge, rate=vif.rate, script=vif.script,
             note=f"vif {index}: {tap} on bridge {bridge}", **common,
+        )
+    port = port_for(bridge, ovs_bridges) if bridge is not None else None
+    if port is not None:
+        tap = tap_name(domid, index, vif.vifname)
+        vlan = "".join([f" tag {port.tag}" if port.tag is not None else "",
+                        " trunks " + ",".join(map(str, port.trunks)) if port.trunks else ""])
+        return VifPlan(
+            kind="bridge", tap=tap, bridge=port.bridge, rate=vif.rate, script=vif.script, ovs=port,
+            note=f"vif {index}: {tap} on Open vSwitch bridge {port.bridge}{vlan}", **common,
         )
     why = f"bridge {bridge} not found" if bridge is not None else "no bridge configured"
     if not nat_fallback:

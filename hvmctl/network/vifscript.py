@@ -5,8 +5,8 @@ Xen ran ``SCRIPT online`` when a guest's vif appeared and ``SCRIPT offline`` whe
 environment; the stock scripts read bridge, mac and ip from xenstore under that path. There
 is no xenstore here, so those values come in the environment too.
 
-The stock ``vif-bridge`` is what hvmctl itself does (tap joined to its bridge), so naming it
-runs nothing. Any other script runs from an argv list (no shell), with a clean environment
+The stock ``vif-bridge`` and ``vif-openvswitch`` are what hvmctl itself does (tap joined to
+its bridge, or made a port of an Open vSwitch bridge), so naming them runs nothing. Any other script runs from an argv list (no shell), with a clean environment
 and a timeout; a failure names the script, its exit code and the last line of its stderr.
 """
 
@@ -24,7 +24,7 @@ from .netns import netns_preexec
 
 ACTIONS = ("online", "offline", "add", "remove")
 #: scripts whose work hvmctl does itself
-BUILTIN_SCRIPTS = frozenset({"vif-bridge"})
+BUILTIN_SCRIPTS = frozenset({"vif-bridge", "vif-openvswitch"})  # see hvmctl.network.ovs
 SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_TIMEOUT = 30.0
 

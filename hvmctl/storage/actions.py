@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.config.keys import Mismatch
-from hvmctl.config.model import DiskSpec
+from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.config.specs import parse_disk
 from hvmctl.daemon import hostcheck
 from hvmctl.daemon.state import DomainState
@@ -303,3 +303,45 @@ async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
 async def _finish_job(dom: "Domain", job: str) -> None:
     """Wait for a commit job (the one job loop: storage/jobs.py)."""
     await jobs.finish_job(dom, job, JOB_TIMEOUT)
+
+
+# ---- --live / --config (daemon/scope.py) ---------------------------------------------------
+def disk_added(dom: "Domain", uname: str, vdev: str, mode: str) -> Callable[[DomainConfig], DomainConfig]:
+    """block-attach of a definition: the disk is in it from the next start (its image must
+    exist; who else uses it is checked then, as for any start)."""
+    disk = parse_attach(uname, vdev, mode, hvm=dom.config.is_hvm)
+
+    def change(cfg: DomainConfig) -> DomainConfig:
+        if any(d.vdev == disk.vdev for d in cfg.disks):
+            raise ConflictError(f"the definition of domain '{dom.name}' already has a disk {disk.vdev}")
+        hostcheck.check_disks(replace(cfg, disks=(disk,)))
+        return replace(cfg, disks=cfg.disks + (disk,))
+    return change
+
+
+def disk_removed(dom: "Domain", vdev: str) -> Callable[[DomainConfig], DomainConfig]:
+    def change(cfg: DomainConfig) -> DomainConfig:
+        if not any(d.vdev == vdev for d in cfg.disks):
+            raise NotFoundError(f"the definition of domain '{dom.name}' has no disk {vdev}")
+        return replace(cfg, disks=tuple(d for d in cfg.disks if d.vdev != vdev),
+                       slots={k: v for k, v in cfg.slots.items() if k != vdev})
+    return change
+
+
+async def block_attach_scoped(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, mode: str, *,
+                              live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "block-attach", live=live, config=config)
+    result = await scope.apply(dom, where, lambda: block_attach(daemon, dom, uname, vdev, mode),
+                               disk_added(dom, uname, vdev, mode))
+    return {"vdev": vdev} | result
+
+
+async def block_detach_scoped(daemon: "Daemon", dom: "Domain", vdev: str, timeout: float = UNPLUG_TIMEOUT, *,
+                              live: bool = False, config: bool = False) -> dict[str, Any]:
+    from hvmctl.daemon import scope
+
+    where = scope.resolve(dom, "block-detach", live=live, config=config)
+    result = await scope.apply(dom, where, lambda: block_detach(daemon, dom, vdev, timeout), disk_removed(dom, vdev))
+    return {"vdev": vdev} | result

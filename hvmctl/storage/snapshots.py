@@ -16,6 +16,7 @@ domain back the definition it had.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import replace
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl.atomic import write_json_atomic
 from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.daemon.state import DomainState
 from hvmctl.errors import ConfigError, ConflictError, HostError, NotFoundError, StateError
 from hvmctl.storage import jobs
 
@@ -166,9 +168,9 @@ async def revert(daemon: "Daemon", dom: "Domain", name: str) -> dict[str, Any]:
                               "domain stopped (qemu-img snapshot -a)")
         then = DomainConfig.from_dict(snap["config"])
         changed = _device_changes(dom.config, then)
+        was_running = dom.state is DomainState.RUNNING
         if changed:
-            raise StateError(f"domain '{dom.name}': its {', '.join(changed)} changed since snapshot '{name}'; "
-                             "put them back as they were (or restart the domain from its profile) to revert")
+            await _restart_as(daemon, dom, then)
         _, nodes = await _plan(dom)
         vm_node = dict(zip([d.vdev for d in covered(dom.config)], nodes)).get(str(snap.get("vmstate_disk")))
         if vm_node is None:
@@ -177,9 +179,48 @@ async def revert(daemon: "Daemon", dom: "Domain", name: str) -> dict[str, Any]:
         await dom.qmp("snapshot-load", {"job-id": job, "tag": name, "vmstate": vm_node, "devices": nodes})
         await jobs.finish_job(dom, job, SNAPSHOT_TIMEOUT, what=f"snapshot-revert '{name}'")
         # the definition it had (memory target, media...), with what the host gave this incarnation
-        dom.config = replace(then, source=dom.config.source, key_lines=dom.config.key_lines)
+        dom.config = _as_then(dom, then)
         daemon.persist(dom)
-    return {"name": dom.name, "snapshot": view(snap), "state": dom.state.value}
+        if changed and was_running and dom.state is DomainState.PAUSED:
+            dom.set_state(DomainState.RUNNING)  # as the guest was before the revert
+            await dom.qmp("cont")
+    return {"name": dom.name, "snapshot": view(snap), "state": dom.state.value,
+            "restarted": bool(changed), "changed": changed}
+
+
+def _as_then(dom: "Domain", then: DomainConfig) -> DomainConfig:
+    """The snapshot's definition under the domain's name now (a rename since is kept)."""
+    return replace(then, name=dom.config.name, source=dom.config.source, key_lines=dom.config.key_lines)
+
+
+async def _restart_as(daemon: "Daemon", dom: "Domain", then: DomainConfig) -> None:
+    """The guest's devices differ from the snapshot's (a disk, NIC or vCPU plugged since, a
+    new machine...): its vm state fits only a QEMU with the devices it was saved from. So
+    this QEMU goes and one is started, paused, from the snapshot's definition; the caller
+    then loads the state into it. The snapshot's images and MACs must be free (the
+    registry's one check) and there, before the running guest is touched.
+
+    Write-ahead as a reboot restart: the record holds the snapshot's definition with the
+    ``restart`` intent, so a daemon killed midway starts the domain from that definition."""
+    from hvmctl.daemon import hostcheck
+    from hvmctl.daemon.registry import claim_for_config
+
+    new = _as_then(dom, then)
+    hostcheck.check_disks(new)
+    daemon.registry.check(claim_for_config(new), exclude=dom.uuid)
+    old = dom.config
+    dom.config = new
+    try:
+        dom.set_state(DomainState.DYING, intent={"op": "restart"})
+    except BaseException:
+        dom.config = old  # nothing was written: the guest runs on as it was
+        raise
+    daemon.crash_point("snapshot-revert:intent")
+    supervisor = dom._supervisor
+    await dom._teardown()
+    if supervisor is not None:  # let it see its QEMU's expected end before a new one starts
+        await asyncio.wait({supervisor}, timeout=5.0)
+    await dom.launch(paused=True, intent="relaunch")
 
 
 async def delete(daemon: "Daemon", dom: "Domain", name: str) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Snapshots against a real guest on a qcow2 disk: what the guest had in memory (its
 hostname, its counter) and on its disk (a marker) at snapshot time is what it runs again
-after a revert; a raw disk is refused in one line; a deleted snapshot leaves the image."""
+after a revert; a raw disk is refused in one line; a deleted snapshot leaves the image; a
+snapshot whose devices differ from the guest's now (a disk attached since) is restored by
+restarting QEMU from the snapshot's definition."""
 
 from __future__ import annotations
 
@@ -83,3 +85,42 @@ def test_snapshot_of_raw_disk_is_refused(hv: HvEnv, tmp_path: Path) -> None:
     assert len(err.splitlines()) == 1 and "xvda" in err and "raw" in err and "qcow2" in err, err
     assert hv.hv("snapshot-list", "--json", "sn2").json()["snapshots"] == []
     hv.hv("destroy", "sn2")
+
+
+def test_revert_across_a_device_change_restarts_qemu_from_the_snapshot(hv: HvEnv, tmp_path: Path) -> None:
+    disk = tmp_path / "snap3.qcow2"
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(disk), "32M"], check=True, timeout=30)
+    hv.write_profile("sn3", tiny_profile("sn3", extra="hvtest.counter=1", vnc=False,
+                                         more=f"disk = ['tap:qcow2:{disk},xvda,w']\n"))
+    hv.hv("create", "sn3")
+    hv.wait_console("sn3", "COUNTER 2", timeout=90)
+    type_line(hv, "sn3", "hostname before-plug")
+    assert ask(hv, "sn3", "hostname") == "before-plug"
+    hv.hv("snapshot-create", "sn3", "s1")
+    at_snap = max(counters(console_file(hv, "sn3")))
+    pid_before = hv.domain("sn3")["pid"]
+
+    extra = tmp_path / "extra.img"
+    extra.write_bytes(bytes(8 << 20))
+    hv.hv("block-attach", "sn3", f"file:{extra}", "xvdb", "w")
+    hv.wait_for(lambda: "vdb" in ask(hv, "sn3", "ls /sys/block"), timeout=30, what="the guest sees the new disk")
+    type_line(hv, "sn3", "hostname after-plug")
+    hv.wait_console("sn3", f"COUNTER {at_snap + 6}", timeout=60)
+    log_len = len(console_file(hv, "sn3"))
+
+    out = hv.hv("snapshot-revert", "--json", "sn3", "s1").json()
+    assert out["restarted"] is True and out["changed"] == ["disks"] and out["state"] == "running"
+    assert hv.domain("sn3")["pid"] != pid_before  # a new QEMU, from the snapshot's definition
+
+    def back() -> list[int] | None:
+        seq = counters(console_file(hv, "sn3")[log_len:])
+        low = [i for i, n in enumerate(seq) if n <= at_snap + 3]
+        return seq[low[0]:low[0] + 2] if low and len(seq) > low[0] + 1 else None
+
+    seq_new = hv.wait_for(back, timeout=60, what="the restored guest counting from the snapshot")
+    assert at_snap <= seq_new[0] and seq_new[1] == seq_new[0] + 1, (at_snap, seq_new)
+    assert console_file(hv, "sn3").count("HVMCTL-READY") == 1, "the guest booted again"
+    assert ask(hv, "sn3", "hostname") == "before-plug"
+    assert "vdb" not in ask(hv, "sn3", "ls /sys/block")
+    assert [d["vdev"] for d in hv.hv("block-list", "--json", "sn3").json()] == ["xvda"]
+    hv.hv("destroy", "sn3")

@@ -128,7 +128,7 @@ def test_quick_parse_gives_argparse_values_or_defers(name: str) -> None:
       "overrides": ["memory=64", "vcpus=2"]}),
     (["shutdown", "--timeout", "5", "-w", "d"],
      {"json": False, "wait": True, "all": False, "timeout": 5.0, "force": False, "domain": "d"}),
-    (["mem-set", "d", "256"], {"json": False, "domain": "d", "mib": 256}),
+    (["mem-set", "d", "256"], {"json": False, "domain": "d", "mib": 256, "live": False, "config": False}),
 ])
 def test_plain_command_lines_parse_quickly(argv: list[str], values: dict[str, Any]) -> None:
     rec = _recorder(_all_registered()[argv[0]])

@@ -28,7 +28,7 @@ def test_help_lists_commands_or_explains_one(capsys: pytest.CaptureFixture[str])
     assert out.startswith("usage: hvmctl [-h] COMMAND ...") and "  mem-set " in out and "cd-insert" in out
     assert cli.main(["help", "mem-set"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("usage: hvmctl mem-set [-h] [--json] domain mib")
+    assert out.startswith("usage: hvmctl mem-set [-h] [--json] [--live] [--config] domain mib")
     assert cli.main(["help", "cd-eject"]) == 0  # an alias explains the command it runs
     assert "usage: hvmctl eject" in capsys.readouterr().out
     assert cli.main(["help", "lsit"]) == 1

@@ -21,7 +21,7 @@ def cfg_of(text: str, *overrides: str, name: str = "vm") -> DomainConfig:
 
 def warnings_of(text: str, *overrides: str) -> list[str]:
     loaded = parse_profile(text, filename="/etc/xen/vm", overrides=overrides, default_name="vm")
-    return [str(w) for w in loaded.warnings]
+    return [str(w) for w in loaded.warnings if w.kind == "warning"]  # not the name note
 
 
 # ---------------------------------------------------------------------------------------------
