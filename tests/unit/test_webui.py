@@ -308,3 +308,30 @@ def test_vendored_files_are_the_pinned_ones() -> None:
     novnc = (out / "novnc.js").read_text()
     assert novnc.startswith(f"/* noVNC {pins['@novnc/novnc']['version']} ") and "await _check" not in novnc
     assert "sourceMappingURL" not in (out / "xterm.js").read_text()
+
+
+def test_event_stream_ends_at_once_when_its_token_is_revoked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A revoke (here from a worker thread, as the token store may call it) ends an open
+    stream at once, not at the next heartbeat."""
+    monkeypatch.setattr(feed, "HEARTBEAT", 60.0)
+    daemon = new_daemon(tmp_path, FakeWorld())
+    _, secret = daemon.tokens.create("viewer", "watcher")
+    session = daemon.sessions.open(secret)
+    assert session is not None
+
+    class Conn:  # a signed-in browser's request: its session cookie
+        scope: dict[str, Any] = {"type": "http", "client": ("127.0.0.1", 1), "headers": []}
+        cookies: dict[str, str] = {auth.SESSION_COOKIE: session.sid}
+
+    async def main() -> tuple[str, str, float]:
+        events = feed.stream(daemon, Conn(), session.principal)  # type: ignore[arg-type]
+        first = await events.__anext__()
+        start = time.monotonic()
+        asyncio.get_running_loop().call_later(
+            0.2, lambda: threading.Thread(target=daemon.tokens.revoke, args=("watcher",)).start())
+        second = await asyncio.wait_for(events.__anext__(), 5)
+        return first, second, time.monotonic() - start
+
+    first, second, took = asyncio.run(main())
+    assert first.startswith("event: state\n") and second.startswith("event: signed-out\n")
+    assert took < 1.5

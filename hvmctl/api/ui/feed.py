@@ -1,12 +1,13 @@
 """The dashboard's one event stream (server-sent events): the domains and the host, sent
 when the daemon's records change (``daemon.changes``) and every ``HEARTBEAT`` seconds (CPU
-time and free memory move without a record write; a revoked session is noticed there too).
+time and free memory move without a record write); a revoke through the API wakes it at once.
 Uptime is the page's arithmetic on ``start_time`` and the server's ``now``: no tick traffic.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -50,14 +51,27 @@ def event(name: str, data: Any) -> str:
 
 
 async def stream(daemon: "Daemon", request: Request, principal: auth.Principal) -> AsyncIterator[str]:
-    while True:
-        if not access.still_valid(daemon, request, principal):
-            yield event("signed-out", {"reason": "the session ended or its token was revoked"})
-            return
-        seen = daemon.changes.version  # taken before the snapshot: a change during it is sent next
-        yield event("state", snapshot(daemon))
-        if await daemon.changes.wait(seen, HEARTBEAT) != seen:
-            await asyncio.sleep(COALESCE)
+    # a revoke through the API wakes every stream at once (not at the next heartbeat); the
+    # token store may call this from a worker thread
+    loop = asyncio.get_running_loop()
+
+    def on_revoke(name: str) -> None:
+        loop.call_soon_threadsafe(daemon.changes.notify)
+
+    listeners = access.stores(daemon, request)[0].on_revoke if principal.via != "unix" else []
+    listeners.append(on_revoke)
+    try:
+        while True:
+            if not access.still_valid(daemon, request, principal):
+                yield event("signed-out", {"reason": "the session ended or its token was revoked"})
+                return
+            seen = daemon.changes.version  # taken before the snapshot: a change during it is sent next
+            yield event("state", snapshot(daemon))
+            if await daemon.changes.wait(seen, HEARTBEAT) != seen:
+                await asyncio.sleep(COALESCE)
+    finally:
+        with contextlib.suppress(ValueError):
+            listeners.remove(on_revoke)
 
 
 def endpoint(daemon: "Daemon") -> Callable[[Request], Awaitable[Response]]:
