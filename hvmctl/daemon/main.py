@@ -195,9 +195,27 @@ def _private_files(paths: Paths) -> None:
         os.close(filemodes.open_log(log_file))
 
 
+def _apply_config_file() -> None:
+    """HVMCTL_CONFIG (hvmctl/daemonconf.py) fills in the environment before anything reads
+    it; a bad line stops the start, said on stderr with its file:line."""
+    import sys
+
+    from hvmctl.daemonconf import ConfigFileError, load
+
+    try:
+        applied = load()
+    except ConfigFileError as exc:
+        print(f"hvmctl daemon: not started: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if applied:
+        log.info("settings from %s: %s", os.environ.get("HVMCTL_CONFIG") or "/etc/hvmctl/hvmctl.conf",
+                 ", ".join(sorted(k[len("HVMCTL_"):].lower() for k in applied)))
+
+
 def run() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
+    _apply_config_file()
     paths = Paths.from_env()
     if _single_instance(paths) is None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)
