@@ -135,6 +135,10 @@ async def serve(paths: Paths) -> None:
     from hvmctl.api.audit import Audit
 
     api = create_app(daemon)
+    if daemon.pool is not None:  # commands for other members' domains are relayed to them
+        from hvmctl.pool.forward import Forward
+
+        api = Forward(api, daemon)
     app = Audit(api, paths.log_dir)  # every state-changing call, on either listener
     early.take_over(app)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
@@ -151,6 +155,8 @@ async def serve(paths: Paths) -> None:
             await asyncio.sleep(0.005)
         await early.close()  # uvicorn accepts on the socket now
         remote_api = await _start_remote_api(daemon, api)
+        if remote_api is not None and daemon.pool is not None:
+            await asyncio.to_thread(daemon.pool.publish_api, remote_api)
         await serving
     finally:
         await early.close()

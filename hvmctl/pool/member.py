@@ -86,6 +86,7 @@ class PoolMember:
         self._trimmed_at = 0.0
         self._task: asyncio.Task[None] | None = None
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
+        self.api: dict[str, Any] | None = None  # this member's remote API, for forwarding
 
     def key(self, *parts: str) -> str:
         return self.s.prefix + "/".join(parts)
@@ -232,7 +233,21 @@ class PoolMember:
         remote = self._remote()
         if remote is not None:
             facts["remote"] = remote
+        if self.api is not None:
+            facts["api"] = self.api
         return facts | getattr(self, "_static", {})
+
+    def publish_api(self, listener: Any) -> None:
+        """The remote API (HVMCTL_LISTEN) runs: publish where peers forward commands for
+        this member's domains (pool/forward.py), with its certificate and our pool token."""
+        from hvmctl.pool.forward import own_token
+
+        host = listener.bound[0]
+        address = host if host not in ("", "0.0.0.0", "::") else \
+            os.environ.get("HVMCTL_MIGRATION_ADDRESS") or self.host
+        self.api = {"address": address, "port": listener.bound[1], "cert": Path(listener.cert).read_text(),
+                    "token": own_token(self.daemon)}
+        self._facts_at = -FACTS_EVERY  # published at the next step
 
     def _remote(self) -> dict[str, Any] | None:
         """Where members migrate guests in (the TLS endpoint, HVMCTL_REMOTE_LISTEN), with its
@@ -544,7 +559,7 @@ class PoolMember:
             cluster = await self.etcd.cluster()
         except PoolError as exc:
             cluster = {"error": exc.message}
-        shown = [{k: v for k, v in members[h].items() if k != "remote"}
+        shown = [{k: v for k, v in members[h].items() if k not in ("remote", "api")}
                  | ({"endpoint": f"{members[h]['remote']['address']}:{members[h]['remote']['port']}"}
                     if "remote" in members[h] else {}) for h in sorted(members)]
         return {"host": self.host, "leader": leader, "members": shown,
