@@ -73,7 +73,13 @@ class Forward:
         if target is None:
             await self.app(scope, receive, send)  # nowhere in the pool either: the local 404
             return
-        await self._relay(scope, receive, send, *target)
+        host, api = target
+        if api is None:
+            why = (f"domain '{ref}' is on pool member '{host}', which publishes no remote API to forward to "
+                   f"(set HVMCTL_LISTEN there, or run the command on {host})")
+            await _answer(send, 409, "pool", why)
+            return
+        await self._relay(scope, receive, send, host, api)
 
     def _local(self, ref: str) -> bool:
         from hvmctl.errors import NotFoundError
@@ -84,8 +90,8 @@ class Forward:
         except NotFoundError:
             return False
 
-    async def _owner(self, ref: str) -> tuple[str, dict[str, Any]] | None:
-        """(host, its published API endpoint) of the member that has domain ``ref``."""
+    async def _owner(self, ref: str) -> tuple[str, dict[str, Any] | None] | None:
+        """(host, its published API endpoint or None) of the member that has domain ``ref``."""
         from hvmctl.errors import HvmctlError
 
         member: Any = self.daemon.pool
@@ -99,7 +105,7 @@ class Forward:
         except HvmctlError as exc:
             log.info("pool: not forwarding %s: %s", ref, exc.message)
             return None
-        return (host, api) if api else None
+        return host, (api or None)
 
     async def _relay(self, scope: "Scope", receive: "Receive", send: "Send", host: str, api: dict[str, Any]) -> None:
         import httpx
@@ -141,7 +147,11 @@ class Forward:
                 await send({"type": "http.response.body", "body": b""})
                 return
             why = f"pool member '{host}' has this domain and cannot be reached at {url}: {exc or type(exc).__name__}"
-            data = json.dumps({"error": "pool", "message": " ".join(why.split())}).encode()
-            await send({"type": "http.response.start", "status": 502,
-                        "headers": [(b"content-type", b"application/json")]})
-            await send({"type": "http.response.body", "body": data})
+            await _answer(send, 502, "pool", why)
+
+
+async def _answer(send: "Send", status: int, kind: str, message: str) -> None:
+    """An error in the API's one shape, from this wrapper."""
+    data = json.dumps({"error": kind, "message": " ".join(message.split())}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": data})
