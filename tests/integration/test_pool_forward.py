@@ -36,9 +36,17 @@ def test_pause_unpause_shutdown_of_another_members_guest(etcd: EtcdCluster) -> N
     prefix = new_prefix()
     hosts: list[HvEnv] = []
     try:
-        for name, port in zip(("fa", "fb"), free_ports(2)):
-            hosts.append(member(etcd, name, prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{port}"}))
+        pa, pb = free_ports(2)
+        hosts.append(member(etcd, "fa", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pa}"}))
+        # fb's remote API comes from its daemon config file (HVMCTL_CONFIG), not the environment
+        conf = hosts[0].base.parent / f"{prefix}-fb.conf"
+        conf.write_text(f"# fb\nlisten = 127.0.0.1:{pb}\n")
+        try:
+            hosts.append(member(etcd, "fb", prefix=prefix, extra={"HVMCTL_CONFIG": str(conf)}))
+        finally:
+            conf.unlink()  # read once, at the start
         a, b = hosts
+        assert "HVMCTL_LISTEN" not in b.env
         wait_members(a, {"fa", "fb"})
         b.write_profile("fwd", tiny_profile("fwd", extra="hvtest.counter=1", vnc=False))
         b.hv("create", "fwd")
