@@ -67,7 +67,7 @@ install -D -m 0644 contrib/debian/lintian-overrides "$ROOT/usr/share/lintian/ove
 find "$ROOT/usr/lib/hvmctl" -name '*.so' -exec strip --strip-unneeded {} +
 
 # ---- commands, units, settings, docs -----------------------------------------------------
-install -d "$ROOT/usr/bin" "$ROOT/lib/systemd/system" "$ROOT/etc/default" "$ROOT/etc/xen/auto" \
+install -d "$ROOT/usr/bin" "$ROOT/lib/systemd/system" "$ROOT/etc/default" "$ROOT/etc/xen/auto" "$ROOT/etc/hvmctl" \
   "$ROOT/usr/share/doc/hvmctl" "$ROOT/usr/share/bash-completion/completions" \
   "$ROOT/usr/share/man/man1" "$ROOT/usr/share/man/man5" "$ROOT/usr/share/man/man8"
 ln -s ../lib/hvmctl/bin/hvmctl "$ROOT/usr/bin/hvmctl"
@@ -77,6 +77,7 @@ install -m 0644 contrib/systemd/hvmctl.socket contrib/systemd/hvmctl.service con
 install -m 0644 contrib/debian/default-hvmctl "$ROOT/etc/default/hvmctl"
 install -m 0644 contrib/debian/default-hvmctl-guests "$ROOT/etc/default/hvmctl-guests"
 install -m 0644 contrib/debian/xmexample.hvm "$ROOT/etc/xen/xmexample.hvm"
+install -m 0644 contrib/debian/hvmctl.conf "$ROOT/etc/hvmctl/hvmctl.conf"   # all commented: a sample
 install -m 0644 "$WORK/gen/completion/hvmctl" "$ROOT/usr/share/bash-completion/completions/hvmctl"
 ln -s hvmctl "$ROOT/usr/share/bash-completion/completions/xm"
 for page in man1/xm.1 man1/hvmctl.1 man5/hvmctl.conf.5 man8/hvmctl-daemon.8; do

@@ -3,12 +3,17 @@ is not a pool member answers each with one line saying so."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
 from typing import Any
 
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from hvmctl.api.actions import ActionRouter
 from hvmctl.daemon.service import Daemon
+from hvmctl.errors import HvmctlError
 from hvmctl.pool import PoolError
 
 
@@ -19,12 +24,41 @@ class PoolMigrateRequest(BaseModel):
 
 class EvacuateRequest(BaseModel):
     member: str = Field(description="the pool member to empty", min_length=1, max_length=253)
+    copy_storage: bool = Field(False, description="copy each guest's disks too (no shared storage)")
 
 
 def _member(daemon: Daemon) -> Any:
     if daemon.pool is None:
         raise PoolError("this daemon is not a pool member (set HVMCTL_POOL_ETCD and HVMCTL_HOST_NAME)")
     return daemon.pool
+
+
+async def _evacuate_lines(member: Any, req: EvacuateRequest) -> AsyncIterator[bytes]:
+    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+
+    async def progress(done: int, total: int) -> None:
+        queue.put_nowait((done, total))
+
+    task = asyncio.ensure_future(member.evacuate_member(req.member, copy_storage=req.copy_storage,
+                                                        progress=progress))
+    while not task.done() or not queue.empty():
+        getter = asyncio.ensure_future(queue.get())
+        await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+        if not getter.done():
+            getter.cancel()
+            continue
+        done, total = getter.result()
+        yield _line({"done": done, "total": total})
+    try:
+        yield _line({"result": task.result()})
+    except HvmctlError as exc:
+        yield _line({"error": exc.kind, "message": exc.message})
+    except Exception as exc:  # the one error shape, even for the unexpected
+        yield _line({"error": "error", "message": f"evacuate failed: {exc}"})
+
+
+def _line(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data) + "\n").encode()
 
 
 def router(daemon: Daemon) -> ActionRouter:
@@ -55,9 +89,12 @@ def router(daemon: Daemon) -> ActionRouter:
 
         return await pool_migrate(_member(daemon), daemon.lookup(ref), req.member, live=req.live)
 
-    @act("pool-evacuate")
-    async def evacuate(req: EvacuateRequest) -> dict[str, Any]:
-        result: dict[str, Any] = await _member(daemon).evacuate_member(req.member)
-        return result
+    @act("pool-evacuate", response_class=StreamingResponse,
+         responses={200: {"content": {"application/x-ndjson": {}}}})
+    async def evacuate(req: EvacuateRequest) -> StreamingResponse:
+        """JSON lines: ``{"done", "total"}`` (bytes moved of all the guests) while it runs,
+        then ``{"result": ...}`` or ``{"error", "message"}``."""
+        member = _member(daemon)  # not a member: one error answer, before any line
+        return StreamingResponse(_evacuate_lines(member, req), media_type="application/x-ndjson")
 
     return act

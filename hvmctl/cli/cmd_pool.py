@@ -50,11 +50,17 @@ def cmd_pool(args: argparse.Namespace, ctx: Context) -> int:
 def _host_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("what", choices=("evacuate",), help="evacuate: live-migrate every guest off the member")
     p.add_argument("member", help="the pool member's name")
+    p.add_argument("--copy-storage", action="store_true",
+                   help="copy each guest's disks to its new member too (no shared storage)")
 
 
 @command("host", "a pool member: evacuate NAME (live-migrate every guest to the others)", _host_args)
 def cmd_host(args: argparse.Namespace, ctx: Context) -> int:
-    data = ctx.client.act("pool-evacuate", {"member": args.member})
+    from hvmctl.cli.cmd_storage import _progress
+
+    body = {"member": args.member, "copy_storage": args.copy_storage}
+    with _progress(f"evacuate {args.member}", not getattr(args, "json", False)) as update:
+        data = ctx.client.act_progress("pool-evacuate", body, update)
     lines = [f"{m['name']}: {'-> ' + m['to'] if m['to'] else ''} {m['state']}"
              + (f" ({m['error']['message'] if isinstance(m['error'], dict) else m['error']})" if m["error"] else "")
              for m in data["moved"]]

@@ -135,6 +135,10 @@ async def serve(paths: Paths) -> None:
     from hvmctl.api.audit import Audit
 
     api = create_app(daemon)
+    if daemon.pool is not None:  # commands for other members' domains are relayed to them
+        from hvmctl.pool.forward import Forward
+
+        api = Forward(api, daemon)
     app = Audit(api, paths.log_dir)  # every state-changing call, on either listener
     early.take_over(app)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
@@ -151,6 +155,8 @@ async def serve(paths: Paths) -> None:
             await asyncio.sleep(0.005)
         await early.close()  # uvicorn accepts on the socket now
         remote_api = await _start_remote_api(daemon, api)
+        if remote_api is not None and daemon.pool is not None:
+            await asyncio.to_thread(daemon.pool.publish_api, remote_api)
         await serving
     finally:
         await early.close()
@@ -195,9 +201,27 @@ def _private_files(paths: Paths) -> None:
         os.close(filemodes.open_log(log_file))
 
 
+def _apply_config_file() -> None:
+    """HVMCTL_CONFIG (hvmctl/daemonconf.py) fills in the environment before anything reads
+    it; a bad line stops the start, said on stderr with its file:line."""
+    import sys
+
+    from hvmctl.daemonconf import ConfigFileError, load
+
+    try:
+        applied = load()
+    except ConfigFileError as exc:
+        print(f"hvmctl daemon: not started: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if applied:
+        log.info("settings from %s: %s", os.environ.get("HVMCTL_CONFIG") or "/etc/hvmctl/hvmctl.conf",
+                 ", ".join(sorted(k[len("HVMCTL_"):].lower() for k in applied)))
+
+
 def run() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
+    _apply_config_file()
     paths = Paths.from_env()
     if _single_instance(paths) is None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)

@@ -34,6 +34,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.daemon.state import DomainState
@@ -52,6 +53,8 @@ log = logging.getLogger("hvmctl.pool")
 FACTS_EVERY = 5.0  # seconds between two publications of the member's facts
 MAX_EVENTS = 500  # kept in etcd (hvmctl pool events)
 MAX_ATTEMPTS = 3  # HA restarts of one guest before the manager gives up (pool events says so)
+PROGRESS_EVERY = 0.25  # seconds between two progress reports of an evacuation
+Progress = Callable[[int, int], Awaitable[None]]  # (bytes moved, bytes to move)
 NOT_RUNNING = (DomainState.INACTIVE, DomainState.SUSPENDED, DomainState.SHUTDOWN, DomainState.CRASHED)
 
 
@@ -86,6 +89,7 @@ class PoolMember:
         self._trimmed_at = 0.0
         self._task: asyncio.Task[None] | None = None
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
+        self.api: dict[str, Any] | None = None  # this member's remote API, for forwarding
 
     def key(self, *parts: str) -> str:
         return self.s.prefix + "/".join(parts)
@@ -232,7 +236,21 @@ class PoolMember:
         remote = self._remote()
         if remote is not None:
             facts["remote"] = remote
+        if self.api is not None:
+            facts["api"] = self.api
         return facts | getattr(self, "_static", {})
+
+    def publish_api(self, listener: Any) -> None:
+        """The remote API (HVMCTL_LISTEN) runs: publish where peers forward commands for
+        this member's domains (pool/forward.py), with its certificate and our pool token."""
+        from hvmctl.pool.forward import own_token
+
+        host = listener.bound[0]
+        address = host if host not in ("", "0.0.0.0", "::") else \
+            os.environ.get("HVMCTL_MIGRATION_ADDRESS") or self.host
+        self.api = {"address": address, "port": listener.bound[1], "cert": Path(listener.cert).read_text(),
+                    "token": own_token(self.daemon)}
+        self._facts_at = -FACTS_EVERY  # published at the next step
 
     def _remote(self) -> dict[str, Any] | None:
         """Where members migrate guests in (the TLS endpoint, HVMCTL_REMOTE_LISTEN), with its
@@ -395,24 +413,36 @@ class PoolMember:
 
     async def _evacuate_requested(self, request: str) -> None:
         """`hvmctl host evacuate ME` asked on another member: do it, leave the result there."""
+        asked = json.loads(request)
+
+        async def progress(done: int, total: int) -> None:  # for the asking member's bar
+            try:
+                await self.etcd.put(self.key("evacuate", self.host), json.dumps(asked | {"progress": [done, total]}))
+            except PoolError:
+                pass
+
         try:
-            result: dict[str, Any] = await evacuate(self)
+            result: dict[str, Any] = await evacuate(self, copy_storage=bool(asked.get("copy_storage")),
+                                                    progress=progress)
         except HvmctlError as exc:
             result = {"host": self.host, "error": exc.message, "moved": []}
         try:
-            await self.etcd.put(self.key("evacuate", self.host), json.dumps(json.loads(request) | {"result": result}))
+            await self.etcd.put(self.key("evacuate", self.host), json.dumps(asked | {"result": result}))
         except PoolError as exc:
             log.warning("pool: evacuation result not recorded: %s", exc.message)
 
-    async def evacuate_member(self, host: str, timeout: float = 900.0) -> dict[str, Any]:
-        """Evacuate pool member ``host``: here, or asked through etcd and waited for."""
+    async def evacuate_member(self, host: str, timeout: float = 900.0, *, copy_storage: bool = False,
+                              progress: Progress | None = None) -> dict[str, Any]:
+        """Evacuate pool member ``host``: here, or asked through etcd and waited for (its
+        progress read back from there)."""
         self.require()
         if host == self.host:
-            return await evacuate(self)
+            return await evacuate(self, copy_storage=copy_storage, progress=progress)
         if host not in await self.members():
             raise NotFoundError(f"pool member '{host}' is not in the pool")
         key = self.key("evacuate", host)
-        ok, _ = await self.etcd.create(key, json.dumps({"by": self.host, "at": time.time()}))
+        ok, _ = await self.etcd.create(key, json.dumps({"by": self.host, "at": time.time(),
+                                                        "copy_storage": copy_storage}))
         if not ok:
             raise ConflictError(f"{host} is already being evacuated")
         try:
@@ -424,6 +454,8 @@ class PoolMember:
                     if "error" in result:
                         raise PoolError(f"{host}: {result['error']}")
                     return result
+                if progress is not None and "progress" in answer:
+                    await progress(*(int(n) for n in answer["progress"]))
                 await asyncio.sleep(0.2)
             raise PoolError(f"{host} did not finish its evacuation within {timeout:.0f} s")
         finally:
@@ -544,7 +576,7 @@ class PoolMember:
             cluster = await self.etcd.cluster()
         except PoolError as exc:
             cluster = {"error": exc.message}
-        shown = [{k: v for k, v in members[h].items() if k != "remote"}
+        shown = [{k: v for k, v in members[h].items() if k not in ("remote", "api")}
                  | ({"endpoint": f"{members[h]['remote']['address']}:{members[h]['remote']['port']}"}
                     if "remote" in members[h] else {}) for h in sorted(members)]
         return {"host": self.host, "leader": leader, "members": shown,
@@ -624,7 +656,8 @@ class PoolMember:
         raise PoolError(f"{target} did not start {cfg.name} within {timeout:.0f} s")
 
 
-async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool = True) -> dict[str, Any]:
+async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool = True,
+                  copy_storage: bool = False) -> dict[str, Any]:
     """Start a live migration of ``dom`` to pool member ``target`` over its TLS endpoint
     (address, certificate and token from its facts); the run lock moves when it runs there."""
     from hvmctl.migration import live as livemig
@@ -639,7 +672,8 @@ async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool 
     if not remote:
         raise PoolError(f"pool member '{target}' has no remote endpoint to migrate into (HVMCTL_REMOTE_LISTEN)")
     req = livemig.MigrateRequest(host=str(remote["address"]), port=int(remote["port"]), transport="tls",
-                                 live=live, token=str(remote["token"]), ca_pem=str(remote["cert"]))
+                                 live=live, token=str(remote["token"]), ca_pem=str(remote["cert"]),
+                                 copy_storage=copy_storage)
     member._outgoing.add(dom.uuid)
     try:
         started: dict[str, Any] = await livemig.start_migration(member.daemon, dom, req)
@@ -650,9 +684,19 @@ async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool 
     return started | {"member": target}
 
 
-async def evacuate(member: PoolMember) -> dict[str, Any]:
+def _moved(job: Any, memory: int) -> tuple[int, int]:
+    """(bytes moved, bytes to move) of one guest's migration so far: its RAM (clamped: dirty
+    pages are sent again) and, with copy_storage, its disks."""
+    p = job.progress
+    return (min(int(p.get("ram_transferred") or 0), memory) + int(p.get("disk_done") or 0),
+            memory + int(p.get("disk_total") or 0))
+
+
+async def evacuate(member: PoolMember, *, copy_storage: bool = False,
+                   progress: Progress | None = None) -> dict[str, Any]:
     """Live-migrate every running guest of this member to the others (placement by free
-    memory and host_tags), one at a time; each result is listed, failures too."""
+    memory and host_tags), one at a time; each result is listed, failures too.
+    ``progress`` hears (bytes moved, bytes to move) of the whole evacuation as it goes."""
     from hvmctl.migration import live as livemig
 
     member.require()
@@ -663,17 +707,37 @@ async def evacuate(member: PoolMember) -> dict[str, Any]:
         others = {h: f for h, f in (await member.members()).items() if h != member.host}
         planned: dict[str, int] = {}
         results = []
-        for dom in [d for d in member.daemon.all() if d.state in (DomainState.RUNNING, DomainState.PAUSED)]:
+        guests = [d for d in member.daemon.all() if d.state in (DomainState.RUNNING, DomainState.PAUSED)]
+        left = sum(d.config.memory << 20 for d in guests)  # bytes of the guests not started yet
+        finished = [0, 0]  # (moved, to move) of the guests done
+
+        async def report(now: tuple[int, int]) -> None:
+            if progress is not None:
+                await progress(finished[0] + now[0], finished[1] + now[1] + left)
+
+        await report((0, 0))
+        for dom in guests:
+            memory = dom.config.memory << 20
+            left -= memory
             try:
                 target = place(member._definition(dom.config, owner=member.host), others, planned)
                 planned[target] = planned.get(target, 0) + dom.config.memory
-                job = livemig.get_job((await migrate(member, dom, target))["job"])
+                job = livemig.get_job((await migrate(member, dom, target, copy_storage=copy_storage))["job"])
+                while job.task is not None and not job.task.done():
+                    await report(_moved(job, memory))
+                    await asyncio.wait({job.task}, timeout=PROGRESS_EVERY)  # never cancels the job
                 if job.task is not None:
                     await asyncio.gather(asyncio.shield(job.task), return_exceptions=True)
+                sent, size = _moved(job, memory)
+                finished[0] += size if job.state == "completed" else sent
+                finished[1] += size
                 view = job.view()
                 results.append({"name": dom.name, "to": target, "state": view["state"], "error": view["error"]})
             except HvmctlError as exc:
                 results.append({"name": dom.name, "to": None, "state": "failed", "error": exc.message})
+                finished[1] += memory
+                finished[0] += memory  # nothing more to wait for on this one
+            await report((0, 0))
         moved = ", ".join(f"{r['name']} -> {r['to']}" for r in results) or "nothing ran"
         await member.event(f"evacuated: {moved}")
         return {"host": member.host, "moved": results}

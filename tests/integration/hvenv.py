@@ -55,6 +55,7 @@ class HvEnv:
             HVMCTL_LOG_DIR=str(base / "state" / "log"),
             PYTHONPATH=str(ROOT),
         )
+        env.setdefault("HVMCTL_CONFIG", "/dev/null")  # never the host's /etc/hvmctl/hvmctl.conf
         env.setdefault("HVMCTL_ACCEL", "tcg")  # the probe is tested on its own
         (base / "xen").mkdir(parents=True)
         if netns:  # a CLI call must never start a daemon outside the namespace

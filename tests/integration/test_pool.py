@@ -236,6 +236,31 @@ def test_etcd_down_local_commands_work_pool_commands_say_why_and_members_rejoin(
     assert _running_on(h2, "loc") == "h1" and qemu_pids(h1) == pid
 
 
+def _on_a_terminal(hv: HvEnv, *args: str, timeout: float = 300) -> str:
+    """What ``hvmctl ARGS`` writes to a terminal (a pty as stdout and stderr)."""
+    import os
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "hvmctl", *args], env=hv.env, stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=slave)
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(timeout=30) == 0, out
+    return out.decode(errors="replace")
+
+
 def test_migrate_to_a_member_and_evacuate(etcd: EtcdCluster) -> None:
     """xm migrate DOM MEMBER and hvmctl host evacuate over the members' TLS endpoints: the
     guest keeps running (no second boot) and its run lock follows it."""
@@ -270,6 +295,10 @@ def test_migrate_to_a_member_and_evacuate(etcd: EtcdCluster) -> None:
         assert [(m["name"], m["to"], m["state"]) for m in moved["moved"]] == [("mv", "m1", "completed")]
         assert _running_on(m2, "mv") == "m1" and qemu_pids(m2) == [] and len(qemu_pids(m1)) == 1
         assert m1.console_log("mv").count("HVMCTL-READY") == 1  # its first boot only (the log is appended)
+        # back to m2, asked on m2 (m1 reports its progress through etcd): a bar on a terminal
+        shown = _on_a_terminal(m2, "host", "evacuate", "m1")
+        assert "evacuate m1" in shown and "mv: -> m2 completed" in shown, shown
+        assert _running_on(m1, "mv") == "m2" and qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
     finally:
         for hv in hosts:
             hv.cleanup()
