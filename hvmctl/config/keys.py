@@ -305,6 +305,13 @@ def to_vncdisplay(value: object) -> object:
     return n
 
 
+def to_bios(value: object) -> object:
+    """xl's bios: the HVM firmware, SeaBIOS (the default) or OVMF (UEFI)."""
+    if isinstance(value, str) and value.strip().lower() in ("seabios", "ovmf"):
+        return value.strip().lower()
+    raise Mismatch("'seabios' or 'ovmf'", value)
+
+
 def anything(value: object) -> object:
     return value
 
@@ -386,6 +393,7 @@ _USED = [
     _k("sdl", to_bool, "HVM: console in an SDL window"),
     _k("nographic", to_bool, "no graphical console at all"),
     _k("accel", to_accel, "hvmctl: 'kvm' or 'tcg'; absent, the host is probed"),
+    _k("bios", to_bios, "xl: HVM firmware, 'seabios' (default) or 'ovmf' (UEFI, variables kept per domain)"),
 ]
 
 _IGNORED_DOCS = {
@@ -497,7 +505,6 @@ _UNSUPPORTED_DOCS = {
     "cpus_soft": "soft CPU affinity",
     "vnuma": "virtual NUMA",
     "firmware": "firmware choice (SeaBIOS is used)",
-    "bios": "firmware choice (SeaBIOS is used)",
     "bios_path_override": "firmware path",
     "smbios": "SMBIOS strings",
     "ms_vm_genid": "VM generation ID",

@@ -198,6 +198,7 @@ class DomainConfig:
     keymap: str | None = None
     device_model: str | None = None  # accepted as Xen's own default, not used
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
+    bios: str = "seabios"  # xl: "seabios" | "ovmf" (UEFI; its variable store is kept per domain)
     # ---- the live definition: what a running guest *is now* beyond its profile ----------
     # versioned machine type pinned at first start (``pc`` -> ``pc-i440fx-7.2``)
     machine: str | None = None

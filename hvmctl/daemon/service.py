@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon import hostreport
+from hvmctl.daemon import hostreport, statefiles
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
@@ -241,6 +241,7 @@ class Daemon:
             self.record_path(dom).unlink()
         except FileNotFoundError:
             pass
+        statefiles.remove(self.paths, dom.uuid)  # what it owned goes with it (UEFI variables)
 
     def adopt_renamed(self, dom: Domain) -> None:
         self.domains[dom.uuid] = dom
@@ -260,11 +261,13 @@ class Daemon:
         hostcheck.check_kernel_files(dom.config)
         # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
         kernel_boot = await asyncio.to_thread(_kernel_boot, dom.config, run_dir, formats, dry_run)
+        # an OVMF guest's own UEFI variable store: made at its first start, kept after
+        nvram = statefiles.prepare_nvram(self.paths, dom.config, self.facts.firmware_dir, dry_run=dry_run)
         nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
         # the live definition: machine type and PCI slots fixed at first start, kept after
         dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine())
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
-                          log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
+                          log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot, nvram=nvram)
 
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
         plan = await self.plan_launch(dom, domid, run_dir)
@@ -273,6 +276,10 @@ class Daemon:
 
     async def release_launch(self, dom: Domain) -> None:
         await self.network.release(dom)
+
+    def state_files(self, dom: Domain) -> dict[str, Any]:
+        """What a save file or a migration carries besides the record (UEFI variables)."""
+        return statefiles.collect(self.paths, dom.config)
 
     # ---- lookups ---------------------------------------------------------------------
     def lookup(self, ref: str) -> Domain:
@@ -326,13 +333,17 @@ class Daemon:
         vnc_display: int | None = None,
         intent: str | None = None,
         managed: Domain | None = None,
+        state_files: dict[str, Any] | None = None,
     ) -> Domain:
         """Register and launch a domain from a complete config (a parsed profile, or the
         record a save file or a migration source carries): one path for every way in.
         ``managed``: the definition this is an incarnation of (a resumed managed domain),
-        whose flags the new domain takes before its first record is written."""
+        whose flags the new domain takes before its first record is written.
+        ``state_files``: what a save file or a migration carried besides the record (the
+        UEFI variable store), put in place once nothing else holds the UUID."""
         await self.ensure_accel(cfg.accel)
         self._check_conflicts(cfg, vnc_display=vnc_display)  # after the last await: nothing slips in
+        statefiles.install(self.paths, cfg, state_files)
         dom = Domain(self, cfg, profile_path)
         if managed is not None:
             dom.managed, dom.autostart = True, managed.autostart

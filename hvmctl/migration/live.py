@@ -102,6 +102,7 @@ async def source_facts(dom: Domain, copy_storage: bool) -> dict[str, Any]:
         "machine": await _machine_type(dom),
         "accel": rt.accel,
         "copy_storage": copy_storage,
+        "state_files": dom.host.state_files(dom),
     }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from hvmctl.config.model import DomainConfig, VfbSpec
-from hvmctl.devices import cpu, disk, escape, memory, nic, pci, render, serial
+from hvmctl.devices import cpu, disk, escape, firmware, memory, nic, pci, render, serial
 from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, slots_for, sound_cards
 from hvmctl.devices.nic import NIC_DEVICES
 
@@ -32,6 +32,7 @@ class HostFacts:
     accel: str = "tcg"  # "kvm" or "tcg"
     qemu_binary: str = "qemu-system-x86_64"
     machine: str = "pc"  # i440fx + PIIX: IDE where an HVM guest expects it, like Xen's qemu-dm
+    firmware_dir: str = firmware.OVMF_DIR  # where OVMF's code and variable templates are
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class LaunchPlan:
     incoming: str | None = None  # "defer" for restore/migration targets
     log_dir: PurePath | None = None  # where console logs outlive the run dir
     name: str = "guest"
+    nvram: PurePath | None = None  # an OVMF guest's own variable store (kept with the domain)
 
     @property
     def qmp_socket(self) -> PurePath:
@@ -102,6 +104,7 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *control_args(plan),
         *lifecycle_args(),
         *sandbox_args(),
+        *firmware.pflash_args(cfg, plan.nvram, facts.firmware_dir),
         *firmware_args(cfg, plan),
         *disk_args(cfg, plan, slots),
         *nic_args(cfg, plan, slots),
