@@ -80,6 +80,16 @@ def router(daemon: Daemon) -> ActionRouter:
     async def vcpu_list(ref: str) -> dict[str, Any]:
         return {"vcpus": vcpus.rows(daemon.lookup(ref))}
 
+    @act("vtpm-list")
+    async def vtpm_list(ref: str) -> dict[str, Any]:
+        from pathlib import Path
+
+        from hvmctl.daemon import vtpm
+
+        dom = daemon.lookup(ref)
+        run_dir = Path(dom.runtime.run_dir) if dom.runtime is not None else None
+        return {"name": dom.name, "vtpms": vtpm.rows(daemon.paths, dom.config, run_dir)}
+
     @act("vcpu-pin")
     async def vcpu_pin(ref: str, req: VcpuPinRequest) -> dict[str, Any]:
         return await vcpus.pin(daemon.lookup(ref), req.vcpu, req.cpus)

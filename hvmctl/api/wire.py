@@ -95,6 +95,8 @@ ACTIONS: dict[str, Wire] = {
     "sched-credit": Wire("POST", f"{_D}/sched-credit", "hotplug", "operator", "CPU weight and cap (xm sched-credit)"),
     "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
     "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
+    # ---- guests of today: TPM, passthrough ---------------------------------------------
+    "vtpm-list": Wire("GET", f"{_D}/vtpm", None, "viewer", "the domain's emulated TPM and its swtpm (xm vtpm-list)"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

@@ -71,6 +71,7 @@ COMMANDS = {
     "dump-core": (_DOM, "dump a domain's memory into an ELF core file"),
     "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
+    "vtpm-list": (_DOM, "a domain's emulated TPM 2.0 and its swtpm"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments

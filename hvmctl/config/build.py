@@ -196,6 +196,7 @@ class _Builder:
             device_model=self.either("device_model", "device_model_override")[0],  # type: ignore[arg-type]
             accel=self.get("accel"),  # type: ignore[arg-type]
             bios=self.get("bios") or "seabios",  # type: ignore[arg-type]
+            vtpm=self.get("vtpm"),  # type: ignore[arg-type]
             source=self.filename,
             key_lines=self._key_lines(),
             **self._serials(),  # type: ignore[arg-type]

@@ -312,6 +312,35 @@ def to_bios(value: object) -> object:
     raise Mismatch("'seabios' or 'ovmf'", value)
 
 
+#: a vtpm entry's keys: Xen's plumbing (which backend domain, which instance) means nothing
+#: here and is accepted; ``model`` is hvmctl's: the guest's interface, CRB (default) or TIS
+VTPM_KEYS = frozenset({"backend", "instance", "uuid", "backend_type", "model"})
+VTPM_MODELS = ("crb", "tis")
+
+
+def to_vtpm(value: object) -> object:
+    """``vtpm = ["backend=0"]``: one emulated TPM 2.0 (swtpm); the model it shows, or None."""
+    entries = to_list(value)
+    assert isinstance(entries, list)
+    if not entries:
+        return None
+    if len(entries) > 1:
+        raise Mismatch("one vtpm entry (a guest has one TPM)", value)
+    model = "crb"
+    for part in (p.strip() for p in entries[0].split(",")):
+        if not part:
+            continue
+        key, sep, val = part.partition("=")
+        key = key.strip()
+        if not sep or key not in VTPM_KEYS:
+            raise Mismatch("vtpm settings key=value with keys " + ", ".join(sorted(VTPM_KEYS)), part, entries[0])
+        if key == "model":
+            if val.strip() not in VTPM_MODELS:
+                raise Mismatch("model=crb or model=tis", part, entries[0])
+            model = val.strip()
+    return model
+
+
 def anything(value: object) -> object:
     return value
 
@@ -393,6 +422,7 @@ _USED = [
     _k("sdl", to_bool, "HVM: console in an SDL window"),
     _k("nographic", to_bool, "no graphical console at all"),
     _k("accel", to_accel, "hvmctl: 'kvm' or 'tcg'; absent, the host is probed"),
+    _k("vtpm", to_vtpm, "an emulated TPM 2.0 (swtpm): ['backend=0'], 'model=tis' for the TIS interface"),
     _k("bios", to_bios, "xl: HVM firmware, 'seabios' (default) or 'ovmf' (UEFI, variables kept per domain)"),
 ]
 
@@ -480,7 +510,6 @@ _UNSUPPORTED_DOCS = {
     "usbctrl": "PV USB",
     "usbdev": "PV USB",
     "usbversion": "USB controller version",
-    "vtpm": "virtual TPM",
     "vif2": "netchannel2 interfaces",
     "channel": "PV channels",
     "p9": "9pfs shares",

@@ -199,6 +199,7 @@ class DomainConfig:
     device_model: str | None = None  # accepted as Xen's own default, not used
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
     bios: str = "seabios"  # xl: "seabios" | "ovmf" (UEFI; its variable store is kept per domain)
+    vtpm: str | None = None  # an emulated TPM 2.0 (swtpm): its interface, "crb" | "tis"; None: no TPM
     # ---- the live definition: what a running guest *is now* beyond its profile ----------
     # versioned machine type pinned at first start (``pc`` -> ``pc-i440fx-7.2``)
     machine: str | None = None

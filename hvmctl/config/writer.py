@@ -155,6 +155,8 @@ def _hardware(cfg: DomainConfig) -> list[str]:
         lines.append(f"soundhw = {quote(cfg.soundhw)}")
     if cfg.keymap is not None:
         lines.append(f"keymap = {quote(cfg.keymap)}")
+    if cfg.vtpm is not None:
+        lines.append(_list("vtpm", [f"model={cfg.vtpm}"]))
     if cfg.bios != "seabios":
         lines.append(f"bios = {quote(cfg.bios)}")
         if cfg.vfb is None:  # bios is an xl key, and xl turns VNC on by default

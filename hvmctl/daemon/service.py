@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon import hostreport, statefiles
+from hvmctl.daemon import hostreport, statefiles, vtpm
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
@@ -141,6 +141,7 @@ class Daemon:
                                 "its create never completed", pid, argv_name(argv), uuid)
                     proc.kill()
                     await proc.wait(5.0)
+            await asyncio.to_thread(vtpm.stop, run_dir)  # its swtpm, if it had one
             log.info("%s: removing a run dir no domain owns", run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
 
@@ -263,6 +264,7 @@ class Daemon:
         kernel_boot = await asyncio.to_thread(_kernel_boot, dom.config, run_dir, formats, dry_run)
         # an OVMF guest's own UEFI variable store: made at its first start, kept after
         nvram = statefiles.prepare_nvram(self.paths, dom.config, self.facts.firmware_dir, dry_run=dry_run)
+        vtpm.check(dom.config)
         nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
         # the live definition: machine type and PCI slots fixed at first start, kept after
         dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine())
@@ -272,10 +274,13 @@ class Daemon:
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
         plan = await self.plan_launch(dom, domid, run_dir)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
+        await vtpm.start(self.paths, dom.config, run_dir)  # listening before QEMU connects to it
         return plan
 
     async def release_launch(self, dom: Domain) -> None:
         await self.network.release(dom)
+        if dom.config.vtpm is not None:
+            await asyncio.to_thread(vtpm.stop, self.run_dir_for(dom))
 
     def state_files(self, dom: Domain) -> dict[str, Any]:
         """What a save file or a migration carries besides the record (UEFI variables)."""

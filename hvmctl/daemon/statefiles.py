@@ -1,4 +1,5 @@
-"""Files a domain owns beside its record: an OVMF guest's UEFI variable store.
+"""Files a domain owns beside its record: an OVMF guest's UEFI variable store, and the
+state dir of its swtpm (``vtpm``; started and ended by hvmctl.daemon.vtpm).
 
 The store is the guest's NVRAM -- boot entries, Secure Boot keys, whatever its OS wrote --
 so it lives as long as the domain (STATE_DIR/nvram/UUID.fd): made from the firmware's
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import zlib
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,12 @@ def install(paths: Paths, cfg: DomainConfig, payload: dict[str, Any] | None) -> 
     write_bytes_atomic(path, data, 0o600)
 
 
+def tpm_dir(paths: Paths, uuid: str) -> Path:
+    """swtpm's state (hvmctl.daemon.vtpm)."""
+    return paths.state_dir / "tpm" / uuid
+
+
 def remove(paths: Paths, uuid: str) -> None:
     """The domain is gone for good: so is what it owned."""
     nvram_path(paths, uuid).unlink(missing_ok=True)
+    shutil.rmtree(tpm_dir(paths, uuid), ignore_errors=True)

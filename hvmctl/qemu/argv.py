@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from hvmctl.config.model import DomainConfig, VfbSpec
-from hvmctl.devices import cpu, disk, escape, firmware, memory, nic, pci, render, serial
+from hvmctl.devices import cpu, disk, escape, firmware, memory, nic, pci, render, serial, tpm
 from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, slots_for, sound_cards
 from hvmctl.devices.nic import NIC_DEVICES
 
@@ -113,6 +113,7 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *usb_args(cfg, slots),
         *sound_args(cfg, slots),
         *misc_device_args(cfg, slots),
+        *tpm.tpm_args(cfg, plan.run_dir),
         *cpu.plug_args(cfg),
         *incoming_args(plan),
     ]
