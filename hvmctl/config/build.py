@@ -197,6 +197,9 @@ class _Builder:
             accel=self.get("accel"),  # type: ignore[arg-type]
             bios=self.get("bios") or "seabios",  # type: ignore[arg-type]
             vtpm=self.get("vtpm"),  # type: ignore[arg-type]
+            cpuid=self._cpuid(),
+            viridian=self.get("viridian") or (),  # type: ignore[arg-type]
+            nestedhvm=self._bool("nestedhvm", False),
             source=self.filename,
             key_lines=self._key_lines(),
             **self._serials(),  # type: ignore[arg-type]
@@ -372,6 +375,16 @@ class _Builder:
                 self.warn("serial", f"{text!r}: the guest starts without waiting for a client "
                           "(qemu-dm waited); add ',nowait' to say so")
         return {"serial": ports[0], "more_serials": tuple(ports[1:])}
+
+    def _cpuid(self) -> tuple[str, ...]:
+        value = self.get("cpuid")
+        if value is None:
+            return ()
+        assert isinstance(value, tuple)
+        flags: tuple[str, ...] = value[0]
+        for note in value[1]:
+            self.warn("cpuid", note)
+        return flags
 
     def _stdvga(self) -> bool:
         vga = self.get("vga")

@@ -341,6 +341,19 @@ def to_vtpm(value: object) -> object:
     return model
 
 
+def to_viridian(value: object) -> object:
+    from hvmctl.config.cpuflags import parse_viridian
+
+    return parse_viridian(value)
+
+
+def to_cpuid(value: object) -> object:
+    """(QEMU flags, notes): see hvmctl.config.cpuflags."""
+    from hvmctl.config.cpuflags import parse_cpuid
+
+    return parse_cpuid(value)
+
+
 def anything(value: object) -> object:
     return value
 
@@ -422,6 +435,9 @@ _USED = [
     _k("sdl", to_bool, "HVM: console in an SDL window"),
     _k("nographic", to_bool, "no graphical console at all"),
     _k("accel", to_accel, "hvmctl: 'kvm' or 'tcg'; absent, the host is probed"),
+    _k("viridian", to_viridian, "xl: Hyper-V enlightenments, 1 or groups ['base', 'freq', 'stimer', ...] (KVM)"),
+    _k("cpuid", to_cpuid, "CPU features: xl 'host,aes=0,...' or xm ['0x1:ecx=xxxx...0'] (QEMU -cpu flags)"),
+    _k("nestedhvm", to_bool, "xl: expose VMX/SVM to the guest (KVM with nesting on)"),
     _k("vtpm", to_vtpm, "an emulated TPM 2.0 (swtpm): ['backend=0'], 'model=tis' for the TIS interface"),
     _k("bios", to_bios, "xl: HVM firmware, 'seabios' (default) or 'ovmf' (UEFI, variables kept per domain)"),
 ]
@@ -520,8 +536,6 @@ _UNSUPPORTED_DOCS = {
     "dtdev": "device tree passthrough",
     "rdm": "reserved device memory",
     "rdm_mem_boundary": "reserved device memory",
-    "viridian": "Hyper-V enlightenments",
-    "nestedhvm": "nested virtualisation",
     "altp2m": "alternate p2m",
     "altp2mhvm": "alternate p2m",
     "nx": "NX flag control",
@@ -529,7 +543,6 @@ _UNSUPPORTED_DOCS = {
     "acpi_s4": "ACPI S4 control",
     "acpi_laptop_slate": "ACPI laptop/slate switch",
     "mmio_hole": "MMIO hole size",
-    "cpuid": "CPUID masking",
     "cpuid_check": "CPUID masking",
     "cpus_soft": "soft CPU affinity",
     "vnuma": "virtual NUMA",

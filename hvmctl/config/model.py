@@ -199,6 +199,9 @@ class DomainConfig:
     device_model: str | None = None  # accepted as Xen's own default, not used
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
     bios: str = "seabios"  # xl: "seabios" | "ovmf" (UEFI; its variable store is kept per domain)
+    cpuid: tuple[str, ...] = ()  # QEMU -cpu flags from cpuid ("+aes", "-pni")
+    viridian: tuple[str, ...] = ()  # xl's Hyper-V enlightenment groups ("base", "freq", ...)
+    nestedhvm: bool = False  # VMX/SVM for the guest (KVM only)
     vtpm: str | None = None  # an emulated TPM 2.0 (swtpm): its interface, "crb" | "tis"; None: no TPM
     # ---- the live definition: what a running guest *is now* beyond its profile ----------
     # versioned machine type pinned at first start (``pc`` -> ``pc-i440fx-7.2``)
@@ -248,6 +251,8 @@ class DomainConfig:
         if kw.get("vfb") is not None:
             kw["vfb"] = VfbSpec(**kw["vfb"])
         kw["usbdevices"] = tuple(kw.get("usbdevices", ()))
+        kw["cpuid"] = tuple(str(f) for f in kw.get("cpuid", ()))
+        kw["viridian"] = tuple(str(g) for g in kw.get("viridian", ()))
         kw["more_serials"] = tuple(str(s) for s in kw.get("more_serials", ()))
         kw["slots"] = {str(k): int(v) for k, v in dict(kw.get("slots") or {}).items()}
         kw["cpu_plugs"] = tuple(

@@ -155,6 +155,12 @@ def _hardware(cfg: DomainConfig) -> list[str]:
         lines.append(f"soundhw = {quote(cfg.soundhw)}")
     if cfg.keymap is not None:
         lines.append(f"keymap = {quote(cfg.keymap)}")
+    if cfg.cpuid:
+        lines.append("cpuid = " + quote(",".join(["host", *(f"{f[1:]}={1 if f[0] == '+' else 0}" for f in cfg.cpuid)])))
+    if cfg.viridian:
+        lines.append(_list("viridian", list(cfg.viridian)))
+    if cfg.nestedhvm:
+        lines.append("nestedhvm = 1")
     if cfg.vtpm is not None:
         lines.append(_list("vtpm", [f"model={cfg.vtpm}"]))
     if cfg.bios != "seabios":

@@ -35,7 +35,7 @@ from hvmctl.devices import layout
 from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu import machine as machine_type
-from hvmctl.qemu.accel import choose_accel
+from hvmctl.qemu.accel import choose_accel, nested_flag
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class Daemon:
         self._forced_accel = accel or os.environ.get("HVMCTL_ACCEL") or None
         self._domid_file = paths.state_dir / "next-domid"
         self._next_domid = self._load_next_domid()
-        self.facts = HostFacts(accel="tcg", qemu_binary=paths.qemu)
+        self.facts = HostFacts(accel="tcg", qemu_binary=paths.qemu, nested=nested_flag())
         self.accel_reason = "not probed yet"
         self._accel_ready = False
         self._accel_lock = asyncio.Lock()
@@ -320,11 +320,12 @@ class Daemon:
         if dry_run:
             result["argv"] = await self.dry_run_argv(cfg, paused=paused)
             result["config"] = cfg.to_dict()
+            result["notes"] = self.machine_notes(cfg)
             return result
         dom = await self.create_from_config(
             cfg, profile_path=filename if filename.startswith("/") else None, paused=paused
         )
-        result["notes"] = self.network.notes(dom)
+        result["notes"] = self.network.notes(dom) + self.machine_notes(dom.config)
         result["domain"] = dom.summary()
         return result
 
@@ -370,6 +371,13 @@ class Daemon:
         # dom.config, not cfg: planning may settle parts of the definition (as at a real start)
         argv = build_argv(dom.config, self.facts_for(dom.config), plan)
         return argv + ["-S"] if paused else argv
+
+    def machine_notes(self, cfg: DomainConfig) -> list[str]:
+        """What the guest asked for and does not get on this host (a line each)."""
+        from hvmctl.devices import cpu
+
+        facts = self.facts_for(cfg)
+        return cpu.left_out(cfg, facts.accel, facts.nested)
 
     def _complete(self, loaded: "LoadedProfile", *, record: bool = True) -> DomainConfig:
         """Fill what the profile left to the toolstack: a UUID and stable MACs (kept in the

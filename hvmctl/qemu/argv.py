@@ -33,6 +33,7 @@ class HostFacts:
     qemu_binary: str = "qemu-system-x86_64"
     machine: str = "pc"  # i440fx + PIIX: IDE where an HVM guest expects it, like Xen's qemu-dm
     firmware_dir: str = firmware.OVMF_DIR  # where OVMF's code and variable templates are
+    nested: str | None = None  # "vmx" | "svm": what the host's KVM lets a guest nest; None: nothing
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         facts.qemu_binary,
         *machine_args(cfg, facts),
         *identity_args(cfg, plan),
-        *cpu_memory_args(cfg),
+        *cpu_memory_args(cfg, facts),
         *control_args(plan),
         *lifecycle_args(),
         *sandbox_args(),
@@ -133,8 +134,9 @@ def identity_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     return args
 
 
-def cpu_memory_args(cfg: DomainConfig) -> list[str]:
-    smp = cpu.smp_args(cfg)
+def cpu_memory_args(cfg: DomainConfig, facts: HostFacts | None = None) -> list[str]:
+    facts = facts or HostFacts()
+    smp = cpu.smp_args(cfg, facts.accel, facts.nested)
     return [*smp[:2], *memory.memory_args(cfg), *smp[2:]]
 
 
