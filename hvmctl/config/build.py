@@ -195,7 +195,8 @@ class _Builder:
             keymap=self.get("keymap"),  # type: ignore[arg-type]
             device_model=self.either("device_model", "device_model_override")[0],  # type: ignore[arg-type]
             accel=self.get("accel"),  # type: ignore[arg-type]
-            bios=self.get("bios") or "seabios",  # type: ignore[arg-type]
+            bios=self._bios(),
+            secure_boot=self._bool("secure_boot", False),
             vtpm=self.get("vtpm"),  # type: ignore[arg-type]
             cpuid=self._cpuid(),
             viridian=self.get("viridian") or (),  # type: ignore[arg-type]
@@ -375,6 +376,15 @@ class _Builder:
                 self.warn("serial", f"{text!r}: the guest starts without waiting for a client "
                           "(qemu-dm waited); add ',nowait' to say so")
         return {"serial": ports[0], "more_serials": tuple(ports[1:])}
+
+    def _bios(self) -> str:
+        """seabios by default; Secure Boot is UEFI's, so it means OVMF (and refuses SeaBIOS)."""
+        bios = self.get("bios")
+        if self._bool("secure_boot", False):
+            if bios == "seabios":
+                raise self.error("bios", "expected 'ovmf' with secure_boot = 1 (Secure Boot is UEFI's); got 'seabios'")
+            return "ovmf"
+        return bios if isinstance(bios, str) else "seabios"
 
     def _cpuid(self) -> tuple[str, ...]:
         value = self.get("cpuid")

@@ -439,6 +439,7 @@ _USED = [
     _k("cpuid", to_cpuid, "CPU features: xl 'host,aes=0,...' or xm ['0x1:ecx=xxxx...0'] (QEMU -cpu flags)"),
     _k("nestedhvm", to_bool, "xl: expose VMX/SVM to the guest (KVM with nesting on)"),
     _k("vtpm", to_vtpm, "an emulated TPM 2.0 (swtpm): ['backend=0'], 'model=tis' for the TIS interface"),
+    _k("secure_boot", to_bool, "hvmctl: UEFI Secure Boot with Microsoft's keys enrolled (OVMF; q35 + SMM)"),
     _k("bios", to_bios, "xl: HVM firmware, 'seabios' (default) or 'ovmf' (UEFI, variables kept per domain)"),
 ]
 

@@ -199,6 +199,7 @@ class DomainConfig:
     device_model: str | None = None  # accepted as Xen's own default, not used
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
     bios: str = "seabios"  # xl: "seabios" | "ovmf" (UEFI; its variable store is kept per domain)
+    secure_boot: bool = False  # OVMF's Secure Boot build, Microsoft keys enrolled, on q35 with SMM
     cpuid: tuple[str, ...] = ()  # QEMU -cpu flags from cpuid ("+aes", "-pni")
     viridian: tuple[str, ...] = ()  # xl's Hyper-V enlightenment groups ("base", "freq", ...)
     nestedhvm: bool = False  # VMX/SVM for the guest (KVM only)

@@ -163,6 +163,8 @@ def _hardware(cfg: DomainConfig) -> list[str]:
         lines.append("nestedhvm = 1")
     if cfg.vtpm is not None:
         lines.append(_list("vtpm", [f"model={cfg.vtpm}"]))
+    if cfg.secure_boot:
+        lines.append("secure_boot = 1")
     if cfg.bios != "seabios":
         lines.append(f"bios = {quote(cfg.bios)}")
         if cfg.vfb is None:  # bios is an xl key, and xl turns VNC on by default

@@ -31,7 +31,7 @@ from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
 from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers found it before
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
-from hvmctl.devices import layout
+from hvmctl.devices import firmware, layout
 from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu import machine as machine_type
@@ -169,8 +169,12 @@ class Daemon:
                 log.info("accelerator: %s (%s)", verdict.accel, verdict.reason)
         return self.facts
 
-    async def pinned_machine(self) -> str:
-        """The versioned machine type new guests are pinned to (``pc`` -> ``pc-i440fx-7.2``)."""
+    async def pinned_machine(self, alias: str | None = None) -> str:
+        """The versioned machine type new guests are pinned to (``pc`` -> ``pc-i440fx-7.2``;
+        ``alias`` another one, e.g. q35 for Secure Boot)."""
+        if alias is not None and alias != self.facts.machine:
+            return await asyncio.to_thread(
+                machine_type.resolve, self.paths.qemu, alias, self.paths.state_dir / "machines.json")
         if self._machine is None:
             self._machine = await asyncio.to_thread(
                 machine_type.resolve, self.paths.qemu, self.facts.machine, self.paths.state_dir / "machines.json")
@@ -267,7 +271,8 @@ class Daemon:
         vtpm.check(dom.config)
         nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
         # the live definition: machine type and PCI slots fixed at first start, kept after
-        dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine())
+        alias = firmware.machine_alias(dom.config, self.facts.machine)  # q35 for Secure Boot
+        dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine(alias))
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
                           log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot, nvram=nvram)
 
@@ -377,7 +382,7 @@ class Daemon:
         from hvmctl.devices import cpu
 
         facts = self.facts_for(cfg)
-        return cpu.left_out(cfg, facts.accel, facts.nested)
+        return firmware.notes(cfg) + cpu.left_out(cfg, facts.accel, facts.nested)
 
     def _complete(self, loaded: "LoadedProfile", *, record: bool = True) -> DomainConfig:
         """Fill what the profile left to the toolstack: a UUID and stable MACs (kept in the

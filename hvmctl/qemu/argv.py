@@ -107,7 +107,7 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *sandbox_args(),
         *firmware.pflash_args(cfg, plan.nvram, facts.firmware_dir),
         *firmware_args(cfg, plan),
-        *disk_args(cfg, plan, slots),
+        *disk_args(cfg, plan, slots, ahci=firmware.is_q35(machine_type(cfg, facts))),
         *nic_args(cfg, plan, slots),
         *serial_args(cfg, plan),
         *display_args(cfg, plan),
@@ -120,11 +120,19 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
     ]
 
 
+def machine_type(cfg: DomainConfig, facts: HostFacts) -> str:
+    """Pinned at first start (live definition); before that, what the firmware needs."""
+    return cfg.machine or firmware.machine_alias(cfg, facts.machine)
+
+
 def machine_args(cfg: DomainConfig, facts: HostFacts) -> list[str]:
-    machine = escape(cfg.machine or facts.machine)  # pinned at first start (live definition)
+    machine = escape(machine_type(cfg, facts))
+    if cfg.secure_boot:
+        machine += ",smm=on"
     if not cfg.acpi:
         machine += ",acpi=off"
-    return ["-machine", machine, "-accel", facts.accel, "-nodefaults", "-no-user-config"]
+    return ["-machine", machine, "-accel", facts.accel, "-nodefaults", "-no-user-config",
+            *firmware.q35_args(machine_type(cfg, facts))]
 
 
 def identity_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
@@ -196,11 +204,12 @@ def boot_indexes(cfg: DomainConfig, nic_count: int) -> dict[str, int]:
     return order
 
 
-def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None = None) -> list[str]:
+def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None = None, *,
+              ahci: bool = False) -> list[str]:
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
-    return disk.disk_args(cfg, slots, plan.disk_formats, boot)
+    return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci)
 
 
 def _escape(value: str) -> str:

@@ -77,3 +77,19 @@ def test_uefi_guest_boots_and_keeps_its_variables(hv: HvEnv, tmp_path: Path) -> 
 
     hv.hv("destroy", "uefi")
     assert not nvram.exists()
+
+
+def test_secure_boot_firmware_refuses_an_unsigned_loader(hv: HvEnv, tmp_path: Path) -> None:
+    """secure_boot = 1: q35 + SMM and OVMF's Secure Boot build with Microsoft's keys; the
+    ESP's GRUB is not signed, so the firmware refuses it (and the guest never starts)."""
+    disk = tmp_path / "esp.img"
+    shutil.copyfile(efi.esp_disk().path, disk)
+    hv.write_profile("sb", uefi_profile("sb", disk).replace('bios = "ovmf"\n', "secure_boot = 1\n"))
+    dry = hv.hv("create", "sb", "--dry-run", "--json").json()
+    assert any(n.startswith("secure_boot: machine q35 with SMM") for n in dry["notes"])
+    hv.hv("create", "sb")
+    text = hv.wait_console("sb", "Access Denied", timeout=180)
+    assert "HVMCTL-BOOTED-FROM" not in text
+    argv = " ".join(hv.hv("profile", "sb").stdout.splitlines())
+    assert "machine pc-q35" in argv  # pinned to q35's versioned type
+    hv.hv("destroy", "sb")
