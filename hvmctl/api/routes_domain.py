@@ -90,6 +90,21 @@ def router(daemon: Daemon) -> ActionRouter:
         run_dir = Path(dom.runtime.run_dir) if dom.runtime is not None else None
         return {"name": dom.name, "vtpms": vtpm.rows(daemon.paths, dom.config, run_dir)}
 
+    @act("pci-list")
+    async def pci_list(ref: str) -> dict[str, Any]:
+        from hvmctl.devices.layout import hostdev_id
+
+        dom = daemon.lookup(ref)
+        return {"name": dom.name, "devices": [
+            {"bdf": bdf, "id": hostdev_id(i), "slot": dom.config.slots.get(hostdev_id(i))}
+            for i, bdf in enumerate(dom.config.pci)]}
+
+    @act("pci-list-assignable-devices")
+    async def pci_assignable() -> dict[str, Any]:
+        from hvmctl.daemon import passthrough
+
+        return {"devices": passthrough.assignable()}
+
     @act("vcpu-pin")
     async def vcpu_pin(ref: str, req: VcpuPinRequest) -> dict[str, Any]:
         return await vcpus.pin(daemon.lookup(ref), req.vcpu, req.cpus)

@@ -96,6 +96,9 @@ ACTIONS: dict[str, Wire] = {
     "rename": Wire("POST", f"{_D}/rename", "rename", "admin", "give a domain a new name (xm rename)"),
     "sysrq": Wire("POST", f"{_D}/sysrq", "trigger", "operator", "Alt+SysRq+KEY on the keyboard (xm sysrq)"),
     # ---- guests of today: TPM, passthrough ---------------------------------------------
+    "pci-list": Wire("GET", f"{_D}/pci", None, "viewer", "host PCI devices passed through (xm pci-list)"),
+    "pci-list-assignable-devices": Wire("GET", "/v1/host/pci-assignable", None, "viewer",
+                                        "host PCI devices bound to vfio-pci (xm pci-list-assignable-devices)"),
     "vtpm-list": Wire("GET", f"{_D}/vtpm", None, "viewer", "the domain's emulated TPM and its swtpm (xm vtpm-list)"),
 }
 

@@ -130,3 +130,18 @@ def vtpm_table(name: str, rows: list[dict[str, Any]]) -> str:
 def cmd_vtpm_list(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.act("vtpm-list", ref=args.domain)
     return emit(args, result["vtpms"], vtpm_table(result["name"], result["vtpms"]))
+
+
+@command("pci-list", "host PCI devices passed through to a domain", domain=True)
+def cmd_pci_list(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("pci-list", ref=args.domain)
+    lines = [f"{'Vdev':<6} {'Slot':<5} Host"] + [
+        f"{d['id'].removeprefix('hostdev'):<6} {hex(d['slot']) if d['slot'] is not None else '-':<5} {d['bdf']}"
+        for d in result["devices"]]
+    return emit(args, result["devices"], "\n".join(lines))
+
+
+@command("pci-list-assignable-devices", "host PCI devices that can be passed through (bound to vfio-pci)")
+def cmd_pci_assignable(args: argparse.Namespace, ctx: Context) -> int:
+    rows = ctx.client.act("pci-list-assignable-devices")["devices"]
+    return emit(args, rows, "\n".join(f"{r['bdf']} {r['id']} group {r['iommu_group']}" for r in rows))

@@ -71,6 +71,8 @@ COMMANDS = {
     "dump-core": (_DOM, "dump a domain's memory into an ELF core file"),
     "sched-credit": (_DOM, "show or set a domain's CPU weight and cap (a cgroup per domain)"),
     "rename": (_DOM, "rename a domain (its live definition; the console log follows)"),
+    "pci-list": (_DOM, "host PCI devices passed through to a domain"),
+    "pci-list-assignable-devices": (_DOM, "host PCI devices that can be passed through (bound to vfio-pci)"),
     "vtpm-list": (_DOM, "a domain's emulated TPM 2.0 and its swtpm"),
 }
 

@@ -199,6 +199,7 @@ class _Builder:
             secure_boot=self._bool("secure_boot", False),
             vtpm=self.get("vtpm"),  # type: ignore[arg-type]
             cpuid=self._cpuid(),
+            pci=self._pci(),
             viridian=self.get("viridian") or (),  # type: ignore[arg-type]
             nestedhvm=self._bool("nestedhvm", False),
             source=self.filename,
@@ -385,6 +386,16 @@ class _Builder:
                 raise self.error("bios", "expected 'ovmf' with secure_boot = 1 (Secure Boot is UEFI's); got 'seabios'")
             return "ovmf"
         return bios if isinstance(bios, str) else "seabios"
+
+    def _pci(self) -> tuple[str, ...]:
+        value = self.get("pci")
+        if value is None:
+            return ()
+        assert isinstance(value, tuple)
+        found: tuple[str, ...] = value[0]
+        for note in value[1]:
+            self.warn("pci", note)
+        return found
 
     def _cpuid(self) -> tuple[str, ...]:
         value = self.get("cpuid")

@@ -354,6 +354,15 @@ def to_cpuid(value: object) -> object:
     return parse_cpuid(value)
 
 
+def to_pci(value: object) -> object:
+    """(addresses, notes): see hvmctl.config.pcispec."""
+    from hvmctl.config.pcispec import parse_pci
+
+    entries = to_list(value)
+    assert isinstance(entries, list)
+    return parse_pci(entries)
+
+
 def anything(value: object) -> object:
     return value
 
@@ -438,6 +447,7 @@ _USED = [
     _k("viridian", to_viridian, "xl: Hyper-V enlightenments, 1 or groups ['base', 'freq', 'stimer', ...] (KVM)"),
     _k("cpuid", to_cpuid, "CPU features: xl 'host,aes=0,...' or xm ['0x1:ecx=xxxx...0'] (QEMU -cpu flags)"),
     _k("nestedhvm", to_bool, "xl: expose VMX/SVM to the guest (KVM with nesting on)"),
+    _k("pci", to_pci, "host PCI functions passed through with vfio-pci: ['0000:01:00.0']"),
     _k("vtpm", to_vtpm, "an emulated TPM 2.0 (swtpm): ['backend=0'], 'model=tis' for the TIS interface"),
     _k("secure_boot", to_bool, "hvmctl: UEFI Secure Boot with Microsoft's keys enrolled (OVMF; q35 + SMM)"),
     _k("bios", to_bios, "xl: HVM firmware, 'seabios' (default) or 'ovmf' (UEFI, variables kept per domain)"),
@@ -514,7 +524,6 @@ _IGNORED_DOCS = {
 }
 
 _UNSUPPORTED_DOCS = {
-    "pci": "PCI passthrough",
     "pci_permissive": "PCI passthrough",
     "pci_seize": "PCI passthrough",
     "gfx_passthru": "graphics passthrough",

@@ -161,6 +161,8 @@ def _hardware(cfg: DomainConfig) -> list[str]:
         lines.append(_list("viridian", list(cfg.viridian)))
     if cfg.nestedhvm:
         lines.append("nestedhvm = 1")
+    if cfg.pci:
+        lines.append(_list("pci", list(cfg.pci)))
     if cfg.vtpm is not None:
         lines.append(_list("vtpm", [f"model={cfg.vtpm}"]))
     if cfg.secure_boot:

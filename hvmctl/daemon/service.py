@@ -269,6 +269,11 @@ class Daemon:
         # an OVMF guest's own UEFI variable store: made at its first start, kept after
         nvram = statefiles.prepare_nvram(self.paths, dom.config, self.facts.firmware_dir, dry_run=dry_run)
         vtpm.check(dom.config)
+        if dom.config.pci:
+            from hvmctl.daemon import passthrough
+
+            passthrough.check(dom.config, [d.config for d in self.domains.values() if d is not dom
+                                           and d.state not in (DomainState.INACTIVE, DomainState.SUSPENDED)])
         nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
         # the live definition: machine type and PCI slots fixed at first start, kept after
         alias = firmware.machine_alias(dom.config, self.facts.machine)  # q35 for Secure Boot

@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from hvmctl.config.model import DomainConfig, VfbSpec
 from hvmctl.devices import cpu, disk, escape, firmware, memory, nic, pci, render, serial, tpm
-from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, slots_for, sound_cards
+from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, hostdev_id, slots_for, sound_cards
 from hvmctl.devices.nic import NIC_DEVICES
 
 __all__ = ["NIC_DEVICES", "SOUND_DEVICES", "build_argv"]
@@ -115,6 +115,7 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *sound_args(cfg, slots),
         *misc_device_args(cfg, slots),
         *tpm.tpm_args(cfg, plan.run_dir),
+        *passthrough_args(cfg, slots),
         *cpu.plug_args(cfg),
         *incoming_args(plan),
     ]
@@ -307,6 +308,15 @@ def misc_device_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> 
     args = ["-rtc", "base=localtime" if cfg.localtime else "base=utc"]
     slots = slots if slots is not None else slots_for(cfg, [])
     return args + memory.balloon_args(cfg, slots)
+
+
+def passthrough_args(cfg: DomainConfig, slots: dict[str, int]) -> list[str]:
+    """Host PCI functions, each on vfio-pci at its pinned slot."""
+    args: list[str] = []
+    for i, bdf in enumerate(cfg.pci):
+        args += ["-device", render({"driver": "vfio-pci", "host": bdf, "id": hostdev_id(i),
+                                    **pci.bus_props(slots, hostdev_id(i))})]
+    return args
 
 
 def incoming_args(plan: LaunchPlan) -> list[str]:
