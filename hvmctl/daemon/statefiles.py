@@ -71,6 +71,20 @@ def _create_once(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def import_nvram(paths: Paths, unpacked: dict[str, Any]) -> str | None:
+    """After ``import``: the bundle's UEFI variable store becomes the domain's own (by the
+    UUID its manifest names) unless this host already has one; where it went, or None."""
+    uuid = str((unpacked.get("domain") or {}).get("uuid") or "")
+    stores = [f["path"] for f in unpacked.get("files", []) if f.get("kind") == "nvram"]
+    if not uuid or not stores:
+        return None
+    path = nvram_path(paths, uuid)
+    if path.exists():
+        return None
+    _create_once(path, Path(stores[0]).read_bytes())
+    return str(path)
+
+
 def collect(paths: Paths, cfg: DomainConfig) -> dict[str, Any]:
     """The domain's state files as a JSON-able payload (compressed: a fresh store is mostly
     empty), for a save file or a migration; {} when it has none."""

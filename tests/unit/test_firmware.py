@@ -236,3 +236,29 @@ def test_secure_boot_store_starts_from_the_microsoft_template_on_q35(tmp_path: P
         assert dom.config.machine is not None and firmware.is_q35(dom.config.machine)
 
     run(root, scenario)
+
+
+@needs_ovmf
+def test_export_bundle_carries_the_variables_and_import_installs_them(tmp_path: Path) -> None:
+    import threading
+
+    from hvmctl.storage.actions import export_domain
+    from hvmctl.storage.bundle import read_bundle
+
+    root = tmp_path / "h"
+    out = tmp_path / "demo.tar"
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        await daemon.create(uefi(), filename="/etc/xen/demo", overrides=[])
+        nvram(root).write_bytes(b"exported vars")
+        await daemon.lookup("demo").pause()
+        result = await export_domain(daemon, daemon.lookup("demo"), str(out), live=False, force=False,
+                                     progress=lambda done, total: None, cancel=threading.Event())
+        assert [f["name"] for f in result["files"] if f["kind"] == "nvram"] == ["demo_VARS.fd"]
+
+    run(root, scenario)
+    unpacked = read_bundle(str(out), str(tmp_path / "imported"))
+    other = ck.make_paths(tmp_path / "other")
+    assert statefiles.import_nvram(other, unpacked) == str(statefiles.nvram_path(other, ck.UUID))
+    assert statefiles.nvram_path(other, ck.UUID).read_bytes() == b"exported vars"
+    assert statefiles.import_nvram(other, unpacked) is None  # never over a store the host has
