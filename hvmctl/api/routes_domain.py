@@ -80,6 +80,31 @@ def router(daemon: Daemon) -> ActionRouter:
     async def vcpu_list(ref: str) -> dict[str, Any]:
         return {"vcpus": vcpus.rows(daemon.lookup(ref))}
 
+    @act("vtpm-list")
+    async def vtpm_list(ref: str) -> dict[str, Any]:
+        from pathlib import Path
+
+        from hvmctl.daemon import vtpm
+
+        dom = daemon.lookup(ref)
+        run_dir = Path(dom.runtime.run_dir) if dom.runtime is not None else None
+        return {"name": dom.name, "vtpms": vtpm.rows(daemon.paths, dom.config, run_dir)}
+
+    @act("pci-list")
+    async def pci_list(ref: str) -> dict[str, Any]:
+        from hvmctl.devices.layout import hostdev_id
+
+        dom = daemon.lookup(ref)
+        return {"name": dom.name, "devices": [
+            {"bdf": bdf, "id": hostdev_id(i), "slot": dom.config.slots.get(hostdev_id(i))}
+            for i, bdf in enumerate(dom.config.pci)]}
+
+    @act("pci-list-assignable-devices")
+    async def pci_assignable() -> dict[str, Any]:
+        from hvmctl.daemon import passthrough
+
+        return {"devices": passthrough.assignable()}
+
     @act("vcpu-pin")
     async def vcpu_pin(ref: str, req: VcpuPinRequest) -> dict[str, Any]:
         return await vcpus.pin(daemon.lookup(ref), req.vcpu, req.cpus)

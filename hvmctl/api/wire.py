@@ -107,6 +107,11 @@ ACTIONS: dict[str, Wire] = {
     "pool-leave": Wire("POST", "/v1/pool/leave", None, "admin", "this member leaves the pool"),
     "pool-migrate": Wire("POST", f"{_D}/pool-migrate", "migrate", "operator", "live-migrate to a pool member (job)"),
     "pool-evacuate": Wire("POST", "/v1/pool/evacuate", None, "admin", "live-migrate every guest off a member"),
+    # ---- guests of today: TPM, passthrough ---------------------------------------------
+    "pci-list": Wire("GET", f"{_D}/pci", None, "viewer", "host PCI devices passed through (xm pci-list)"),
+    "pci-list-assignable-devices": Wire("GET", "/v1/host/pci-assignable", None, "viewer",
+                                        "host PCI devices bound to vfio-pci (xm pci-list-assignable-devices)"),
+    "vtpm-list": Wire("GET", f"{_D}/vtpm", None, "viewer", "the domain's emulated TPM and its swtpm (xm vtpm-list)"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

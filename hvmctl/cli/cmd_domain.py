@@ -115,3 +115,33 @@ def cmd_sched_credit(args: argparse.Namespace, ctx: Context) -> int:
            f"{result['name']:<32} {result['id'] if result['id'] is not None else '-':>4} " \
            f"{result['weight']:>6} {result['cap']:>4}"
     return emit(args, result, text)
+
+
+def vtpm_table(name: str, rows: list[dict[str, Any]]) -> str:
+    """xm vtpm-list's table, with what replaced Xen's backend: the domain's swtpm."""
+    lines = [f"{'Idx':>3} {'Model':<8} {'Ver':<4} {'State':<8} {'Pid':>7} State-dir"]
+    for r in rows:
+        pid = r["pid"] if r["pid"] is not None else "-"
+        lines.append(f"{r['idx']:>3} {r['model']:<8} {r['version']:<4} {r['state']:<8} {pid:>7} {r['state_dir']}")
+    return "\n".join(lines) if rows else f"{name}: no vtpm"
+
+
+@command("vtpm-list", "a domain's emulated TPM 2.0 and its swtpm", domain=True)
+def cmd_vtpm_list(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("vtpm-list", ref=args.domain)
+    return emit(args, result["vtpms"], vtpm_table(result["name"], result["vtpms"]))
+
+
+@command("pci-list", "host PCI devices passed through to a domain", domain=True)
+def cmd_pci_list(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.client.act("pci-list", ref=args.domain)
+    lines = [f"{'Vdev':<6} {'Slot':<5} Host"] + [
+        f"{d['id'].removeprefix('hostdev'):<6} {hex(d['slot']) if d['slot'] is not None else '-':<5} {d['bdf']}"
+        for d in result["devices"]]
+    return emit(args, result["devices"], "\n".join(lines))
+
+
+@command("pci-list-assignable-devices", "host PCI devices that can be passed through (bound to vfio-pci)")
+def cmd_pci_assignable(args: argparse.Namespace, ctx: Context) -> int:
+    rows = ctx.client.act("pci-list-assignable-devices")["devices"]
+    return emit(args, rows, "\n".join(f"{r['bdf']} {r['id']} group {r['iommu_group']}" for r in rows))

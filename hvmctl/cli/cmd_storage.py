@@ -194,6 +194,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
     with _progress(f"importing {os.path.basename(args.bundle)}", not args.quiet and not args.json) as update:
         result = read_bundle(args.bundle, os.path.abspath(args.dir), progress=update)
+    from hvmctl.daemon.statefiles import import_nvram
+
+    installed = import_nvram(ctx.paths, result)  # an OVMF guest's UEFI variables
+    if installed:
+        result["notes"].append(f"UEFI variable store installed as {installed}")
     for note in result["notes"]:
         print(f"{ctx.prog}: note: {note}", file=sys.stderr)
     lines = [f"Imported {args.bundle} into {result['dest']} ({'verified' if result['verified'] else 'unverified'},"

@@ -152,6 +152,8 @@ def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
     if args.dry_run:
+        for note in result.get("notes", []):  # what this host leaves out of the machine asked for
+            print(f"note: {note}", file=sys.stderr)
         return emit(args, result, "\n".join(result["argv"]))
     return report_started(args, ctx, result)
 

@@ -94,6 +94,9 @@ COMMANDS = {
     "token": (_TOK, "the remote API's tokens: create, list, revoke"),
     "pool": (_POOL, "the pool of hosts on etcd: status, events, leave"),
     "host": (_POOL, "a pool member: evacuate NAME (live-migrate every guest to the others)"),
+    "pci-list": (_DOM, "host PCI devices passed through to a domain"),
+    "pci-list-assignable-devices": (_DOM, "host PCI devices that can be passed through (bound to vfio-pci)"),
+    "vtpm-list": (_DOM, "a domain's emulated TPM 2.0 and its swtpm"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments

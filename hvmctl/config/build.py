@@ -203,6 +203,13 @@ class _Builder:
             accel=self.get("accel"),  # type: ignore[arg-type]
             ha=self._bool("ha", False),
             host_tags=tuple(self.get("host_tags") or ()),  # type: ignore[arg-type]
+            bios=self._bios(),
+            secure_boot=self._bool("secure_boot", False),
+            vtpm=self.get("vtpm"),  # type: ignore[arg-type]
+            cpuid=self._cpuid(),
+            pci=self._pci(),
+            viridian=self.get("viridian") or (),  # type: ignore[arg-type]
+            nestedhvm=self._bool("nestedhvm", False),
             source=self.filename,
             key_lines=self._key_lines(),
             **self._serials(),  # type: ignore[arg-type]
@@ -409,6 +416,35 @@ class _Builder:
                 self.warn("serial", f"{text!r}: the guest starts without waiting for a client "
                           "(qemu-dm waited); add ',nowait' to say so")
         return {"serial": ports[0], "more_serials": tuple(ports[1:])}
+
+    def _bios(self) -> str:
+        """seabios by default; Secure Boot is UEFI's, so it means OVMF (and refuses SeaBIOS)."""
+        bios = self.get("bios")
+        if self._bool("secure_boot", False):
+            if bios == "seabios":
+                raise self.error("bios", "expected 'ovmf' with secure_boot = 1 (Secure Boot is UEFI's); got 'seabios'")
+            return "ovmf"
+        return bios if isinstance(bios, str) else "seabios"
+
+    def _pci(self) -> tuple[str, ...]:
+        value = self.get("pci")
+        if value is None:
+            return ()
+        assert isinstance(value, tuple)
+        found: tuple[str, ...] = value[0]
+        for note in value[1]:
+            self.warn("pci", note)
+        return found
+
+    def _cpuid(self) -> tuple[str, ...]:
+        value = self.get("cpuid")
+        if value is None:
+            return ()
+        assert isinstance(value, tuple)
+        flags: tuple[str, ...] = value[0]
+        for note in value[1]:
+            self.warn("cpuid", note)
+        return flags
 
     def _stdvga(self) -> bool:
         vga = self.get("vga")

@@ -313,6 +313,64 @@ def to_vncdisplay(value: object) -> object:
     return n
 
 
+def to_bios(value: object) -> object:
+    """xl's bios: the HVM firmware, SeaBIOS (the default) or OVMF (UEFI)."""
+    if isinstance(value, str) and value.strip().lower() in ("seabios", "ovmf"):
+        return value.strip().lower()
+    raise Mismatch("'seabios' or 'ovmf'", value)
+
+
+#: a vtpm entry's keys: Xen's plumbing (which backend domain, which instance) means nothing
+#: here and is accepted; ``model`` is hvmctl's: the guest's interface, CRB (default) or TIS
+VTPM_KEYS = frozenset({"backend", "instance", "uuid", "backend_type", "model"})
+VTPM_MODELS = ("crb", "tis")
+
+
+def to_vtpm(value: object) -> object:
+    """``vtpm = ["backend=0"]``: one emulated TPM 2.0 (swtpm); the model it shows, or None."""
+    entries = to_list(value)
+    assert isinstance(entries, list)
+    if not entries:
+        return None
+    if len(entries) > 1:
+        raise Mismatch("one vtpm entry (a guest has one TPM)", value)
+    model = "crb"
+    for part in (p.strip() for p in entries[0].split(",")):
+        if not part:
+            continue
+        key, sep, val = part.partition("=")
+        key = key.strip()
+        if not sep or key not in VTPM_KEYS:
+            raise Mismatch("vtpm settings key=value with keys " + ", ".join(sorted(VTPM_KEYS)), part, entries[0])
+        if key == "model":
+            if val.strip() not in VTPM_MODELS:
+                raise Mismatch("model=crb or model=tis", part, entries[0])
+            model = val.strip()
+    return model
+
+
+def to_viridian(value: object) -> object:
+    from hvmctl.config.cpuflags import parse_viridian
+
+    return parse_viridian(value)
+
+
+def to_cpuid(value: object) -> object:
+    """(QEMU flags, notes): see hvmctl.config.cpuflags."""
+    from hvmctl.config.cpuflags import parse_cpuid
+
+    return parse_cpuid(value)
+
+
+def to_pci(value: object) -> object:
+    """(addresses, notes): see hvmctl.config.pcispec."""
+    from hvmctl.config.pcispec import parse_pci
+
+    entries = to_list(value)
+    assert isinstance(entries, list)
+    return parse_pci(entries)
+
+
 def anything(value: object) -> object:
     return value
 
@@ -396,6 +454,13 @@ _USED = [
     _k("accel", to_accel, "hvmctl: 'kvm' or 'tcg'; absent, the host is probed"),
     _k("ha", to_bool, "hvmctl pool: restart the guest on another member when its host fails"),
     _k("host_tags", to_host_tags, "hvmctl pool: tags a member must have to run the guest ('ssd, rack1')"),
+    _k("viridian", to_viridian, "xl: Hyper-V enlightenments, 1 or groups ['base', 'freq', 'stimer', ...] (KVM)"),
+    _k("cpuid", to_cpuid, "CPU features: xl 'host,aes=0,...' or xm ['0x1:ecx=xxxx...0'] (QEMU -cpu flags)"),
+    _k("nestedhvm", to_bool, "xl: expose VMX/SVM to the guest (KVM with nesting on)"),
+    _k("pci", to_pci, "host PCI functions passed through with vfio-pci: ['0000:01:00.0']"),
+    _k("vtpm", to_vtpm, "an emulated TPM 2.0 (swtpm): ['backend=0'], 'model=tis' for the TIS interface"),
+    _k("secure_boot", to_bool, "hvmctl: UEFI Secure Boot with Microsoft's keys enrolled (OVMF; q35 + SMM)"),
+    _k("bios", to_bios, "xl: HVM firmware, 'seabios' (default) or 'ovmf' (UEFI, variables kept per domain)"),
 ]
 
 _IGNORED_DOCS = {
@@ -469,7 +534,6 @@ _IGNORED_DOCS = {
 }
 
 _UNSUPPORTED_DOCS = {
-    "pci": "PCI passthrough",
     "pci_permissive": "PCI passthrough",
     "pci_seize": "PCI passthrough",
     "gfx_passthru": "graphics passthrough",
@@ -482,7 +546,6 @@ _UNSUPPORTED_DOCS = {
     "usbctrl": "PV USB",
     "usbdev": "PV USB",
     "usbversion": "USB controller version",
-    "vtpm": "virtual TPM",
     "vif2": "netchannel2 interfaces",
     "channel": "PV channels",
     "p9": "9pfs shares",
@@ -493,8 +556,6 @@ _UNSUPPORTED_DOCS = {
     "dtdev": "device tree passthrough",
     "rdm": "reserved device memory",
     "rdm_mem_boundary": "reserved device memory",
-    "viridian": "Hyper-V enlightenments",
-    "nestedhvm": "nested virtualisation",
     "altp2m": "alternate p2m",
     "altp2mhvm": "alternate p2m",
     "nx": "NX flag control",
@@ -502,12 +563,10 @@ _UNSUPPORTED_DOCS = {
     "acpi_s4": "ACPI S4 control",
     "acpi_laptop_slate": "ACPI laptop/slate switch",
     "mmio_hole": "MMIO hole size",
-    "cpuid": "CPUID masking",
     "cpuid_check": "CPUID masking",
     "cpus_soft": "soft CPU affinity",
     "vnuma": "virtual NUMA",
     "firmware": "firmware choice (SeaBIOS is used)",
-    "bios": "firmware choice (SeaBIOS is used)",
     "bios_path_override": "firmware path",
     "smbios": "SMBIOS strings",
     "ms_vm_genid": "VM generation ID",

@@ -204,6 +204,13 @@ class DomainConfig:
     accel: str | None = None  # hvmctl extension: "kvm" | "tcg" | None (probe)
     ha: bool = False  # hvmctl pool: restarted on another member when its host fails
     host_tags: tuple[str, ...] = ()  # hvmctl pool: tags a member must have to run it
+    bios: str = "seabios"  # xl: "seabios" | "ovmf" (UEFI; its variable store is kept per domain)
+    secure_boot: bool = False  # OVMF's Secure Boot build, Microsoft keys enrolled, on q35 with SMM
+    cpuid: tuple[str, ...] = ()  # QEMU -cpu flags from cpuid ("+aes", "-pni")
+    viridian: tuple[str, ...] = ()  # xl's Hyper-V enlightenment groups ("base", "freq", ...)
+    nestedhvm: bool = False  # VMX/SVM for the guest (KVM only)
+    pci: tuple[str, ...] = ()  # host PCI functions passed through (vfio-pci), "0000:01:00.0"
+    vtpm: str | None = None  # an emulated TPM 2.0 (swtpm): its interface, "crb" | "tis"; None: no TPM
     # ---- the live definition: what a running guest *is now* beyond its profile ----------
     # versioned machine type pinned at first start (``pc`` -> ``pc-i440fx-7.2``)
     machine: str | None = None
@@ -253,6 +260,9 @@ class DomainConfig:
             kw["vfb"] = VfbSpec(**kw["vfb"])
         kw["usbdevices"] = tuple(kw.get("usbdevices", ()))
         kw["host_tags"] = tuple(str(t) for t in kw.get("host_tags", ()))
+        kw["cpuid"] = tuple(str(f) for f in kw.get("cpuid", ()))
+        kw["pci"] = tuple(str(p) for p in kw.get("pci", ()))
+        kw["viridian"] = tuple(str(g) for g in kw.get("viridian", ()))
         kw["more_serials"] = tuple(str(s) for s in kw.get("more_serials", ()))
         kw["slots"] = {str(k): int(v) for k, v in dict(kw.get("slots") or {}).items()}
         kw["cpu_plugs"] = tuple(

@@ -159,6 +159,22 @@ def _hardware(cfg: DomainConfig) -> list[str]:
         lines.append(f"soundhw = {quote(cfg.soundhw)}")
     if cfg.keymap is not None:
         lines.append(f"keymap = {quote(cfg.keymap)}")
+    if cfg.cpuid:
+        lines.append("cpuid = " + quote(",".join(["host", *(f"{f[1:]}={1 if f[0] == '+' else 0}" for f in cfg.cpuid)])))
+    if cfg.viridian:
+        lines.append(_list("viridian", list(cfg.viridian)))
+    if cfg.nestedhvm:
+        lines.append("nestedhvm = 1")
+    if cfg.pci:
+        lines.append(_list("pci", list(cfg.pci)))
+    if cfg.vtpm is not None:
+        lines.append(_list("vtpm", [f"model={cfg.vtpm}"]))
+    if cfg.secure_boot:
+        lines.append("secure_boot = 1")
+    if cfg.bios != "seabios":
+        lines.append(f"bios = {quote(cfg.bios)}")
+        if cfg.vfb is None:  # bios is an xl key, and xl turns VNC on by default
+            lines.append("nographic = 1")
     return lines
 
 

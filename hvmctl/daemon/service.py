@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon import hostreport
+from hvmctl.daemon import hostreport, statefiles, vtpm
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.domain import Domain
@@ -31,11 +31,11 @@ from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
 from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers found it before
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
-from hvmctl.devices import layout
+from hvmctl.devices import firmware, layout
 from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.paths import Paths
 from hvmctl.qemu import machine as machine_type
-from hvmctl.qemu.accel import choose_accel
+from hvmctl.qemu.accel import choose_accel, nested_flag
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Daemon:
         self._forced_accel = accel or os.environ.get("HVMCTL_ACCEL") or None
         self._domid_file = paths.state_dir / "next-domid"
         self._next_domid = self._load_next_domid()
-        self.facts = HostFacts(accel="tcg", qemu_binary=paths.qemu)
+        self.facts = HostFacts(accel="tcg", qemu_binary=paths.qemu, nested=nested_flag())
         self.accel_reason = "not probed yet"
         self._accel_ready = False
         self._accel_lock = asyncio.Lock()
@@ -165,6 +165,7 @@ class Daemon:
                                 "its create never completed", pid, argv_name(argv), uuid)
                     proc.kill()
                     await proc.wait(5.0)
+            await asyncio.to_thread(vtpm.stop, run_dir)  # its swtpm, if it had one
             log.info("%s: removing a run dir no domain owns", run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
 
@@ -192,8 +193,12 @@ class Daemon:
                 log.info("accelerator: %s (%s)", verdict.accel, verdict.reason)
         return self.facts
 
-    async def pinned_machine(self) -> str:
-        """The versioned machine type new guests are pinned to (``pc`` -> ``pc-i440fx-7.2``)."""
+    async def pinned_machine(self, alias: str | None = None) -> str:
+        """The versioned machine type new guests are pinned to (``pc`` -> ``pc-i440fx-7.2``;
+        ``alias`` another one, e.g. q35 for Secure Boot)."""
+        if alias is not None and alias != self.facts.machine:
+            return await asyncio.to_thread(
+                machine_type.resolve, self.paths.qemu, alias, self.paths.state_dir / "machines.json")
         if self._machine is None:
             self._machine = await asyncio.to_thread(
                 machine_type.resolve, self.paths.qemu, self.facts.machine, self.paths.state_dir / "machines.json")
@@ -269,6 +274,7 @@ class Daemon:
             self.record_path(dom).unlink()
         except FileNotFoundError:
             pass
+        statefiles.remove(self.paths, dom.uuid)  # what it owned goes with it (UEFI variables)
 
     def adopt_renamed(self, dom: Domain) -> None:
         self.domains[dom.uuid] = dom
@@ -288,21 +294,37 @@ class Daemon:
         hostcheck.check_kernel_files(dom.config)
         # PV profiles: direct kernel boot, or the kernel pygrub would have found in the image
         kernel_boot = await asyncio.to_thread(_kernel_boot, dom.config, run_dir, formats, dry_run)
+        # an OVMF guest's own UEFI variable store: made at its first start, kept after
+        nvram = statefiles.prepare_nvram(self.paths, dom.config, self.facts.firmware_dir, dry_run=dry_run)
+        vtpm.check(dom.config)
+        if dom.config.pci:
+            from hvmctl.daemon import passthrough
+
+            passthrough.check(dom.config, [d.config for d in self.domains.values() if d is not dom
+                                           and d.state not in (DomainState.INACTIVE, DomainState.SUSPENDED)])
         nics = await self.network.plan_nics(dom, domid, dry_run=dry_run)
         # the live definition: machine type and PCI slots fixed at first start, kept after
-        dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine())
+        alias = firmware.machine_alias(dom.config, self.facts.machine)  # q35 for Secure Boot
+        dom.config = layout.pin(dom.config, [n.index for n in nics], await self.pinned_machine(alias))
         return LaunchPlan(domid=domid, run_dir=run_dir, nics=nics, disk_formats=formats,
-                          log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot)
+                          log_dir=self.paths.log_dir, name=dom.name, kernel_boot=kernel_boot, nvram=nvram)
 
     async def prepare_launch(self, dom: Domain, domid: int, run_dir: Path) -> LaunchPlan:
         if self.pool is not None:  # a pool domain's run lock, before anything is made for it
             await self.pool.claim_run(dom)
         plan = await self.plan_launch(dom, domid, run_dir)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
+        await vtpm.start(self.paths, dom.config, run_dir)  # listening before QEMU connects to it
         return plan
 
     async def release_launch(self, dom: Domain) -> None:
         await self.network.release(dom)
+        if dom.config.vtpm is not None:
+            await asyncio.to_thread(vtpm.stop, self.run_dir_for(dom))
+
+    def state_files(self, dom: Domain) -> dict[str, Any]:
+        """What a save file or a migration carries besides the record (UEFI variables)."""
+        return statefiles.collect(self.paths, dom.config)
 
     # ---- lookups ---------------------------------------------------------------------
     def lookup(self, ref: str) -> Domain:
@@ -339,6 +361,7 @@ class Daemon:
         if dry_run:
             result["argv"] = await self.dry_run_argv(cfg, paused=paused)
             result["config"] = cfg.to_dict()
+            result["notes"] = self.machine_notes(cfg)
             return result
         if self.pool is not None and (host is not None or cfg.ha or cfg.host_tags):
             placed: dict[str, Any] = await self.pool.create(cfg, host=host, paused=paused)  # placement
@@ -350,7 +373,7 @@ class Daemon:
         dom = await self.create_from_config(
             cfg, profile_path=filename if filename.startswith("/") else None, paused=paused
         )
-        result["notes"] = self.network.notes(dom)
+        result["notes"] = self.network.notes(dom) + self.machine_notes(dom.config)
         result["domain"] = dom.summary()
         return result
 
@@ -364,13 +387,17 @@ class Daemon:
         vnc_display: int | None = None,
         intent: str | None = None,
         managed: Domain | None = None,
+        state_files: dict[str, Any] | None = None,
     ) -> Domain:
         """Register and launch a domain from a complete config (a parsed profile, or the
         record a save file or a migration source carries): one path for every way in.
         ``managed``: the definition this is an incarnation of (a resumed managed domain),
-        whose flags the new domain takes before its first record is written."""
+        whose flags the new domain takes before its first record is written.
+        ``state_files``: what a save file or a migration carried besides the record (the
+        UEFI variable store), put in place once nothing else holds the UUID."""
         await self.ensure_accel(cfg.accel)
         self._check_conflicts(cfg, vnc_display=vnc_display)  # after the last await: nothing slips in
+        statefiles.install(self.paths, cfg, state_files)
         dom = Domain(self, cfg, profile_path)
         if managed is not None:
             dom.managed, dom.autostart = True, managed.autostart
@@ -394,6 +421,13 @@ class Daemon:
         # dom.config, not cfg: planning may settle parts of the definition (as at a real start)
         argv = build_argv(dom.config, self.facts_for(dom.config), plan)
         return argv + ["-S"] if paused else argv
+
+    def machine_notes(self, cfg: DomainConfig) -> list[str]:
+        """What the guest asked for and does not get on this host (a line each)."""
+        from hvmctl.devices import cpu
+
+        facts = self.facts_for(cfg)
+        return firmware.notes(cfg) + cpu.left_out(cfg, facts.accel, facts.nested)
 
     def _complete(self, loaded: "LoadedProfile", *, record: bool = True) -> DomainConfig:
         """Fill what the profile left to the toolstack: a UUID and stable MACs (kept in the

@@ -6,12 +6,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from hvmctl.config.cpuflags import hv_flags
 from hvmctl.config.model import CpuPlug, DomainConfig
 from hvmctl.devices import Props, render
 
 
-def model(cfg: DomainConfig) -> str:
-    return "qemu64" if cfg.pae else "qemu64,-pae"
+def model(cfg: DomainConfig, accel: str = "tcg", nested: str | None = None) -> str:
+    """qemu64 (migratable anywhere) with the profile's cpuid flags; under KVM also the
+    viridian groups' hv-* flags and, with nestedhvm, the host's vmx/svm (``nested``: what
+    the host's KVM module nests, None when it does not)."""
+    flags = [] if cfg.pae else ["-pae"]
+    flags += cfg.cpuid
+    if accel == "kvm":
+        flags += hv_flags(cfg.viridian)
+        if cfg.nestedhvm and nested:
+            flags.append(f"+{nested}")
+    return ",".join(["qemu64", *flags])
+
+
+def left_out(cfg: DomainConfig, accel: str = "tcg", nested: str | None = None) -> list[str]:
+    """One line per CPU key the accelerator cannot honour (dry-run and create notes)."""
+    notes = []
+    if cfg.viridian and accel != "kvm":
+        notes.append(f"viridian: Hyper-V enlightenments need KVM; left out under {accel.upper()}: "
+                     + " ".join(hv_flags(cfg.viridian)))
+    if cfg.nestedhvm and (accel != "kvm" or not nested):
+        why = f"under {accel.upper()}" if accel != "kvm" else "the host's KVM module does not nest"
+        notes.append(f"nestedhvm: no VMX/SVM for the guest ({why}); left out")
+    return notes
 
 
 def most(cfg: DomainConfig) -> int:
@@ -23,11 +45,11 @@ def online(cfg: DomainConfig) -> int:
     return cfg.vcpus + len(cfg.cpu_plugs)
 
 
-def smp_args(cfg: DomainConfig) -> list[str]:
+def smp_args(cfg: DomainConfig, accel: str = "tcg", nested: str | None = None) -> list[str]:
     smp = str(cfg.vcpus)
     if cfg.maxvcpus and cfg.maxvcpus > cfg.vcpus:
         smp += f",maxcpus={cfg.maxvcpus}"
-    return ["-cpu", model(cfg), "-smp", smp]
+    return ["-cpu", model(cfg, accel, nested), "-smp", smp]
 
 
 def plug_props(plug: CpuPlug) -> Props:

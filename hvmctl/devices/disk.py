@@ -23,8 +23,11 @@ def node_name(vdev: str) -> str:
     return f"drive-{vdev}"
 
 
-def ide_address(vdev: str) -> dict[str, str | int]:
+def ide_address(vdev: str, ahci: bool = False) -> dict[str, str | int]:
+    """PIIX's two IDE channels of two units; q35's AHCI has one unit per port (ide.0..ide.5)."""
     index = ord(vdev[2]) - ord("a")  # hda=0 .. hdd=3
+    if ahci:
+        return {"bus": f"ide.{index}"}
     return {"bus": f"ide.{index // 2}", "unit": index % 2}
 
 
@@ -53,12 +56,13 @@ def controller_props(slots: Mapping[str, int]) -> Props:
     return {"driver": "virtio-scsi-pci", "id": SCSI_CONTROLLER, **pci.bus_props(slots, SCSI_CONTROLLER)}
 
 
-def device_props(disk: DiskSpec, slots: Mapping[str, int], bootindex: int | None = None) -> Props:
+def device_props(disk: DiskSpec, slots: Mapping[str, int], bootindex: int | None = None, *,
+                 ahci: bool = False) -> Props:
     """The guest device of one disk or CD drive (the one description argv and hot-plug use)."""
     props: Props
     if disk.bus == "ide":
         kind = cdrom.DRIVERS["ide"] if disk.devtype == "cdrom" else "ide-hd"
-        props = {"driver": kind, "drive": node_name(disk.vdev), "id": disk.vdev, **ide_address(disk.vdev)}
+        props = {"driver": kind, "drive": node_name(disk.vdev), "id": disk.vdev, **ide_address(disk.vdev, ahci)}
     elif disk.bus == "scsi":
         kind = cdrom.DRIVERS["scsi"] if disk.devtype == "cdrom" else "scsi-hd"
         props = {"driver": kind, "drive": node_name(disk.vdev), "id": disk.vdev, "bus": f"{SCSI_CONTROLLER}.0",
@@ -89,13 +93,13 @@ def drive_opts(disk: DiskSpec, fmt: str | None) -> str:
 
 
 def disk_args(cfg: DomainConfig, slots: Mapping[str, int], formats: Mapping[str, str],
-              boot: Mapping[str, int]) -> list[str]:
+              boot: Mapping[str, int], *, ahci: bool = False) -> list[str]:
     args: list[str] = []
     if needs_controller(cfg):
         args += ["-device", render(controller_props(slots))]
     for disk in sorted(cfg.disks, key=lambda d: d.vdev):
         args += ["-drive", drive_opts(disk, formats.get(disk.vdev)),
-                 "-device", render(device_props(disk, slots, boot.get(disk.vdev)))]
+                 "-device", render(device_props(disk, slots, boot.get(disk.vdev), ahci=ahci))]
     return args
 
 

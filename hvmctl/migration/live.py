@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
-from hvmctl.errors import ConflictError, DaemonError, HvmctlError, NotFoundError, QemuError, TimeoutError_
+from hvmctl.errors import ConflictError, DaemonError, HvmctlError, NotFoundError, QemuError, StateError, TimeoutError_
 from hvmctl.migration import handover, protocol, qmpmig, sshlink
 from hvmctl.migration.relay import NbdRelay
 from hvmctl.migration.saverestore import saved_facts
@@ -104,6 +104,7 @@ async def source_facts(dom: Domain, copy_storage: bool) -> dict[str, Any]:
         "machine": await _machine_type(dom),
         "accel": rt.accel,
         "copy_storage": copy_storage,
+        "state_files": dom.host.state_files(dom),
     }
 
 
@@ -534,6 +535,9 @@ async def connect(req: MigrateRequest) -> Any:
 async def start_migration(daemon: "Daemon", dom: Domain, req: MigrateRequest) -> dict[str, Any]:
     """Pre-flight now (refusing with every problem); then run the migration as a job."""
     dom.require("migrate")
+    if dom.config.pci:
+        raise StateError(f"domain '{dom.name}' has host PCI devices passed through ({', '.join(dom.config.pci)}); "
+                         "they cannot move with it: detach them first")
     t0 = time.monotonic()
     facts_task = asyncio.create_task(source_facts(dom, req.copy_storage))  # while we connect
     try:

@@ -74,6 +74,7 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
             "qemu": await running_version(dom.qmp),
             "stream_offset": 0,
             "stream_bytes": 0,
+            "state_files": dom.host.state_files(dom),
         }
         committing = False
         size = savefile.header_size(header)
@@ -270,7 +271,7 @@ async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False,
         t_spawn = time.monotonic()
         dom = await daemon.create_from_config(
             cfg, profile_path=record.get("profile_path"), paused=True, incoming="defer", vnc_display=pin,
-            intent="restore", managed=managed,
+            intent="restore", managed=managed, state_files=header.data.get("state_files"),
         )
         daemon.crash_point("restore:launched")
         t_fed = time.monotonic()

@@ -242,7 +242,7 @@ class IncomingSession:
         # source: the stream says so); with -S (paused guest, older source) it waits for cont
         self.dom = dom = await self.daemon.create_from_config(
             cfg, profile_path=req["record"].get("profile_path"), paused=not resume, incoming="defer",
-            vnc_display=pin
+            vnc_display=pin, state_files=req.get("state_files"),
         )
         steps["launch_ms"] = _ms(t0) - steps["preflight_ms"]
         dom.expect_exit(True)  # until committed: a broken stream ends QEMU, that is no crash
@@ -538,6 +538,10 @@ def cleanup_stale(paths: Paths, backend: "Backend | None" = None) -> None:
         if intent is None:
             # its run dir stays for the daemon's scan of unrecorded run dirs: a QEMU spawned
             # before its pid reached the record is found there by its pidfile, and stopped
+            if data.get("uuid"):
+                from hvmctl.daemon import statefiles
+
+                statefiles.remove(paths, str(data["uuid"]))  # the UEFI variables it brought
             _remove_files(list(data.get("created") or []))
             log.warning("discarded unfinished incoming migration of %s", data.get("uuid"))
         marker.unlink(missing_ok=True)

@@ -123,3 +123,16 @@ def choose_accel(
     except HvmctlError:
         pass  # a cache: the next start probes again
     return verdict
+
+
+def nested_flag(sys_root: str = "/sys/module") -> str | None:
+    """The CPU flag a KVM guest may nest with on this host: "vmx" (kvm_intel) or "svm"
+    (kvm_amd) when the module's ``nested`` parameter is on; None otherwise."""
+    for module, flag in (("kvm_intel", "vmx"), ("kvm_amd", "svm")):
+        try:
+            with open(f"{sys_root}/{module}/parameters/nested") as fh:
+                if fh.read().strip() in ("Y", "1"):
+                    return flag
+        except OSError:
+            continue
+    return None

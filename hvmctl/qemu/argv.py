@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from hvmctl.config.model import DomainConfig, VfbSpec
-from hvmctl.devices import cpu, disk, escape, memory, nic, pci, render, serial
-from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, slots_for, sound_cards
+from hvmctl.devices import cpu, disk, escape, firmware, memory, nic, pci, render, serial, tpm
+from hvmctl.devices.layout import SOUND_DEVICES, USB_ID, hostdev_id, slots_for, sound_cards
 from hvmctl.devices.nic import NIC_DEVICES
 
 __all__ = ["NIC_DEVICES", "SOUND_DEVICES", "build_argv"]
@@ -32,6 +32,8 @@ class HostFacts:
     accel: str = "tcg"  # "kvm" or "tcg"
     qemu_binary: str = "qemu-system-x86_64"
     machine: str = "pc"  # i440fx + PIIX: IDE where an HVM guest expects it, like Xen's qemu-dm
+    firmware_dir: str = firmware.OVMF_DIR  # where OVMF's code and variable templates are
+    nested: str | None = None  # "vmx" | "svm": what the host's KVM lets a guest nest; None: nothing
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class LaunchPlan:
     incoming: str | None = None  # "defer" for restore/migration targets
     log_dir: PurePath | None = None  # where console logs outlive the run dir
     name: str = "guest"
+    nvram: PurePath | None = None  # an OVMF guest's own variable store (kept with the domain)
 
     @property
     def qmp_socket(self) -> PurePath:
@@ -98,28 +101,39 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         facts.qemu_binary,
         *machine_args(cfg, facts),
         *identity_args(cfg, plan),
-        *cpu_memory_args(cfg),
+        *cpu_memory_args(cfg, facts),
         *control_args(plan),
         *lifecycle_args(),
         *sandbox_args(),
+        *firmware.pflash_args(cfg, plan.nvram, facts.firmware_dir),
         *firmware_args(cfg, plan),
-        *disk_args(cfg, plan, slots),
+        *disk_args(cfg, plan, slots, ahci=firmware.is_q35(machine_type(cfg, facts))),
         *nic_args(cfg, plan, slots),
         *serial_args(cfg, plan),
         *display_args(cfg, plan),
         *usb_args(cfg, slots),
         *sound_args(cfg, slots),
         *misc_device_args(cfg, slots),
+        *tpm.tpm_args(cfg, plan.run_dir),
+        *passthrough_args(cfg, slots),
         *cpu.plug_args(cfg),
         *incoming_args(plan),
     ]
 
 
+def machine_type(cfg: DomainConfig, facts: HostFacts) -> str:
+    """Pinned at first start (live definition); before that, what the firmware needs."""
+    return cfg.machine or firmware.machine_alias(cfg, facts.machine)
+
+
 def machine_args(cfg: DomainConfig, facts: HostFacts) -> list[str]:
-    machine = escape(cfg.machine or facts.machine)  # pinned at first start (live definition)
+    machine = escape(machine_type(cfg, facts))
+    if cfg.secure_boot:
+        machine += ",smm=on"
     if not cfg.acpi:
         machine += ",acpi=off"
-    return ["-machine", machine, "-accel", facts.accel, "-nodefaults", "-no-user-config"]
+    return ["-machine", machine, "-accel", facts.accel, "-nodefaults", "-no-user-config",
+            *firmware.q35_args(machine_type(cfg, facts))]
 
 
 def identity_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
@@ -129,8 +143,9 @@ def identity_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     return args
 
 
-def cpu_memory_args(cfg: DomainConfig) -> list[str]:
-    smp = cpu.smp_args(cfg)
+def cpu_memory_args(cfg: DomainConfig, facts: HostFacts | None = None) -> list[str]:
+    facts = facts or HostFacts()
+    smp = cpu.smp_args(cfg, facts.accel, facts.nested)
     return [*smp[:2], *memory.memory_args(cfg), *smp[2:]]
 
 
@@ -190,11 +205,12 @@ def boot_indexes(cfg: DomainConfig, nic_count: int) -> dict[str, int]:
     return order
 
 
-def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None = None) -> list[str]:
+def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None = None, *,
+              ahci: bool = False) -> list[str]:
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
-    return disk.disk_args(cfg, slots, plan.disk_formats, boot)
+    return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci)
 
 
 def _escape(value: str) -> str:
@@ -292,6 +308,15 @@ def misc_device_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> 
     args = ["-rtc", "base=localtime" if cfg.localtime else "base=utc"]
     slots = slots if slots is not None else slots_for(cfg, [])
     return args + memory.balloon_args(cfg, slots)
+
+
+def passthrough_args(cfg: DomainConfig, slots: dict[str, int]) -> list[str]:
+    """Host PCI functions, each on vfio-pci at its pinned slot."""
+    args: list[str] = []
+    for i, bdf in enumerate(cfg.pci):
+        args += ["-device", render({"driver": "vfio-pci", "host": bdf, "id": hostdev_id(i),
+                                    **pci.bus_props(slots, hostdev_id(i))})]
+    return args
 
 
 def incoming_args(plan: LaunchPlan) -> list[str]:

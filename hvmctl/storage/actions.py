@@ -200,6 +200,18 @@ def _profile_text(dom: "Domain") -> tuple[str, str]:
     return name, write_xm(cfg)
 
 
+def _nvram_image(daemon: "Daemon", dom: "Domain") -> list[bundles.ExportImage]:
+    """An OVMF guest's UEFI variable store travels in its bundle (``import`` installs it)."""
+    from hvmctl.daemon import statefiles
+
+    if dom.config.bios != "ovmf":
+        return []
+    path = statefiles.nvram_path(daemon.paths, dom.uuid)
+    if not path.exists():
+        return []
+    return [bundles.ExportImage(f"{dom.name}_VARS.fd", "nvram", str(path), "raw", kind="nvram")]
+
+
 RUNNING_STATES = (DomainState.RUNNING, DomainState.STARTING, DomainState.MIGRATING, DomainState.SAVING)
 
 
@@ -226,6 +238,7 @@ async def export_domain(daemon: "Daemon", dom: "Domain", out: str, *, live: bool
         check_exportable(dom, live)
         profile_name, text = _profile_text(dom)
         images, notes = bundles.export_plan(dom.config)
+        images += _nvram_image(daemon, dom)
         extra = {"domain": {"name": dom.name, "uuid": dom.uuid, "state": dom.state.value, "live": False}}
         running = dom.state in RUNNING_STATES and dom.monitor is not None
         if not (live and running):

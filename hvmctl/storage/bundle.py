@@ -79,6 +79,7 @@ class ExportImage(NamedTuple):
     vdev: str
     source: str
     format: str | None = None
+    kind: str = "image"  # "nvram": an OVMF guest's UEFI variables (no disk names it)
 
 
 def export_plan(cfg: DomainConfig) -> tuple[list[ExportImage], list[str]]:
@@ -391,7 +392,7 @@ def write_bundle(
                     stored += length
                 sink.write(ts.pad(stored))
                 pipe.drain()
-                files.append({"name": name, "kind": "image", "path": image.path, "vdev": image.vdev,
+                files.append({"name": name, "kind": image.kind, "path": image.path, "vdev": image.vdev,
                               "format": image.format, "size": size, "data": sum(n for _, n in extents),
                               "extents": len(extents), "sha256": digest.hexdigest()})
             profile_bytes = profile_text.encode()
@@ -598,6 +599,7 @@ def read_bundle(bundle: str, dest: str, *, progress: Progress | None = None) -> 
     result_files = [{"name": f.name, "path": str(destdir / f.name), "size": f.size, "kind": f.kind}
                     for f in files.values() if f.name != MANIFEST]
     return {"dest": str(destdir), "profile": str(destdir / profile_name) if profile_name else None,
+            "domain": (manifest or {}).get("domain"),
             "files": result_files, "verified": manifest is not None, "notes": notes,
             "seconds": round(time.monotonic() - started, 3), "compression": compression}
 

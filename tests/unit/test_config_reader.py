@@ -526,10 +526,10 @@ def test_helper_variables_are_not_warned_about() -> None:
 
 
 def test_xen_only_keys_are_silent_and_unsupported_ones_warn() -> None:
-    text = HVM + "shadow_memory = 8\nhap = 1\nxen_platform_pci = 1\ntimer_mode = 1\npci = ['01:00.0']\nviridian = 1\n"
+    text = HVM + "shadow_memory = 8\nhap = 1\nxen_platform_pci = 1\ntimer_mode = 1\nvscsi = ['/dev/sdb,0:0:0:0']\ngfx_passthru = 1\n"
     assert warnings_of(text) == [
-        "/etc/xen/vm:6: warning: pci: PCI passthrough is not supported by hvmctl; ignored",
-        "/etc/xen/vm:7: warning: viridian: Hyper-V enlightenments is not supported by hvmctl; ignored",
+        "/etc/xen/vm:6: warning: vscsi: PV SCSI is not supported by hvmctl; ignored",
+        "/etc/xen/vm:7: warning: gfx_passthru: graphics passthrough is not supported by hvmctl; ignored",
     ]
 
 
