@@ -115,7 +115,8 @@ def check_use(use: PathUse, principal: "Principal", pools: Iterable[Pool], *, al
     shown = use.path if real == use.path else f"{use.path} (resolves to {real})"
 
     def refuse(why: str) -> PathRefusedError:
-        return PathRefusedError(f"{use.what}: {shown} {why}", file=file, line=line, key=use.key or None)
+        what = "" if use.what == use.key else f"{use.what}: "  # "serial: serial: ..." says nothing twice
+        return PathRefusedError(f"{what}{shown} {why}", file=file, line=line, key=use.key or None)
 
     if principal.via != "unix":
         if use.device:
