@@ -22,13 +22,22 @@ def caller(request: Any) -> Principal:
     return principal_of(request) or NOBODY
 
 
-def guard_config(request: Any, daemon: "Daemon", cfg: "DomainConfig", *, allow_any_path: bool = False) -> None:
+def guard_config(request: Any, daemon: "Daemon", cfg: "DomainConfig", *, allow_any_path: bool = False,
+                 remote_only: bool = False) -> None:
+    """``remote_only``: what the daemon itself wrote (a save file's record) binds remote
+    callers only; local root restores what it saved, --allow-any-path or not."""
+    if remote_only and caller(request).via == "unix":
+        return
     pools.check_paths(cfg, caller(request), pools.pools_from_env(), allow_any_path=allow_any_path,
                       state_dir=str(daemon.paths.state_dir))
 
 
 def guard_path(request: Any, daemon: "Daemon", path: str, what: str, *, write: bool,
-               allow_any_path: bool = False) -> None:
+               allow_any_path: bool = False, remote_only: bool = False) -> None:
+    """``remote_only``: a file the daemon reads itself and never hands a guest (a save file
+    to restore: xendomains' saves in the state dir included) binds remote callers only."""
+    if remote_only and caller(request).via == "unix":
+        return
     pools.check_path(path, what, caller(request), pools.pools_from_env(), write=write,
                      allow_any_path=allow_any_path, state_dir=str(daemon.paths.state_dir))
 

@@ -63,9 +63,9 @@ def router(daemon: Daemon) -> ActionRouter:
 
     @act("restore")
     async def restore(req: RestoreRequest, request: Request) -> dict[str, Any]:
-        guard_path(request, daemon, req.file, "restore", write=False)
+        guard_path(request, daemon, req.file, "restore", write=False, remote_only=True)
         dom = await saverestore.restore_domain(daemon, Path(req.file), paused=req.paused,
-                                               check=lambda cfg: guard_config(request, daemon, cfg))
+                                               check=lambda cfg: guard_config(request, daemon, cfg, remote_only=True))
         return dom.summary()
 
     @act("migrate")

@@ -216,6 +216,12 @@ def test_api_outside_pools_refused_remotely_accepted_locally(tmp_path: Path, mon
         # local root: the same outside disk is accepted; /etc/shadow is refused with file:line
         r = await c["root"].post("/v1/domains", json=_create_body(str(outside), "local", UUID3))
         assert r.status_code == 200, r.text
+        # a save file inside a pool whose record names a disk outside: refused remotely
+        saved = pool / "local.save"
+        r = await c["root"].post("/v1/domains/local/save", json={"file": str(saved), "checkpoint": True})
+        assert r.status_code == 200 and saved.exists(), r.text
+        r = await c["admin"].post("/v1/restore", json={"file": str(saved)})
+        assert r.status_code == 403 and f"xvda: {outside} is outside the storage pools" in r.json()["message"], r.text
         attach = {"uname": "file:/etc/hostname", "vdev": "xvdc", "mode": "w"}
         r = await c["root"].post("/v1/domains/local/block-attach", json=attach)
         assert r.status_code == 403 and r.json()["message"].startswith(
