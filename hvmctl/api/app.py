@@ -47,6 +47,7 @@ class CreateRequest(BaseModel):
     dry_run: bool = False
     paused: bool = False
     host: str | None = Field(default=None, description="the pool member to start it on (xm create --host)")
+    allow_any_path: bool = Field(default=False, description="local root only: system files too (never remotely)")
 
 
 class ShutdownRequest(BaseModel):
@@ -116,10 +117,12 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
         return reads.domains(daemon)
 
     @act("create")
-    async def create(req: CreateRequest) -> dict[str, Any]:
+    async def create(req: CreateRequest, request: Request) -> dict[str, Any]:
+        from hvmctl.api.pathguard import guard_config
+
         return await daemon.create(
             req.profile, filename=req.filename, overrides=req.overrides, dry_run=req.dry_run, paused=req.paused,
-            host=req.host,
+            host=req.host, check=lambda cfg: guard_config(request, daemon, cfg, allow_any_path=req.allow_any_path),
         )
 
     @act("get")

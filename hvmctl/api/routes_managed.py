@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.pathguard import guard_config
 from hvmctl.daemon import managed
 from hvmctl.daemon.service import Daemon
 
@@ -16,6 +18,7 @@ class NewRequest(BaseModel):
     profile: str = Field(description="the profile's text, as read from the file")
     filename: str = Field(default="<profile>", description="where it came from, for error messages")
     overrides: list[str] = Field(default_factory=list, description="key=value arguments, as for xm create")
+    allow_any_path: bool = Field(default=False, description="local root only: system files too (never remotely)")
 
 
 class StartRequest(BaseModel):
@@ -26,8 +29,9 @@ def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
     @act("new")
-    async def new(req: NewRequest) -> dict[str, Any]:
-        return managed.define(daemon, req.profile, filename=req.filename, overrides=req.overrides)
+    async def new(req: NewRequest, request: Request) -> dict[str, Any]:
+        return managed.define(daemon, req.profile, filename=req.filename, overrides=req.overrides,
+                              check=lambda cfg: guard_config(request, daemon, cfg, allow_any_path=req.allow_any_path))
 
     @act("start")
     async def start(ref: str, req: StartRequest) -> dict[str, Any]:

@@ -15,6 +15,8 @@ import os
 from typing import Any
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.pathguard import guard_use
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from hvmctl.config.model import DiskSpec, DomainConfig
@@ -177,6 +179,16 @@ async def _drive_view(dom: Domain, vdev: str) -> dict[str, Any]:
     return view
 
 
+def _guard_medium(request: Any, daemon: Daemon, action: str, spec: DiskSpec) -> None:
+    """A medium is read-only; remotely it must be inside a pool (and no phy: drive)."""
+    if spec.empty:
+        return
+    from hvmctl.storage.pools import PathUse
+
+    guard_use(request, daemon, PathUse(spec.target, f"{action}: {spec.vdev}", "", write=False,
+                                       device=spec.backend == "phy"))
+
+
 def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
@@ -185,9 +197,10 @@ def router(daemon: Daemon) -> ActionRouter:
         return await media_list(daemon.lookup(ref))
 
     @act("block-configure")
-    async def block_configure(ref: str, req: BlockConfigureRequest) -> dict[str, Any]:
+    async def block_configure(ref: str, req: BlockConfigureRequest, request: Request) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         spec = parse_medium(req.uname, req.vdev, req.mode)
+        _guard_medium(request, daemon, "block-configure", spec)
         return await change_medium(daemon, dom, spec.vdev, None if spec.empty else spec, force=req.force)
 
     @act("eject")
@@ -195,7 +208,7 @@ def router(daemon: Daemon) -> ActionRouter:
         return await change_medium(daemon, daemon.lookup(ref), req.vdev, None, force=req.force)
 
     @act("insert")
-    async def insert(ref: str, req: InsertRequest) -> dict[str, Any]:
+    async def insert(ref: str, req: InsertRequest, request: Request) -> dict[str, Any]:
         dom = daemon.lookup(ref)
         vdev = find_cdrom(dom.config, req.vdev).vdev
         spec = parse_medium(f"file:{req.path}", vdev, "r")
@@ -207,6 +220,7 @@ def router(daemon: Daemon) -> ActionRouter:
             spec = dataclasses.replace(spec, format=req.format)
         if spec.empty:
             raise ConfigError("insert: name the image to insert")
+        _guard_medium(request, daemon, "insert", spec)
         return await change_medium(daemon, dom, vdev, spec, force=req.force)
 
     return act

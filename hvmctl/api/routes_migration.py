@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.pathguard import guard_config, guard_path
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from hvmctl.daemon.service import Daemon
@@ -55,12 +57,15 @@ def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
     @act("save")
-    async def save(ref: str, req: SaveRequest) -> dict[str, Any]:
+    async def save(ref: str, req: SaveRequest, request: Request) -> dict[str, Any]:
+        guard_path(request, daemon, req.file, "save", write=True)
         return await saverestore.save_domain(daemon.lookup(ref), Path(req.file), checkpoint=req.checkpoint)
 
     @act("restore")
-    async def restore(req: RestoreRequest) -> dict[str, Any]:
-        dom = await saverestore.restore_domain(daemon, Path(req.file), paused=req.paused)
+    async def restore(req: RestoreRequest, request: Request) -> dict[str, Any]:
+        guard_path(request, daemon, req.file, "restore", write=False, remote_only=True)
+        dom = await saverestore.restore_domain(daemon, Path(req.file), paused=req.paused,
+                                               check=lambda cfg: guard_config(request, daemon, cfg, remote_only=True))
         return dom.summary()
 
     @act("migrate")

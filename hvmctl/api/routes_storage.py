@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.pathguard import guard_path, guard_use
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -29,6 +31,7 @@ class AttachRequest(BaseModel):
     mode: str = Field(default="w", description="r, w or w!")
     live: bool = Field(default=False, description="change the running guest only (virsh --live)")
     config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
+    allow_any_path: bool = Field(default=False, description="local root only: system files too (never remotely)")
 
 
 class DetachRequest(BaseModel):
@@ -48,8 +51,14 @@ def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
     @act("block-attach")
-    async def block_attach(ref: str, req: AttachRequest) -> dict[str, Any]:
-        return await actions.block_attach_scoped(daemon, daemon.lookup(ref), req.uname, req.vdev, req.mode,
+    async def block_attach(ref: str, req: AttachRequest, request: Request) -> dict[str, Any]:
+        from hvmctl.storage.pools import PathUse
+
+        dom = daemon.lookup(ref)
+        disk = actions.parse_attach(req.uname, req.vdev, req.mode, hvm=dom.config.is_hvm)
+        guard_use(request, daemon, PathUse(disk.target, f"block-attach: {disk.vdev}", "", write=not disk.readonly,
+                                           device=disk.backend == "phy"), allow_any_path=req.allow_any_path)
+        return await actions.block_attach_scoped(daemon, dom, req.uname, req.vdev, req.mode,
                                                  live=req.live, config=req.config)
 
     @act("block-detach")
@@ -63,11 +72,12 @@ def router(daemon: Daemon) -> ActionRouter:
         return {"name": dom.name, "disks": await actions.block_list(dom)}
 
     @act("export", response_class=StreamingResponse, responses={200: {"content": {"application/x-ndjson": {}}}})
-    async def export(ref: str, req: ExportRequest) -> StreamingResponse:
+    async def export(ref: str, req: ExportRequest, request: Request) -> StreamingResponse:
         dom = daemon.lookup(ref)
         actions.check_exportable(dom, req.live)  # refused before the stream starts: a plain error answer
         if not req.bundle.startswith("/"):
             raise HvmctlError(f"{req.bundle}: the bundle path must be absolute")
+        guard_path(request, daemon, req.bundle, "export", write=True)
         return StreamingResponse(_export_lines(daemon, ref, req), media_type="application/x-ndjson")
 
     return act

@@ -215,11 +215,15 @@ def _attach_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("vdev", help="guest device: xvdb (virtio) or sdb (SCSI)")
     p.add_argument("mode", help="r, w or w!")
     scope_args(p)
+    p.add_argument("--allow-any-path", action="store_true",
+                   help="let the guest use a system file (/etc, /boot, ...) too; local root only")
 
 
 @command("block-attach", "hot-plug a disk into a running domain", _attach_args, domain=True)
 def cmd_block_attach(args: argparse.Namespace, ctx: Context) -> int:
     body = {"uname": args.uname, "vdev": args.vdev, "mode": args.mode, "live": args.live, "config": args.config}
+    if args.allow_any_path:
+        body["allow_any_path"] = True
     result = ctx.client.act("block-attach", body, ref=args.domain)
     return emit(args, result, "")
 

@@ -140,6 +140,8 @@ def _create_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", "--dry-run", action="store_true", help="print the QEMU argv, start nothing")
     p.add_argument("-p", "--paused", action="store_true", help="leave the domain paused after creating")
     p.add_argument("--host", help="the pool member to start it on (default: placement by free memory)")
+    p.add_argument("--allow-any-path", action="store_true",
+                   help="let the guest use system files (/etc, /boot, ...) too; local root only")
     profile_args(p)
 
 
@@ -148,6 +150,8 @@ def cmd_create(args: argparse.Namespace, ctx: Context) -> int:
     body = profile_body(args, ctx) | {"dry_run": args.dry_run, "paused": args.paused}
     if args.host:
         body["host"] = args.host
+    if args.allow_any_path:
+        body["allow_any_path"] = True
     result = ctx.client.act("create", body)
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)

@@ -26,6 +26,9 @@ from hvmctl.daemon.state import DomainState
 from hvmctl.errors import HostError, HvmctlError, StateError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hvmctl.config.model import DomainConfig
     from hvmctl.daemon.service import Daemon
 
 log = logging.getLogger("hvmctl.managed")
@@ -41,12 +44,16 @@ def save_path(daemon: "Daemon", uuid: str) -> Path:
 
 
 # ---- define and undefine -----------------------------------------------------------------
-def define(daemon: "Daemon", text: str, *, filename: str, overrides: list[str]) -> dict[str, Any]:
+def define(daemon: "Daemon", text: str, *, filename: str, overrides: list[str],
+           check: "Callable[[DomainConfig], None] | None" = None) -> dict[str, Any]:
     """``xm new``: the profile read as ``xm create`` reads it (UUID and MACs filled in, the
-    registry's one conflict check), stored inactive; nothing starts."""
+    registry's one conflict check), stored inactive; nothing starts. ``check``: the
+    caller's gate on the parsed profile, as for create."""
     from hvmctl.config import parse_profile
 
     loaded = parse_profile(text, filename=filename, overrides=overrides, default_name=Path(filename).name)
+    if check is not None:
+        check(loaded.config)
     cfg = daemon._complete(loaded)
     daemon.registry.check(claim_for_config(cfg))
     dom = Domain(daemon, cfg, filename if filename.startswith("/") else None)

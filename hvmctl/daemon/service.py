@@ -351,10 +351,15 @@ class Daemon:
         dry_run: bool = False,
         paused: bool = False,
         host: str | None = None,
+        check: Callable[[DomainConfig], None] | None = None,
     ) -> dict[str, Any]:
+        """``check``: the caller's gate on the parsed profile (the API's host-path rule),
+        run before anything else, dry runs included."""
         from hvmctl.config import parse_profile  # the profile reader: only when a profile comes
 
         loaded = parse_profile(text, filename=filename, overrides=overrides, default_name=Path(filename).name)
+        if check is not None:
+            check(loaded.config)
         cfg = self._complete(loaded, record=not dry_run)
         self._check_conflicts(cfg)
         result: dict[str, Any] = {"warnings": [str(w) for w in loaded.warnings], "notes": []}

@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -248,14 +249,18 @@ def vnc_display_free(display: int | None, host: str = "127.0.0.1") -> bool:
 
 
 async def restore_domain(daemon: "Daemon", path: Path, *, paused: bool = False,
-                         managed: Domain | None = None) -> Domain:
+                         managed: Domain | None = None,
+                         check: Callable[[DomainConfig], None] | None = None) -> Domain:
     """Bring a saved guest back from ``path``, continuing where it stopped (``managed``:
-    the managed domain's definition it is a new incarnation of: ``xm resume``)."""
+    the managed domain's definition it is a new incarnation of: ``xm resume``). ``check``:
+    the caller's gate on the record's config (its disks), before anything starts."""
     path = Path(os.path.abspath(path))
     t0 = time.monotonic()
     header = await asyncio.to_thread(savefile.read_header, path)
     record = header.record
     cfg = DomainConfig.from_dict(record["config"])
+    if check is not None:
+        check(cfg)
     await teardown_pending(cfg.uuid)  # saved a moment ago: its old QEMU may still be going
     facts = header.data.get("facts") or {}
     paused = paused or not facts.get("was_running", True)  # a guest saved paused comes back paused

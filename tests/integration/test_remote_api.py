@@ -30,6 +30,8 @@ def rhv() -> Iterator[HvEnv]:
     port = _free_port()
     env.env["HVMCTL_LISTEN"] = f"127.0.0.1:{port}"
     env.env["HVMCTL_KNOWN_HOSTS"] = str(env.base / "known_hosts")
+    (env.base / "pool").mkdir()
+    env.env["HVMCTL_STORAGE_POOLS"] = f"test={env.base / 'pool'}"  # remote profiles' disks live in a pool
     env.start_daemon()
     deadline = time.monotonic() + 30
     while True:  # the HTTPS listener starts once the Unix socket serves
@@ -68,9 +70,14 @@ def test_roles_over_https_with_a_real_guest(rhv: HvEnv, tmp_path: Path) -> None:
     # create remotely: the profile lives with the client (not in the daemon's profile dir);
     # its text is uploaded
     profile = tmp_path / "r1.cfg"
-    disk = tmp_path / "r1-data.img"
-    with open(disk, "wb") as fh:
+    outside = tmp_path / "r1-data.img"
+    with open(outside, "wb") as fh:
         fh.truncate(4 << 20)
+    profile.write_text(tiny_profile("r1", more=f"disk = ['file:{outside},hdb,w']\n"))
+    out = remote(hv, admin, "create", str(profile), check=False)  # a disk outside the pools: refused
+    assert out.returncode == 1 and f"r1.cfg:9: disk: hdb: {outside} is outside the storage pools" in out.stderr
+    disk = hv.base / "pool" / "r1-data.img"
+    outside.rename(disk)
     profile.write_text(tiny_profile("r1", more=f"disk = ['file:{disk},hdb,w']\n"))
     out = remote(hv, viewer, "create", str(profile), check=False)
     assert out.returncode == 1 and "needs admin" in out.stderr
@@ -104,7 +111,7 @@ def test_roles_over_https_with_a_real_guest(rhv: HvEnv, tmp_path: Path) -> None:
     read = [float(line.split()[-1]) for line in r.text.splitlines()
             if line.startswith("hvmctl_domain_disk_bytes_total{") and 'domain="r1"' in line and 'op="read"' in line]
     assert read and max(read) > 0, r.text  # the guest's kernel read the disk's partition table
-    assert 'hvmctl_api_request_duration_seconds_count{action="create"} 2.0' in r.text  # refused + made
+    assert 'hvmctl_api_request_duration_seconds_count{action="create"} 3.0' in r.text  # 2 refused + made
 
     # every state-changing action, aimed at r1 with the viewer's token: each refused 403
     for name, wire in ACTIONS.items():

@@ -124,7 +124,7 @@ def test_quick_parse_gives_argparse_values_or_defers(name: str) -> None:
     (["list"], {"json": False, "long": False, "pool": False, "domains": []}),
     (["list", "--json", "a", "b"], {"json": True, "long": False, "pool": False, "domains": ["a", "b"]}),
     (["create", "-n", "web", "memory=64", "vcpus=2"],
-     {"json": False, "console": False, "dry_run": True, "paused": False, "host": None, "profile": "web",
+     {"json": False, "console": False, "dry_run": True, "paused": False, "host": None, "allow_any_path": False, "profile": "web",
       "overrides": ["memory=64", "vcpus=2"]}),
     (["shutdown", "--timeout", "5", "-w", "d"],
      {"json": False, "wait": True, "all": False, "timeout": 5.0, "force": False, "domain": "d"}),
