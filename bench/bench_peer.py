@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_boot import MARKER, run_raw
+from bench_boot import MARKER, _process_started, _since_boot, run_raw
 from common import HvEnv, tiny_profile, wait_for_text
 
 from hvmctl.daemon.process import rss_kib
@@ -126,6 +126,7 @@ class Libvirt:
         self.tmp.chmod(0o755)  # QEMU may run as libvirt-qemu: it opens the serial log in here
         self.env = dict(os.environ, LIBVIRT_DEFAULT_URI="qemu:///system")
         self.names: list[str] = []
+        self.spawned = 0.0  # the last boot's or restore's time from the command to QEMU's exec
 
     @staticmethod
     def ensure_installed() -> None:
@@ -197,18 +198,26 @@ class Libvirt:
     def boot(self, name: str, memory: int) -> float:
         """virsh create -> the ready line on the guest's serial (a file QEMU writes)."""
         log = self.tmp / f"{name}.serial.log"
-        start = time.monotonic()
+        start, since_boot = time.monotonic(), _since_boot()
         self.create(name, paused=False, memory=memory, serial_log=log)
-        return wait_for_text(log, MARKER, start=start)
+        took = wait_for_text(log, MARKER, start=start)
+        self.spawned = _process_started(self.qemu_pid(name)) - since_boot
+        return took
+
+    def qemu_pid(self, name: str) -> int:
+        return int(Path(f"/run/libvirt/qemu/{name}.pid").read_text())
 
     def save(self, name: str, path: Path) -> float:
         return wall(["virsh", "save", name, str(path)], self.env)
 
     def restore(self, name: str, path: Path) -> float:
-        return wall(["virsh", "restore", str(path)], self.env)  # returns with the guest running
+        since_boot = _since_boot()
+        took = wall(["virsh", "restore", str(path)], self.env)  # returns with the guest running
+        self.spawned = _process_started(self.qemu_pid(name)) - since_boot
+        return took
 
     def shutdown(self, name: str) -> float:
-        pid = int(Path(f"/run/libvirt/qemu/{name}.pid").read_text())
+        pid = self.qemu_pid(name)
         start = time.monotonic()
         wall(["virsh", "shutdown", "--mode", "acpi", name], self.env)
         took = wait_gone(pid, "libvirt", start)
@@ -231,6 +240,7 @@ class Hvmctl:
         self.xm = [str(xm)] if xm.exists() else [sys.executable, "-m", "hvmctl"]
         self.names: list[str] = []
         self.raw: tuple[list[str], Path, Path] = ([], Path(), Path())  # the last boot's argv, run dir, log
+        self.spawned = 0.0  # the last boot's or restore's time from the command to QEMU's exec
 
     def pid(self) -> int:
         return int((self.hv.base / "run" / "daemon.pid").read_text().strip())
@@ -261,9 +271,10 @@ class Hvmctl:
         """xm create -> the ready line in the console log; keeps the argv for the raw QEMU run."""
         self.hv.write_profile(name, tiny_profile(name, memory=memory))
         log = Path(self.hv.env["HVMCTL_LOG_DIR"]) / f"{name}.console.log"
-        start = time.monotonic()
+        start, since_boot = time.monotonic(), _since_boot()
         wall([*self.xm, "create", name], self.hv.env)
         took = wait_for_text(log, MARKER, start=start)
+        self.spawned = _process_started(int(self.hv.domain(name)["pid"])) - since_boot
         for path in (self.hv.base / "state" / "domains").glob("*.json"):
             record = json.loads(path.read_text())
             if record["runtime"] and record["runtime"].get("console_log") == str(log):
@@ -274,7 +285,10 @@ class Hvmctl:
         return wall([*self.xm, "save", name, str(path)], self.hv.env)
 
     def restore(self, name: str, path: Path) -> float:
-        return wall([*self.xm, "restore", str(path)], self.hv.env)  # answers once the guest runs
+        since_boot = _since_boot()
+        took = wall([*self.xm, "restore", str(path)], self.hv.env)  # answers once the guest runs
+        self.spawned = _process_started(int(self.hv.domain(name)["pid"])) - since_boot
+        return took
 
     def shutdown(self, name: str) -> float:
         pid = int(self.hv.domain(name)["pid"])
@@ -297,8 +311,12 @@ def restart_figure(stack: Hvmctl | Libvirt, count: int) -> float:
 def life_round(stack: Hvmctl | Libvirt, name: str, memory: int, directory: Path) -> dict[str, float]:
     """One guest's life: create -> ready, save, restore, ACPI shutdown -> QEMU gone."""
     path = directory / f"{name}.save"
-    out = {"boot": stack.boot(name, memory), "save": stack.save(name, path), "restore": stack.restore(name, path),
-           "shutdown": stack.shutdown(name)}
+    out = {"boot": stack.boot(name, memory)}
+    out["boot_spawn"] = stack.spawned
+    out["save"] = stack.save(name, path)
+    out["restore"] = stack.restore(name, path)
+    out["restore_spawn"] = stack.spawned
+    out["shutdown"] = stack.shutdown(name)
     path.unlink()
     return out
 
@@ -310,19 +328,26 @@ def life_figures(ours: Hvmctl, theirs: Libvirt, rounds: int, memory: int, wanted
     raw: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-peer-save-", dir="/var/tmp") as tmp:
         for i in range(rounds + 1):
-            order = [(ours, "hvmctl"), (theirs, "libvirt")]
+            order: list[tuple[Hvmctl | Libvirt, str]] = [(ours, "hvmctl"), (theirs, "libvirt")]
             for stack, who in order if i % 2 else order[::-1]:
                 rows[who].append(life_round(stack, f"life{i:02d}", memory, Path(tmp)))
                 if stack is ours:
                     raw.append(run_raw(*ours.raw))
-            print(f"  (round {i}: hvmctl {rows['hvmctl'][-1]}, libvirt {rows['libvirt'][-1]}, raw {raw[-1]:.3f};"
+            shown = {who: " ".join(f"{k} {v:.3f}" for k, v in rows[who][-1].items()) for who in rows}
+            print(f"  (round {i}: hvmctl {shown['hvmctl']}; libvirt {shown['libvirt']}; raw {raw[-1]:.3f};"
                   f" load {os.getloadavg()[0]:.2f})", file=sys.stderr)
+    def med(who: str, key: str) -> float:
+        return statistics.median(r[key] for r in rows[who][1:])
+
     for key in wanted:
-        h, v = (statistics.median(r[key] for r in rows[who][1:]) for who in ("hvmctl", "libvirt"))
+        h, v = med("hvmctl", key), med("libvirt", key)
         extra = ""
+        if key in ("boot", "restore"):  # /proc start times: 10 ms resolution
+            extra = (f"   command -> QEMU exec: hvmctl {med('hvmctl', key + '_spawn') * 1000:.0f} ms,"
+                     f" libvirt {med('libvirt', key + '_spawn') * 1000:.0f} ms")
         if key == "boot":
             r = statistics.median(raw[1:])
-            extra = f"   raw QEMU {r * 1000:.0f} ms: hvmctl {h / r:.3f}x, libvirt {v / r:.3f}x raw"
+            extra += f"; raw QEMU {r * 1000:.0f} ms: hvmctl {h / r:.3f}x, libvirt {v / r:.3f}x raw"
         label = {"boot": "create -> ready line on serial", "save": f"save ({memory} MiB guest)",
                  "restore": "restore -> guest running", "shutdown": "shutdown (ACPI) -> QEMU gone"}[key]
         line(label, h, v, "ms", extra)
@@ -353,6 +378,7 @@ def main() -> None:
         sys.exit("bench_peer: libvirt is not installed (run with --with-libvirt)")
     from tests.fixtures.guests import tiny_guest
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # kill PID still stops libvirtd and the guests
     guest = tiny_guest()
     ours = Hvmctl()
     theirs = Libvirt(str(guest.kernel), str(guest.initrd), guest.cmdline)
