@@ -347,7 +347,9 @@ def life_figures(ours: Hvmctl, theirs: Libvirt, rounds: int, memory: int, wanted
                      f" libvirt {med('libvirt', key + '_spawn') * 1000:.0f} ms")
         if key == "boot":
             r = statistics.median(raw[1:])
-            extra += f"; raw QEMU {r * 1000:.0f} ms: hvmctl {h / r:.3f}x, libvirt {v / r:.3f}x raw"
+            paired = statistics.median(x["boot"] / y for x, y in zip(rows["hvmctl"][1:], raw[1:]))
+            extra += (f"; raw QEMU {r * 1000:.0f} ms: hvmctl {h / r:.3f}x ({paired:.3f}x paired per round),"
+                      f" libvirt {v / r:.3f}x raw")
         label = {"boot": "create -> ready line on serial", "save": f"save ({memory} MiB guest)",
                  "restore": "restore -> guest running", "shutdown": "shutdown (ACPI) -> QEMU gone"}[key]
         line(label, h, v, "ms", extra)
