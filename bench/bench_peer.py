@@ -140,10 +140,10 @@ class Libvirt:
         if run(["pgrep", "-x", "virtlogd"]).returncode != 0:
             subprocess.run(["virtlogd", "-d"], check=True, timeout=30)
         self.spawn()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300
         while self.listed() < 0:  # up and answering
             if time.monotonic() > deadline:
-                raise TimeoutError("libvirtd did not answer within 60 s")
+                raise TimeoutError("libvirtd did not answer within 300 s")
             time.sleep(0.01)
         for name in run(["virsh", "list", "--name"], self.env).stdout.split():
             if name.startswith("peer"):  # left by an earlier run that was killed
@@ -302,7 +302,7 @@ def restart_figure(stack: Hvmctl | Libvirt, count: int) -> float:
     stack.kill()
     start = time.monotonic()
     stack.spawn()
-    stack.wait_listing(count)
+    stack.wait_listing(count, timeout=300)  # libvirtd may re-probe QEMU first (see README)
     took = time.monotonic() - start
     print(f"  ({type(stack).__name__}: restart with {count} guests listed after {took:.3f} s)", file=sys.stderr)
     return took
