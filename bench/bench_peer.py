@@ -10,7 +10,8 @@ hvmctl, ...), and printed as one line: figure, hvmctl, libvirt, ratio (hvmctl / 
   the ready line (and raw QEMU with hvmctl's very argv as a third column); save (`xm save` vs
   `virsh save`, same guest memory, both files in one directory on one disk); restore (`xm
   restore` vs `virsh restore`: both return once the guest runs again); shutdown (ACPI power
-  button, until the QEMU process is gone).
+  button, until the QEMU process is gone). Boot and restore also print each side's time from
+  the command to its QEMU's exec (where libvirtd re-probes QEMU before a start, that shows).
 libvirt gets the same kernel, initrd, command line, memory, vCPUs, serial and VNC display as
 the hvmctl guest. Guests 2..N are started paused on both sides (QEMU up, vCPUs stopped): the
 same daemon and list work without 2 cores booting N guests.
@@ -336,6 +337,7 @@ def life_figures(ours: Hvmctl, theirs: Libvirt, rounds: int, memory: int, wanted
             shown = {who: " ".join(f"{k} {v:.3f}" for k, v in rows[who][-1].items()) for who in rows}
             print(f"  (round {i}: hvmctl {shown['hvmctl']}; libvirt {shown['libvirt']}; raw {raw[-1]:.3f};"
                   f" load {os.getloadavg()[0]:.2f})", file=sys.stderr)
+
     def med(who: str, key: str) -> float:
         return statistics.median(r[key] for r in rows[who][1:])
 
