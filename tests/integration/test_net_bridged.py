@@ -378,7 +378,8 @@ def test_no_tap_left_after_destroy_crash_or_daemon_kill9(fake: FakeHost, daemon_
     create_tap("vif999.0", bridge="xenbr0", netns=fake.host)  # left by someone long gone
     hv.start_daemon()
     _wait_gone(hv, "lk")
-    assert taps(fake) == []
+    # the start's tap reconcile runs after the guests are settled (and listed): wait for it
+    hv.wait_for(lambda: taps(fake) == [], timeout=20, what="the stale taps to be removed")
     assert bridges(hv)["xenbr0"]["interfaces"] == ["eth0"]
 
     hv.hv("create", "lk")  # the daemon is killed; the guest lives on and keeps its taps
