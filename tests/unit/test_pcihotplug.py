@@ -13,6 +13,7 @@ from hvmctl.daemon import pcihotplug
 from hvmctl.daemon.domain import Domain
 from hvmctl.errors import ConfigError, ConflictError, HostError, NotFoundError, StateError
 from hvmctl.migration import live as livemig
+from hvmctl.migration import saverestore
 from tests.unit import crashkit as ck
 from tests.unit.test_passthrough import sysfs
 
@@ -68,6 +69,9 @@ def test_attach_detach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             await pcihotplug.attach(daemon.lookup("two"), "01:00.0", None, daemon.all())
         with pytest.raises(StateError, match="has host PCI devices passed through"):
             await livemig.start_migration(daemon, dom, livemig.MigrateRequest(host="dest"))
+        with pytest.raises(StateError, match=r"\(0000:01:00.0\); they cannot be saved: detach them first"):
+            await saverestore.save_domain(dom, tmp_path / "demo.save")
+        assert not (tmp_path / "demo.save").exists()
 
         # the restart agrees with the live definition: same device, same slot
         world.guest_reboot(dom.process.pid)
