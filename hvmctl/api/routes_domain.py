@@ -3,6 +3,7 @@ vcpu-list, vcpu-pin, sched-credit (the work is in the daemon's modules named bel
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -57,6 +58,21 @@ class SchedCreditRequest(BaseModel):
     cap: int | None = Field(default=None, ge=0, le=12800)
 
 
+class PciAttachRequest(BaseModel):
+    bdf: str = Field(description="host PCI function [DDDD:]BB:DD.F")
+    vslot: str | None = Field(default=None, description="guest slot on pci.0, hex (xm's VSLOT); default: lowest free")
+
+
+class PciDetachRequest(BaseModel):
+    bdf: str = Field(description="host PCI function [DDDD:]BB:DD.F")
+    timeout: float = Field(default=30.0, gt=0, le=600, description="seconds the guest has to let go")
+
+
+class PciAssignableRequest(BaseModel):
+    bdf: str = Field(description="host PCI function [DDDD:]BB:DD.F")
+    rebind: bool = Field(default=True, description="remove: bind it back to the driver it had (or probe)")
+
+
 def router(daemon: Daemon) -> ActionRouter:
     act = ActionRouter()
 
@@ -96,8 +112,41 @@ def router(daemon: Daemon) -> ActionRouter:
 
         dom = daemon.lookup(ref)
         return {"name": dom.name, "devices": [
-            {"bdf": bdf, "id": hostdev_id(i), "slot": dom.config.slots.get(hostdev_id(i))}
+            {"bdf": bdf, "idx": i, "id": hostdev_id(bdf), "slot": dom.config.slots.get(hostdev_id(bdf))}
             for i, bdf in enumerate(dom.config.pci)]}
+
+    @act("pci-attach")
+    async def pci_attach(ref: str, req: PciAttachRequest) -> dict[str, Any]:
+        from hvmctl.daemon import pcihotplug
+
+        return await pcihotplug.attach(daemon.lookup(ref), req.bdf, req.vslot, daemon.all())
+
+    @act("pci-detach")
+    async def pci_detach(ref: str, req: PciDetachRequest) -> dict[str, Any]:
+        from hvmctl.daemon import pcihotplug
+
+        return await pcihotplug.detach(daemon.lookup(ref), req.bdf, timeout=req.timeout)
+
+    def _held() -> dict[str, str]:
+        from hvmctl.daemon import passthrough
+        from hvmctl.daemon.state import DomainState
+
+        return passthrough.holders(None, [d.config for d in daemon.all()
+                                          if d.state not in (DomainState.INACTIVE, DomainState.SUSPENDED)])
+
+    @act("pci-assignable-add")
+    async def pci_assignable_add(req: PciAssignableRequest) -> dict[str, Any]:
+        from hvmctl.daemon import pcihotplug, vfiobind
+
+        bdf = pcihotplug.parse_bdf(req.bdf, "pci-assignable-add")
+        return await asyncio.to_thread(vfiobind.add, daemon.paths.state_dir, bdf, _held())
+
+    @act("pci-assignable-remove")
+    async def pci_assignable_remove(req: PciAssignableRequest) -> dict[str, Any]:
+        from hvmctl.daemon import pcihotplug, vfiobind
+
+        bdf = pcihotplug.parse_bdf(req.bdf, "pci-assignable-remove")
+        return await asyncio.to_thread(vfiobind.remove, daemon.paths.state_dir, bdf, _held(), rebind=req.rebind)
 
     @act("pci-list-assignable-devices")
     async def pci_assignable() -> dict[str, Any]:

@@ -111,6 +111,12 @@ ACTIONS: dict[str, Wire] = {
     "pci-list": Wire("GET", f"{_D}/pci", None, "viewer", "host PCI devices passed through (xm pci-list)"),
     "pci-list-assignable-devices": Wire("GET", "/v1/host/pci-assignable", None, "viewer",
                                         "host PCI devices bound to vfio-pci (xm pci-list-assignable-devices)"),
+    "pci-attach": Wire("POST", f"{_D}/pci", "hotplug", "admin", "hot-plug a host PCI device (xm pci-attach)"),
+    "pci-detach": Wire("POST", f"{_D}/pci/detach", "hotplug", "admin", "hot-unplug a host PCI device (xm pci-detach)"),
+    "pci-assignable-add": Wire("POST", "/v1/host/pci-assignable", None, "admin",
+                               "bind a host PCI device to vfio-pci (xl pci-assignable-add)"),
+    "pci-assignable-remove": Wire("POST", "/v1/host/pci-assignable/remove", None, "admin",
+                                  "give a host PCI device back to its driver (xl pci-assignable-remove)"),
     "vtpm-list": Wire("GET", f"{_D}/vtpm", None, "viewer", "the domain's emulated TPM and its swtpm (xm vtpm-list)"),
 }
 

@@ -136,9 +136,52 @@ def cmd_vtpm_list(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_pci_list(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.client.act("pci-list", ref=args.domain)
     lines = [f"{'Vdev':<6} {'Slot':<5} Host"] + [
-        f"{d['id'].removeprefix('hostdev'):<6} {hex(d['slot']) if d['slot'] is not None else '-':<5} {d['bdf']}"
+        f"{d['idx']:<6} {hex(d['slot']) if d['slot'] is not None else '-':<5} {d['bdf']}"
         for d in result["devices"]]
     return emit(args, result["devices"], "\n".join(lines))
+
+
+def _pci_attach_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bdf", help="host PCI function [DDDD:]BB:DD.F")
+    p.add_argument("vslot", nargs="?", help="guest slot on pci.0, hex (default: the lowest free)")
+
+
+@command("pci-attach", "hot-plug a host PCI device (vfio-pci) into a running domain", _pci_attach_args, domain=True)
+def cmd_pci_attach(args: argparse.Namespace, ctx: Context) -> int:
+    r = ctx.client.act("pci-attach", {"bdf": args.bdf, "vslot": args.vslot}, ref=args.domain)
+    return emit(args, r, f"{r['name']}: {r['bdf']} attached at slot {hex(r['slot'])}")
+
+
+def _pci_detach_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bdf", help="host PCI function [DDDD:]BB:DD.F")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds the guest has to let go (default 30)")
+
+
+@command("pci-detach", "hot-unplug a host PCI device from a running domain", _pci_detach_args, domain=True)
+def cmd_pci_detach(args: argparse.Namespace, ctx: Context) -> int:
+    r = ctx.client.act("pci-detach", {"bdf": args.bdf, "timeout": args.timeout}, ref=args.domain)
+    return emit(args, r, f"{r['name']}: {r['bdf']} detached")
+
+
+@command("pci-assignable-add", "bind a host PCI device to vfio-pci so guests can have it (xl)",
+         arg("bdf", help="host PCI function [DDDD:]BB:DD.F"))
+def cmd_pci_assignable_add(args: argparse.Namespace, ctx: Context) -> int:
+    r = ctx.client.act("pci-assignable-add", {"bdf": args.bdf})
+    was = f" (was {r['previous']})" if r["previous"] else ""
+    return emit(args, r, f"{r['bdf']}: bound to {r['driver']}{was}" if r["changed"] else
+                f"{r['bdf']}: already bound to {r['driver']}")
+
+
+def _assignable_remove_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bdf", help="host PCI function [DDDD:]BB:DD.F")
+    p.add_argument("--no-rebind", action="store_true",
+                   help="leave it unbound (default: bind it back to the driver it had)")
+
+
+@command("pci-assignable-remove", "give a host PCI device back to the driver it had (xl)", _assignable_remove_args)
+def cmd_pci_assignable_remove(args: argparse.Namespace, ctx: Context) -> int:
+    r = ctx.client.act("pci-assignable-remove", {"bdf": args.bdf, "rebind": not args.no_rebind})
+    return emit(args, r, f"{r['bdf']}: released from vfio-pci, now bound to {r['driver'] or 'no driver'}")
 
 
 @command("pci-list-assignable-devices", "host PCI devices that can be passed through (bound to vfio-pci)")

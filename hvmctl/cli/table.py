@@ -96,11 +96,16 @@ COMMANDS = {
     "host": (_POOL, "a pool member: evacuate NAME (live-migrate every guest to the others)"),
     "pci-list": (_DOM, "host PCI devices passed through to a domain"),
     "pci-list-assignable-devices": (_DOM, "host PCI devices that can be passed through (bound to vfio-pci)"),
+    "pci-attach": (_DOM, "hot-plug a host PCI device (vfio-pci) into a running domain"),
+    "pci-detach": (_DOM, "hot-unplug a host PCI device from a running domain"),
+    "pci-assignable-add": (_DOM, "bind a host PCI device to vfio-pci so guests can have it (xl)"),
+    "pci-assignable-remove": (_DOM, "give a host PCI device back to the driver it had (xl)"),
     "vtpm-list": (_DOM, "a domain's emulated TPM 2.0 and its swtpm"),
 }
 
 #: other names for commands (xl's): name -> the command it runs, with the same arguments
 ALIASES = {
+    "pci-assignable-list": "pci-list-assignable-devices",  # xl pci-assignable-list
     "cd-insert": "insert",  # xl cd-insert DOM VDEV TARGET
     "cd-eject": "eject",  # xl cd-eject DOM VDEV
 }

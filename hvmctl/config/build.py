@@ -35,6 +35,7 @@ FIELD_OF = {
     "vif": "vifs",
     "nics": "vifs",
     "usbdevice": "usbdevices",
+    "usbdev": "usbdevices",
     "type": "builder",
     "on_shutdown": "on_poweroff",
     "device_model_override": "device_model",
@@ -195,7 +196,7 @@ class _Builder:
             localtime=self._bool("localtime", False),
             rtc_timeoffset=self.get("rtc_timeoffset") or 0,  # type: ignore[arg-type]
             usb=self._bool("usb", False),
-            usbdevices=self.get("usbdevice") or (),  # type: ignore[arg-type]
+            usbdevices=tuple(self.get("usbdevice") or ()) + tuple(self.get("usbdev") or ()),  # type: ignore[arg-type]
             stdvga=self._stdvga(),
             soundhw=self.get("soundhw"),  # type: ignore[arg-type]
             keymap=self.get("keymap"),  # type: ignore[arg-type]

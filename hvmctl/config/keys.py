@@ -254,6 +254,41 @@ def to_usbdevices(value: object) -> object:
     return tuple(items)
 
 
+_USB_NUM = re.compile(r"\d{1,3}")
+_USB_ID = re.compile(r"(?:0x)?([0-9a-fA-F]{1,4})")
+
+
+def to_usbdev(value: object) -> object:
+    """xl's ``usbdev = ["hostbus=1,hostaddr=2", "vendorid=0x046d,productid=0xc52b"]``: host USB
+    devices, in usbdevice's own forms (``host:1.2``, ``host:046d:c52b``)."""
+    items = to_list(value)
+    assert isinstance(items, list)
+    out = []
+    for item in items:
+        kv: dict[str, str] = {}
+        for word in (w.strip() for w in item.split(",") if w.strip()):
+            key, eq, val = word.partition("=")
+            if not eq or key.strip() not in ("type", "hostbus", "hostaddr", "vendorid", "productid", "controller",
+                                               "port") or key.strip() in kv:
+                raise Mismatch("type=hostdev, hostbus=N,hostaddr=N or vendorid=0xVVVV,productid=0xPPPP",
+                               word, item)
+            kv[key.strip()] = val.strip()
+        if kv.pop("type", "hostdev") != "hostdev":
+            raise Mismatch("type=hostdev", item)
+        kv.pop("controller", None)
+        kv.pop("port", None)
+        if set(kv) == {"hostbus", "hostaddr"} and all(_USB_NUM.fullmatch(v) for v in kv.values()):
+            out.append(f"host:{int(kv['hostbus'])}.{int(kv['hostaddr'])}")
+        elif set(kv) == {"vendorid", "productid"}:
+            ids = [_USB_ID.fullmatch(kv[k]) for k in ("vendorid", "productid")]
+            if not all(ids):
+                raise Mismatch("USB IDs in hex (0x046d)", item)
+            out.append("host:" + ":".join(m.group(1).lower().zfill(4) for m in ids if m))
+        else:
+            raise Mismatch("hostbus=N,hostaddr=N or vendorid=0xVVVV,productid=0xPPPP", item)
+    return tuple(out)
+
+
 SOUND_CARDS = ("sb16", "es1370", "ac97", "hda", "adlib", "gus", "cs4231a", "pcspk", "all")
 
 
@@ -457,6 +492,8 @@ _USED = [
     _k("viridian", to_viridian, "xl: Hyper-V enlightenments, 1 or groups ['base', 'freq', 'stimer', ...] (KVM)"),
     _k("cpuid", to_cpuid, "CPU features: xl 'host,aes=0,...' or xm ['0x1:ecx=xxxx...0'] (QEMU -cpu flags)"),
     _k("nestedhvm", to_bool, "xl: expose VMX/SVM to the guest (KVM with nesting on)"),
+    _k("usbdev", to_usbdev, "xl: host USB devices for usb-host: ['hostbus=1,hostaddr=2', "
+                            "'vendorid=0x046d,productid=0xc52b']"),
     _k("pci", to_pci, "host PCI functions passed through with vfio-pci: ['0000:01:00.0']"),
     _k("vtpm", to_vtpm, "an emulated TPM 2.0 (swtpm): ['backend=0'], 'model=tis' for the TIS interface"),
     _k("secure_boot", to_bool, "hvmctl: UEFI Secure Boot with Microsoft's keys enrolled (OVMF; q35 + SMM)"),
@@ -544,7 +581,6 @@ _UNSUPPORTED_DOCS = {
     "vscsi": "PV SCSI",
     "vusb": "PV USB",
     "usbctrl": "PV USB",
-    "usbdev": "PV USB",
     "usbversion": "USB controller version",
     "vif2": "netchannel2 interfaces",
     "channel": "PV channels",

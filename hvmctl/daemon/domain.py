@@ -122,6 +122,7 @@ class Domain:
         self.rapid_restarts = 0
         self.last_event: str | None = None
         self._supervisor: asyncio.Task[None] | None = None
+        self._tpm_watch: asyncio.Task[str | None] | None = None
         self._expect_exit = False
         # a managed domain (xm new) keeps its definition when it stops: it goes back to
         # inactive (or suspended) instead of being forgotten; ``autostart``: with the host
@@ -540,6 +541,16 @@ class Domain:
         self._supervisor = asyncio.create_task(
             self._supervise(self.monitor, self.process, self.runtime.domid), name=f"supervise-{self.name}"
         )
+        if self.config.vtpm is not None:  # its swtpm is watched too (hvmctl.daemon.vtpmwatch)
+            from hvmctl.daemon import vtpmwatch
+
+            self._tpm_watch = asyncio.create_task(
+                vtpmwatch.watch(self, Path(self.runtime.run_dir), self.runtime.domid), name=f"swtpm-{self.name}")
+
+    @property
+    def exit_expected(self) -> bool:
+        """QEMU is being stopped on purpose (destroy, save, migration): its end is no news."""
+        return self._expect_exit
 
     async def _supervise(self, monitor: GuestMonitor, process: GuestProcess, domid: int) -> None:
         try:

@@ -509,6 +509,9 @@ class FakeMonitor:
         g.devices.append(str(a.get("id", a.get("driver"))))
         return {}
 
+    def _qmp_query_pci(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return [{"bus": 0, "devices": [{"qdev_id": d} for d in g.devices]}]
+
     def _qmp_balloon(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         g.balloon = int(a["value"])
         return {}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hvmctl.config.model import DomainConfig
-from hvmctl.errors import ConfigError, ConflictError, HostError
+from hvmctl.errors import ConfigError, ConflictError, HostError, NotFoundError
 
 VFIO = "vfio-pci"
 
@@ -41,20 +41,32 @@ def iommu_group(bdf: str) -> str | None:
 def check(cfg: DomainConfig, others: Iterable[DomainConfig]) -> None:
     """Refuse, naming the device and the fix, before anything starts."""
     where = f"{cfg.source or '<config>'}" + (f":{cfg.line_of('pci')}" if cfg.line_of("pci") else "")
-    held = {bdf: o.name for o in others if o.uuid != cfg.uuid for bdf in o.pci}
+    held = holders(cfg.uuid, others)
     for bdf in cfg.pci:
         if not _device(bdf).exists():
             raise ConfigError(f"expected a host PCI device; {bdf} does not exist", file=cfg.source or "<config>",
                               line=cfg.line_of("pci"), key="pci")
-        if bdf in held:
-            raise ConflictError(f"{where}: pci: {bdf} is already passed through to domain '{held[bdf]}'")
-        if iommu_group(bdf) is None:
-            raise HostError(f"{where}: pci: {bdf}: the IOMMU is off (no iommu_group); boot the host with "
-                            "intel_iommu=on or amd_iommu=on")
-        driver = driver_of(bdf)
-        if driver != VFIO:
-            now = f"bound to driver '{driver}'" if driver else "bound to no driver"
-            raise HostError(f"{where}: pci: {bdf} is {now}; bind it to {VFIO} first (xl pci-assignable-add {bdf})")
+        check_device(bdf, f"{where}: pci", held)
+
+
+def holders(uuid: str | None, others: Iterable[DomainConfig]) -> dict[str, str]:
+    """Host function -> the name of the other guest that has it."""
+    return {bdf: o.name for o in others if o.uuid != uuid for bdf in o.pci}
+
+
+def check_device(bdf: str, where: str, held: dict[str, str]) -> None:
+    """One function's checks (create's and pci-attach's): present, free, IOMMU on, on vfio-pci."""
+    if not _device(bdf).exists():
+        raise NotFoundError(f"{where}: {bdf}: no such host PCI device")
+    if bdf in held:
+        raise ConflictError(f"{where}: {bdf} is already passed through to domain '{held[bdf]}'")
+    if iommu_group(bdf) is None:
+        raise HostError(f"{where}: {bdf}: the IOMMU is off (no iommu_group); boot the host with "
+                        "intel_iommu=on or amd_iommu=on")
+    driver = driver_of(bdf)
+    if driver != VFIO:
+        now = f"bound to driver '{driver}'" if driver else "bound to no driver"
+        raise HostError(f"{where}: {bdf} is {now}; bind it to {VFIO} first (xl pci-assignable-add {bdf})")
 
 
 def assignable() -> list[dict[str, Any]]:

@@ -33,12 +33,13 @@ def pci_ids(cfg: DomainConfig, nic_indexes: Sequence[int]) -> list[str]:
     if cfg.usb or cfg.usbdevices:
         ids.append(USB_ID)
     ids += [sid for sid, devs in sound_cards(cfg) if devs[0] in PCI_SOUND]
-    return ids + memory.pci_ids(cfg) + [hostdev_id(i) for i in range(len(cfg.pci))]
+    return ids + memory.pci_ids(cfg) + [hostdev_id(bdf) for bdf in cfg.pci]
 
 
-def hostdev_id(index: int) -> str:
-    """A passed-through host function's device id (its slot is allocated like any other)."""
-    return f"hostdev{index}"
+def hostdev_id(bdf: str) -> str:
+    """A passed-through host function's device id, named after its host address so it stays
+    the same when another one is hot-unplugged (its slot is allocated like any other)."""
+    return "hostdev-" + bdf.replace(":", "-")
 
 
 def slots_for(cfg: DomainConfig, nic_indexes: Sequence[int]) -> dict[str, int]:

@@ -29,7 +29,7 @@ from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
 from hvmctl.atomic import fsync_dir
-from hvmctl.errors import HostError, HvmctlError, QemuError
+from hvmctl.errors import HostError, HvmctlError, QemuError, StateError
 from hvmctl.migration import qmpmig, savefile
 from hvmctl.qemu.version import running_version
 
@@ -65,6 +65,9 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
     t_begin = time.monotonic()
     async with dom.lock:
         dom.require("save")
+        if dom.config.pci:  # QEMU cannot save a vfio-pci device's state: refused before any file
+            raise StateError(f"domain '{dom.name}' has host PCI devices passed through "
+                             f"({', '.join(dom.config.pci)}); they cannot be saved: detach them first (xm pci-detach)")
         was_running = dom.state is DomainState.RUNNING
         header: dict[str, Any] = {
             "format": SAVE_FORMAT,

@@ -146,8 +146,28 @@ async def preflight(daemon: "Daemon", req: dict[str, Any]) -> dict[str, Any]:
     facts = await daemon.ensure_accel(cfg.accel)
     src_accel = str(req.get("accel") or facts.accel)
     check("accelerator", src_accel == facts.accel, f"source {src_accel}, destination {facts.accel}")
+    firmware_problem(cfg, facts.firmware_dir, check)
     return {"host": os.uname().nodename, "hvmctl": __version__, "qemu": mine, "checks": checks,
             "problems": problems, "ok": not problems}
+
+
+def firmware_problem(cfg: DomainConfig, firmware_dir: str, check: Any) -> None:
+    """A guest's OVMF files and its swtpm must be here before any stream comes (the source
+    sends the variable store and TPM state, not the firmware or the emulator)."""
+    from hvmctl.daemon import vtpm
+    from hvmctl.devices import firmware
+
+    if firmware.uses_ovmf(cfg):
+        missing = [p for p in (firmware.code_file(cfg, firmware_dir), firmware.vars_template(cfg, firmware_dir))
+                   if not os.path.isfile(p)]
+        check("firmware", not missing, f"OVMF present in {firmware_dir}" if not missing else
+              f"the guest boots with OVMF; {', '.join(missing)} missing here (Debian package 'ovmf')")
+    if cfg.vtpm is not None:
+        import shutil
+
+        found = shutil.which(vtpm.swtpm_binary())
+        check("swtpm", found is not None, f"the guest has a TPM; {vtpm.swtpm_binary()} " +
+              (f"present ({found})" if found else "not found here (Debian packages swtpm, swtpm-tools)"))
 
 
 def _free_port(host: str) -> int:

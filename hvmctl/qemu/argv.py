@@ -276,7 +276,10 @@ def usb_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> list[str
     slots = slots if slots is not None else slots_for(cfg, [])
     args = ["-device", render({"driver": "piix3-usb-uhci", "id": USB_ID, **pci.bus_props(slots, USB_ID)})]
     for name in cfg.usbdevices:
-        if name.startswith("host:"):
+        if name.startswith("host:") and "." in name:  # host:BUS.ADDR
+            bus, _, addr = name[5:].partition(".")
+            args += ["-device", f"usb-host,bus=usb.0,hostbus={escape(bus)},hostaddr={escape(addr)}"]
+        elif name.startswith("host:"):
             vendor, _, product = name[5:].partition(":")
             args += ["-device", f"usb-host,bus=usb.0,vendorid=0x{escape(vendor)},productid=0x{escape(product)}"]
         else:
@@ -313,9 +316,9 @@ def misc_device_args(cfg: DomainConfig, slots: dict[str, int] | None = None) -> 
 def passthrough_args(cfg: DomainConfig, slots: dict[str, int]) -> list[str]:
     """Host PCI functions, each on vfio-pci at its pinned slot."""
     args: list[str] = []
-    for i, bdf in enumerate(cfg.pci):
-        args += ["-device", render({"driver": "vfio-pci", "host": bdf, "id": hostdev_id(i),
-                                    **pci.bus_props(slots, hostdev_id(i))})]
+    for bdf in cfg.pci:
+        args += ["-device", render({"driver": "vfio-pci", "host": bdf, "id": hostdev_id(bdf),
+                                    **pci.bus_props(slots, hostdev_id(bdf))})]
     return args
 
 

@@ -44,8 +44,8 @@ def test_pci_syntax_and_golden_argv() -> None:
         "/etc/xen/gpu:6: warning: pci: 0000:01:00.1: permissive has no effect with vfio-pci; ignored"]
     argv = build_argv(cfg, HostFacts(), LaunchPlan(domid=2, run_dir=PurePath("/run/hvmctl/dom/6f1c2a3b"),
                                                     log_dir=PurePath("/var/log/hvmctl"), name=cfg.name))
-    assert "vfio-pci,host=0000:01:00.0,id=hostdev0,bus=pci.0,addr=0x3" in argv
-    assert "vfio-pci,host=0000:01:00.1,id=hostdev1,bus=pci.0,addr=0x4" in argv
+    assert "vfio-pci,host=0000:01:00.0,id=hostdev-0000-01-00.0,bus=pci.0,addr=0x3" in argv
+    assert "vfio-pci,host=0000:01:00.1,id=hostdev-0000-01-00.1,bus=pci.0,addr=0x4" in argv
     golden = GOLDEN / "pci.txt"
     if os.environ.get("HVMCTL_UPDATE_GOLDEN"):
         golden.write_text("\n".join(argv) + "\n")
