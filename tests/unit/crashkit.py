@@ -93,6 +93,18 @@ class Crasher:
 Scenario = Callable[[Daemon, FakeWorld], Awaitable[None]]
 
 
+def run_scenario(root: Path, scenario: Scenario, world: FakeWorld | None = None) -> None:
+    """One daemon on the fake backend, started on ``root``, runs ``scenario`` (no crash)."""
+    world = world or FakeWorld()
+
+    async def main() -> None:
+        daemon = new_daemon(root, world)
+        await daemon.start()
+        await scenario(daemon, world)
+
+    asyncio.run(main())
+
+
 def run_until_crash(root: Path, setup: Scenario | None, scenario: Scenario, arm_at: int | None,
                     world: FakeWorld | None = None) -> tuple[Crasher, FakeWorld]:
     """Run ``setup`` (no crash) then ``scenario`` with the crash armed at point ``arm_at``;

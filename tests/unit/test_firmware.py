@@ -83,14 +83,7 @@ def test_missing_firmware_is_refused_with_the_key_line(tmp_path: Path) -> None:
 
 # ---- the variable store's life, on the fake backend -------------------------------------
 def run(root: Path, scenario: ck.Scenario) -> None:
-    world = ck.FakeWorld()
-
-    async def main() -> None:
-        daemon = ck.new_daemon(root, world)
-        await daemon.start()
-        await scenario(daemon, world)
-
-    asyncio.run(main())
+    ck.run_scenario(root, scenario)
 
 
 def nvram(root: Path) -> Path:

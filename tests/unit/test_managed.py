@@ -17,14 +17,7 @@ from tests.unit import crashkit as ck
 
 
 def run(root: Path, scenario: ck.Scenario) -> None:
-    world = ck.FakeWorld()
-
-    async def main() -> None:
-        daemon = ck.new_daemon(root, world)
-        await daemon.start()
-        await scenario(daemon, world)
-
-    asyncio.run(main())
+    ck.run_scenario(root, scenario)
 
 
 async def settle() -> None:

@@ -3,7 +3,6 @@ what changes the managed definition, and what the domain is after it stops."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 import pytest
@@ -19,14 +18,7 @@ BALLOON = "maxmem = 128\n"
 
 
 def run(root: Path, scenario: ck.Scenario) -> None:
-    world = ck.FakeWorld()
-
-    async def main() -> None:
-        daemon = ck.new_daemon(root, world)
-        await daemon.start()
-        await scenario(daemon, world)
-
-    asyncio.run(main())
+    ck.run_scenario(root, scenario)
 
 
 async def stop(daemon: ck.Daemon, dom: Domain) -> Domain:
