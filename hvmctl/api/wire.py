@@ -112,6 +112,9 @@ ACTIONS: dict[str, Wire] = {
     "pci-list-assignable-devices": Wire("GET", "/v1/host/pci-assignable", None, "viewer",
                                         "host PCI devices bound to vfio-pci (xm pci-list-assignable-devices)"),
     "vtpm-list": Wire("GET", f"{_D}/vtpm", None, "viewer", "the domain's emulated TPM and its swtpm (xm vtpm-list)"),
+    # ---- the serial console as actions (forwarded in a pool, usable remotely) -----------
+    "serial-out": Wire("GET", f"{_D}/serial", "console", "operator", "the guest's ttyS0 output from now on, streamed"),
+    "serial-in": Wire("POST", f"{_D}/serial", "console", "operator", "keys into the guest's ttyS0 (xm console)"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

@@ -445,13 +445,22 @@ def cmd_console(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _console(ctx: Context, ref: str) -> int:
-    from hvmctl.cli.console import attach
+    """The serial socket when the guest is on this host; else (a pool member has it, or
+    the daemon is remote) its console relayed by the daemon (serial-out / serial-in)."""
+    from hvmctl.cli.console import attach, relay
 
-    ctx.require_local("the serial console (its socket; remotely: the web console, /ui/domain/NAME)")
     dom = _get(ctx, ref)
     if not dom.get("serial_socket"):
         raise HvmctlError(f"domain '{dom['name']}': serial console goes to {dom['serial']}, not to a console")
-    return attach(dom["serial_socket"], dom["name"])
+    headers, output = ctx.client.act_bytes("serial-out", ref=dom["uuid"])
+    if not ctx.remote and "x-hvmctl-forwarded" not in headers:
+        output.close()  # closes the stream
+        return attach(dom["serial_socket"], dom["name"])
+
+    def send(data: bytes) -> None:
+        ctx.client.act("serial-in", {"keys": data.decode("latin-1")}, ref=dom["uuid"])
+
+    return relay(dom["name"], output, send)
 
 
 @command("daemon", "run the hvmctl daemon in the foreground")
