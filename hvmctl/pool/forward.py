@@ -120,10 +120,10 @@ class Forward:
         from hvmctl.errors import NotFoundError
 
         try:
-            self.daemon.lookup(ref)
-            return True
+            dom = self.daemon.lookup(ref)
         except NotFoundError:
             return False
+        return not self.daemon.pool.managed_defs.shadowed(dom)  # an idle copy of one running elsewhere
 
     async def _owner(self, ref: str) -> tuple[str, dict[str, Any] | None] | None:
         """(host, its published API endpoint or None) of the member that has domain ``ref``."""
@@ -132,7 +132,11 @@ class Forward:
         member: Any = self.daemon.pool
         try:
             rows = (await member.domains())["domains"]
-            hosts = {r["host"] for r in rows if ref in (r.get("name"), r.get("uuid")) and r["host"] != member.host}
+            named = [r for r in rows if ref in (r.get("name"), r.get("uuid")) and r["host"] != member.host]
+            hosts = {r["host"] for r in named}
+            running = {member.runs.get(str(r.get("uuid"))) for r in named} & hosts
+            if len(hosts) > 1 and len(running) == 1:
+                hosts = running  # copies of one pool definition: the member that runs it
             if len(hosts) != 1:
                 return None
             host = hosts.pop()

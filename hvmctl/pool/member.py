@@ -90,6 +90,9 @@ class PoolMember:
         self._task: asyncio.Task[None] | None = None
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
         self.api: dict[str, Any] | None = None  # this member's remote API, for forwarding
+        from hvmctl.pool.defs import PoolDefs
+
+        self.managed_defs = PoolDefs(self)  # managed domains (xm new) in the pool
 
     def key(self, *parts: str) -> str:
         return self.s.prefix + "/".join(parts)
@@ -212,7 +215,7 @@ class PoolMember:
         if now - self._facts_at >= FACTS_EVERY:
             await self.etcd.put(self.key("members", self.host), json.dumps(self.facts()), lease=self.lease)
             self._facts_at = now
-        rows = json.dumps([_row(d) for d in self.daemon.all()], sort_keys=True)
+        rows = json.dumps([_row(d) for d in self.daemon.all() if not self.managed_defs.hidden(d)], sort_keys=True)
         if rows != self._published:
             await self.etcd.put(self.key("domains", self.host), rows, lease=self.lease)
             self._published = rows
@@ -304,8 +307,10 @@ class PoolMember:
         self.fenced.discard(dom.uuid)
 
     def _definition(self, cfg: "DomainConfig", *, owner: str, want: str = "running") -> dict[str, Any]:
+        local = self.daemon.domains.get(str(cfg.uuid))
         return {"name": cfg.name, "uuid": cfg.uuid, "ha": bool(cfg.ha), "host_tags": list(cfg.host_tags),
-                "owner": owner, "want": want, "memory": cfg.memory, "config": cfg.to_dict()}
+                "owner": owner, "want": want, "memory": cfg.memory, "config": cfg.to_dict(),
+                "managed": bool(local is not None and local.managed)}
 
     def expect_incoming(self, uuid: str | None) -> None:
         """A guest migrates in: its run lock stays with the source until it runs here."""
@@ -322,7 +327,12 @@ class PoolMember:
         if dom.uuid not in self.held or dom.uuid in self.fenced:
             return
         self.held.discard(dom.uuid)
-        definition = self._definition(dom.config, owner=self.host, want="stopped")
+        cfg = dom.config
+        if dom.managed and dom.definition is not None:  # what managed.deactivate keeps: --live ends here
+            from dataclasses import replace
+
+            cfg = replace(dom.definition, name=dom.config.name)
+        definition = self._definition(cfg, owner=self.host, want="stopped")
         self.defs[dom.uuid] = definition
 
         async def write() -> None:
@@ -366,8 +376,8 @@ class PoolMember:
                 ok, holder = await self.etcd.create(self.key("run", dom.uuid), self.host, lease=self.lease)
                 if ok or holder == self.host:
                     self.held.add(dom.uuid)
-            elif not alive and holder not in (None, self.host) and not dom.lock.locked():
-                self.daemon.undefine(dom)
+            elif not alive and holder not in (None, self.host) and not dom.lock.locked() and not dom.managed:
+                self.daemon.undefine(dom)  # a managed copy stays: it is the definition here
                 await self.event(f"dropped the stopped local copy of {dom.name}: it runs on {holder}")
         starting = {d.uuid for d in self.daemon.domains.values() if d.state is DomainState.STARTING}
         for uuid, holder in list(self.runs.items()):
@@ -377,6 +387,7 @@ class PoolMember:
             if holder == self.host and not alive and uuid not in starting and uuid not in self._starting:
                 await self.etcd.delete_if(self.key("run", uuid), self.host)
                 self.runs.pop(uuid, None)
+        await self.managed_defs.sync()
 
     async def _hand_over(self, dom: "Domain", holder: str | None) -> None:
         """A migrated-in pool domain runs here now: its run lock (and definition) move here."""
