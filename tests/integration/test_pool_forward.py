@@ -93,6 +93,11 @@ def test_console_of_another_members_guest(etcd: EtcdCluster) -> None:
         b.wait_console("con", READY, timeout=120)
         a.wait_for(lambda: any(d["name"] == "con" for d in _rows(a.hv("list", "--pool", "--json").json())),
                    timeout=15, what="con in the pool view")
+        # `xm list NAME` on A: B's guest, from the pool view (not "does not exist")
+        row = a.hv("list", "con").stdout.splitlines()[1]
+        assert row.split()[0] == "con" and row.split()[-2] in ("r-----", "-b----"), row
+        assert [r["host"] for r in a.hv("list", "--json", "con").json()] == ["cb"]
+        assert a.hv("list", "nosuch", check=False).returncode != 0
         out = a.hv("console", "con", input="echo MARK-$((40+2))\n", timeout=60)
         assert "MARK-42" in out.stdout, out.stdout  # the guest's answer, read on A
         b.wait_console("con", "MARK-42")  # and it is B's guest that answered
