@@ -310,7 +310,8 @@ class PoolMember:
         local = self.daemon.domains.get(str(cfg.uuid))
         return {"name": cfg.name, "uuid": cfg.uuid, "ha": bool(cfg.ha), "host_tags": list(cfg.host_tags),
                 "owner": owner, "want": want, "memory": cfg.memory, "config": cfg.to_dict(),
-                "managed": bool(local is not None and local.managed)}
+                "managed": bool(local is not None and local.managed)  # once in the pool's defs, for good:
+                or bool(self.defs.get(str(cfg.uuid), {}).get("managed"))}  # an HA restart keeps it
 
     def expect_incoming(self, uuid: str | None) -> None:
         """A guest migrates in: its run lock stays with the source until it runs here."""
@@ -485,6 +486,9 @@ class PoolMember:
             if old is not None and (old.process is None or not old.process.alive):
                 self.daemon.undefine(old)  # a stale local copy (this member was fenced)
             dom = await self.daemon.create_from_config(cfg)
+            if definition.get("managed"):  # a managed domain stays one on the member that runs it now
+                dom.managed = True
+                self.daemon.persist(dom)
             await self.event(f"started {cfg.name} here ({reason}) as ID {dom.domid}")
         except HvmctlError as exc:
             await self.event(f"could not start {uuid[:8]} ({reason}): {exc.message}")
