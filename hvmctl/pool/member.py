@@ -294,6 +294,10 @@ class PoolMember:
         if self.lease is None or not self.healthy:
             raise PoolError(f"domain '{dom.name}' is a pool domain and the pool cannot be asked: "
                             f"{self.error or 'no lease'}")
+        known = self.defs.get(dom.uuid, {})
+        if known.get("want") == "suspended" and known.get("owner") not in (None, self.host):
+            raise ConflictError(f"domain '{dom.name}' has a managed save on pool member '{known['owner']}': "
+                                f"xm resume it there (its disks are as that save left them)")
         definition = self._definition(dom.config, owner=self.host)
         if dom.config.ha:  # before the lock exists: a QEMU spawned after it is fenced too
             self.watchdog.include(dom.uuid)
@@ -333,7 +337,10 @@ class PoolMember:
             from dataclasses import replace
 
             cfg = replace(dom.definition, name=dom.config.name)
-        definition = self._definition(cfg, owner=self.host, want="stopped")
+        from hvmctl.daemon.managed import save_path
+
+        suspended = dom.managed and save_path(self.daemon, dom.uuid).is_file()  # xm suspend: resumed only here
+        definition = self._definition(cfg, owner=self.host, want="suspended" if suspended else "stopped")
         self.defs[dom.uuid] = definition
 
         async def write() -> None:
