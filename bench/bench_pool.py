@@ -6,9 +6,10 @@ as pool members, tiny guests under TCG.
   (10 s) and a fast one (3 s; the margin and grace scale with it);
 - `xm list --pool` with 3 members x N guests vs a local `xm list` of N guests (guests
   started paused: the same lists without 2 cores booting them all);
-- `hvmctl host evacuate` of M idle guests (live migration over the members' TLS endpoints).
+- `hvmctl host evacuate` of M idle guests (started paused, 32 MiB; live migration over the
+  members' TLS endpoints).
 
-    python bench/bench_pool.py [--guests 20] [--evacuate 10] [--rounds 10] [--skip-failover] [--skip-evacuate]
+    python bench/bench_pool.py [--guests 20] [--evacuate 10] [--rounds 10] [--skip-failover] [--skip-evacuate] [--skip-lists]
 
 The daemons cannot run the fake backend (it lives in one test process), so the list figure
 uses real QEMUs started paused (``xm create -p``, 32 MiB, never booted): 60 of them fit in
@@ -89,7 +90,7 @@ def evacuate(etcd: EtcdCluster, count: int) -> float:
         v1.wait_for(lambda: all("endpoint" in m for m in v1.hv("pool", "status", "--json").json()["members"]),
                     timeout=15, what="endpoints")
         for i in range(count):
-            v1.write_profile(f"e{i}", tiny_profile(f"e{i}", vnc=False, memory=64))
+            v1.write_profile(f"e{i}", tiny_profile(f"e{i}", vnc=False, memory=32))
             v1.hv("create", "-p", f"e{i}")
         t = time.monotonic()
         moved = v1.hv("host", "evacuate", "v1", "--json", timeout=900).json()["moved"]
@@ -109,6 +110,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--skip-failover", action="store_true")
     parser.add_argument("--skip-evacuate", action="store_true")
+    parser.add_argument("--skip-lists", action="store_true")
     args = parser.parse_args()
     etcd = EtcdCluster.start(3)
     try:
@@ -117,11 +119,12 @@ def main() -> None:
                 running, booted = failover(etcd, ttl)
                 print(f"host failure -> HA guest elsewhere (lease {ttl} s): QEMU running {running:.1f} s, "
                       f"booted {booted:.1f} s")
-        local, pool, here, there = lists(etcd, args.guests, args.rounds)
-        print(f"xm list ({args.guests} guests) {local * 1000:.0f} ms; xm list --pool (3 x {args.guests}) "
-              f"{pool * 1000:.0f} ms (median of {args.rounds})")
-        print(f"xm block-list of a guest here {here * 1000:.0f} ms; of a guest on another member "
-              f"(forwarded) {there * 1000:.0f} ms")
+        if not args.skip_lists:
+            local, pool, here, there = lists(etcd, args.guests, args.rounds)
+            print(f"xm list ({args.guests} guests) {local * 1000:.0f} ms; xm list --pool (3 x {args.guests}) "
+                  f"{pool * 1000:.0f} ms (median of {args.rounds})")
+            print(f"xm block-list of a guest here {here * 1000:.0f} ms; of a guest on another member "
+                  f"(forwarded) {there * 1000:.0f} ms")
         if not args.skip_evacuate:
             print(f"host evacuate of {args.evacuate} idle guests: {evacuate(etcd, args.evacuate):.1f} s")
     finally:

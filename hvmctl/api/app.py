@@ -34,6 +34,7 @@ ROUTER_MODULES = (
     "hvmctl.api.routes_domain",
     "hvmctl.api.routes_remote",
     "hvmctl.api.routes_pool",
+    "hvmctl.api.routes_serial",
 )
 
 

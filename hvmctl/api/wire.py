@@ -118,6 +118,9 @@ ACTIONS: dict[str, Wire] = {
     "pci-assignable-remove": Wire("POST", "/v1/host/pci-assignable/remove", None, "admin",
                                   "give a host PCI device back to its driver (xl pci-assignable-remove)"),
     "vtpm-list": Wire("GET", f"{_D}/vtpm", None, "viewer", "the domain's emulated TPM and its swtpm (xm vtpm-list)"),
+    # ---- the serial console as actions (forwarded in a pool, usable remotely) -----------
+    "serial-out": Wire("GET", f"{_D}/serial", "console", "operator", "the guest's ttyS0 output from now on, streamed"),
+    "serial-in": Wire("POST", f"{_D}/serial", "console", "operator", "keys into the guest's ttyS0 (xm console)"),
 }
 
 #: The remote endpoint's operations (hvmctl/api/remote.py): the steps of one incoming

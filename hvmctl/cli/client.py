@@ -151,6 +151,21 @@ class Client:
         method, path = route(name, **params)
         return self.stream(method, path, body)
 
+    def act_bytes(self, name: str, body: Any = None, **params: str) -> tuple[dict[str, str], "_Chunks"]:
+        """:meth:`act` for an action that streams raw bytes: the answer's headers (who
+        answered: ``x-hvmctl-forwarded`` names the pool member), then its body as it comes.
+        An error answer raises before anything is returned."""
+        method, path = route(name, **params)
+        reader = self._open(method, path, body)
+        try:
+            status, headers = reader.head()
+            if status >= 400:
+                raise _error_from(Response(status, headers, reader.rest(headers)))
+        except BaseException:
+            reader.close()
+            raise
+        return headers, _Chunks(reader, headers)
+
     def act_progress(self, name: str, body: Any, update: Callable[[int, int], None], **params: str) -> Any:
         """A long action's answer: ``{"done", "total"}`` lines fed to ``update`` (a progress
         bar), then its result -- or its error, raised in the one error shape."""
@@ -183,6 +198,23 @@ class Client:
                 yield loads(line)
         finally:
             reader.close()
+
+
+class _Chunks:
+    """A raw streamed body, chunk by chunk; ``close`` ends it at once (read or not)."""
+
+    def __init__(self, reader: "_Reader", headers: dict[str, str]) -> None:
+        self.reader = reader
+        self.headers = headers
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self.reader.body(self.headers)
+        finally:
+            self.reader.close()
+
+    def close(self) -> None:
+        self.reader.close()
 
 
 class _Reader:

@@ -10,7 +10,12 @@ import termios
 import time
 import tty
 
+from typing import TYPE_CHECKING
+
 from hvmctl.errors import HvmctlError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 ESCAPE = b"\x1d"  # Ctrl-]
 
@@ -35,6 +40,7 @@ def attach(socket_path: str, name: str) -> int:
 
 
 DRAIN_AFTER_EOF = 1.0  # seconds of guest output still shown after piped input ends
+RELAY_DRAIN_MAX = 10.0  # relayed: at most this long after piped input ends, however chatty the guest
 
 
 def _pump(sock: socket.socket, stdin: int, interactive: bool) -> int:
@@ -64,3 +70,54 @@ def _pump(sock: socket.socket, stdin: int, interactive: bool) -> int:
                 sock.sendall(data.split(ESCAPE)[0])
                 return 0
             sock.sendall(data)
+
+
+def relay(name: str, output: "Iterator[bytes]", send: "Callable[[bytes], None]") -> int:
+    """The console of a guest on another pool member (or behind a remote daemon): its
+    output streamed by the daemon, keys sent one read at a time. Ctrl-] detaches; piped
+    input ends the way :func:`attach` ends it."""
+    import threading
+
+    out = sys.stdout.buffer
+    ended = threading.Event()
+    last = [time.monotonic()]  # when the guest last wrote something
+
+    def show() -> None:
+        try:
+            for chunk in output:
+                last[0] = time.monotonic()
+                out.write(chunk)
+                out.flush()
+        except HvmctlError:
+            pass  # the stream was cut: the guest stopped, or its member went away
+        finally:
+            ended.set()
+
+    reader = threading.Thread(target=show, name=f"console-{name}", daemon=True)
+    reader.start()
+    stdin = sys.stdin.fileno()
+    interactive = os.isatty(stdin)
+    saved = termios.tcgetattr(stdin) if interactive else None
+    if interactive:
+        tty.setraw(stdin)
+    try:
+        while not ended.is_set():
+            ready, _, _ = select.select([stdin], [], [], 0.2)
+            if not ready:
+                continue
+            data = os.read(stdin, 4096)
+            if not data:  # the relay has more hops than the socket: wait for a quiet second
+                until = time.monotonic() + RELAY_DRAIN_MAX
+                while not ended.is_set() and time.monotonic() < until \
+                        and time.monotonic() - last[0] < DRAIN_AFTER_EOF:
+                    ended.wait(0.1)
+                return 0
+            if interactive and ESCAPE in data:
+                if data.split(ESCAPE)[0]:
+                    send(data.split(ESCAPE)[0])
+                return 0
+            send(data)
+        return 0
+    finally:
+        if saved is not None:
+            termios.tcsetattr(stdin, termios.TCSADRAIN, saved)

@@ -196,12 +196,26 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         rows = [r for r in rows if r["name"] in wanted or str(r["id"]) in wanted or r.get("uuid") in wanted]
         missing = wanted - {r["name"] for r in rows} - {str(r["id"]) for r in rows} - {r.get("uuid") for r in rows}
         if missing:
+            rows += _pool_rows(ctx, missing)
+            missing -= {r["name"] for r in rows} | {r.get("uuid") for r in rows}
+        if missing:
             raise HvmctlError(f"domain '{sorted(missing)[0]}' does not exist")
     if args.json:
         return emit(args, rows)
     if args.long:
         return emit(args, rows, "\n".join(f"(domain\n{render.sxp(r, 1)}\n)" for r in rows))
     return emit(args, rows, render.list_table(rows))
+
+
+def _pool_rows(ctx: Context, names: set[str]) -> list[dict[str, Any]]:
+    """`xm list NAME` of a domain on another pool member: its row from the pool view (by
+    name or UUID; IDs are per host). Not a member, or the pool unreachable: none."""
+    try:
+        listed = ctx.client.act("pool-list")
+    except HvmctlError:
+        return []
+    return [r for r in listed["domains"] if r["host"] != listed.get("host")
+            and (r["name"] in names or r.get("uuid") in names)]
 
 
 def _simple(action: str, help: str) -> None:
@@ -445,13 +459,22 @@ def cmd_console(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _console(ctx: Context, ref: str) -> int:
-    from hvmctl.cli.console import attach
+    """The serial socket when the guest is on this host; else (a pool member has it, or
+    the daemon is remote) its console relayed by the daemon (serial-out / serial-in)."""
+    from hvmctl.cli.console import attach, relay
 
-    ctx.require_local("the serial console (its socket; remotely: the web console, /ui/domain/NAME)")
     dom = _get(ctx, ref)
     if not dom.get("serial_socket"):
         raise HvmctlError(f"domain '{dom['name']}': serial console goes to {dom['serial']}, not to a console")
-    return attach(dom["serial_socket"], dom["name"])
+    headers, output = ctx.client.act_bytes("serial-out", ref=dom["uuid"])
+    if not ctx.remote and "x-hvmctl-forwarded" not in headers:
+        output.close()  # closes the stream
+        return attach(dom["serial_socket"], dom["name"])
+
+    def send(data: bytes) -> None:
+        ctx.client.act("serial-in", {"keys": data.decode("latin-1")}, ref=dom["uuid"])
+
+    return relay(dom["name"], output, send)
 
 
 @command("daemon", "run the hvmctl daemon in the foreground")

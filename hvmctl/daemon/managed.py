@@ -74,6 +74,8 @@ async def delete(daemon: "Daemon", dom: Domain) -> dict[str, Any]:
     """``xm delete``: the record goes first (durably), then the managed save."""
     async with dom.lock:
         dom.require("delete")
+        if daemon.pool is not None:  # a pool definition leaves etcd first (or nothing is deleted)
+            await daemon.pool.managed_defs.delete(dom)
         daemon.undefine(dom)
         fsync_dir(daemon.paths.domains_dir)
         daemon.crash_point("delete:undefined")

@@ -79,16 +79,51 @@ class Forward:
                    f"(set HVMCTL_LISTEN there, or run the command on {host})")
             await _answer(send, 409, "pool", why)
             return
-        await self._relay(scope, receive, send, host, api)
+        await self._relay_until_gone(scope, receive, send, host, api)
+
+    async def _relay_until_gone(self, scope: "Scope", receive: "Receive", send: "Send", host: str,
+                                api: dict[str, Any]) -> None:
+        """The relay, ended when the caller goes away: a streamed answer (``xm console``'s
+        serial-out) would otherwise hold the owner's stream open for ever."""
+        import asyncio
+
+        body_done = asyncio.Event()
+        gone = asyncio.Event()
+
+        async def tracked() -> Any:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                gone.set()
+            if not message.get("more_body"):
+                body_done.set()
+            return message
+
+        async def watch() -> None:
+            await body_done.wait()
+            while not gone.is_set():
+                if (await receive())["type"] == "http.disconnect":
+                    gone.set()
+
+        relay = asyncio.ensure_future(self._relay(scope, tracked, send, host, api))
+        watcher = asyncio.ensure_future(watch())
+        waiter = asyncio.ensure_future(gone.wait())
+        try:
+            await asyncio.wait({relay, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (relay, watcher, waiter):
+                task.cancel()
+            await asyncio.gather(relay, watcher, waiter, return_exceptions=True)
+        if relay.done() and not relay.cancelled() and relay.exception() is not None:
+            raise relay.exception()  # type: ignore[misc]
 
     def _local(self, ref: str) -> bool:
         from hvmctl.errors import NotFoundError
 
         try:
-            self.daemon.lookup(ref)
-            return True
+            dom = self.daemon.lookup(ref)
         except NotFoundError:
             return False
+        return not self.daemon.pool.managed_defs.shadowed(dom)  # an idle copy of one running elsewhere
 
     async def _owner(self, ref: str) -> tuple[str, dict[str, Any] | None] | None:
         """(host, its published API endpoint or None) of the member that has domain ``ref``."""
@@ -97,7 +132,11 @@ class Forward:
         member: Any = self.daemon.pool
         try:
             rows = (await member.domains())["domains"]
-            hosts = {r["host"] for r in rows if ref in (r.get("name"), r.get("uuid")) and r["host"] != member.host}
+            named = [r for r in rows if ref in (r.get("name"), r.get("uuid")) and r["host"] != member.host]
+            hosts = {r["host"] for r in named}
+            running = {member.runs.get(str(r.get("uuid"))) for r in named} & hosts
+            if len(hosts) > 1 and len(running) == 1:
+                hosts = running  # copies of one pool definition: the member that runs it
             if len(hosts) != 1:
                 return None
             host = hosts.pop()

@@ -90,6 +90,9 @@ class PoolMember:
         self._task: asyncio.Task[None] | None = None
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
         self.api: dict[str, Any] | None = None  # this member's remote API, for forwarding
+        from hvmctl.pool.defs import PoolDefs
+
+        self.managed_defs = PoolDefs(self)  # managed domains (xm new) in the pool
 
     def key(self, *parts: str) -> str:
         return self.s.prefix + "/".join(parts)
@@ -212,7 +215,7 @@ class PoolMember:
         if now - self._facts_at >= FACTS_EVERY:
             await self.etcd.put(self.key("members", self.host), json.dumps(self.facts()), lease=self.lease)
             self._facts_at = now
-        rows = json.dumps([_row(d) for d in self.daemon.all()], sort_keys=True)
+        rows = json.dumps([_row(d) for d in self.daemon.all() if not self.managed_defs.hidden(d)], sort_keys=True)
         if rows != self._published:
             await self.etcd.put(self.key("domains", self.host), rows, lease=self.lease)
             self._published = rows
@@ -291,6 +294,10 @@ class PoolMember:
         if self.lease is None or not self.healthy:
             raise PoolError(f"domain '{dom.name}' is a pool domain and the pool cannot be asked: "
                             f"{self.error or 'no lease'}")
+        known = self.defs.get(dom.uuid, {})
+        if known.get("want") == "suspended" and known.get("owner") not in (None, self.host):
+            raise ConflictError(f"domain '{dom.name}' has a managed save on pool member '{known['owner']}': "
+                                f"xm resume it there (its disks are as that save left them)")
         definition = self._definition(dom.config, owner=self.host)
         if dom.config.ha:  # before the lock exists: a QEMU spawned after it is fenced too
             self.watchdog.include(dom.uuid)
@@ -304,8 +311,11 @@ class PoolMember:
         self.fenced.discard(dom.uuid)
 
     def _definition(self, cfg: "DomainConfig", *, owner: str, want: str = "running") -> dict[str, Any]:
+        local = self.daemon.domains.get(str(cfg.uuid))
         return {"name": cfg.name, "uuid": cfg.uuid, "ha": bool(cfg.ha), "host_tags": list(cfg.host_tags),
-                "owner": owner, "want": want, "memory": cfg.memory, "config": cfg.to_dict()}
+                "owner": owner, "want": want, "memory": cfg.memory, "config": cfg.to_dict(),
+                "managed": bool(local is not None and local.managed)  # once in the pool's defs, for good:
+                or bool(self.defs.get(str(cfg.uuid), {}).get("managed"))}  # an HA restart keeps it
 
     def expect_incoming(self, uuid: str | None) -> None:
         """A guest migrates in: its run lock stays with the source until it runs here."""
@@ -322,7 +332,15 @@ class PoolMember:
         if dom.uuid not in self.held or dom.uuid in self.fenced:
             return
         self.held.discard(dom.uuid)
-        definition = self._definition(dom.config, owner=self.host, want="stopped")
+        cfg = dom.config
+        if dom.managed and dom.definition is not None:  # what managed.deactivate keeps: --live ends here
+            from dataclasses import replace
+
+            cfg = replace(dom.definition, name=dom.config.name)
+        from hvmctl.daemon.managed import save_path
+
+        suspended = dom.managed and save_path(self.daemon, dom.uuid).is_file()  # xm suspend: resumed only here
+        definition = self._definition(cfg, owner=self.host, want="suspended" if suspended else "stopped")
         self.defs[dom.uuid] = definition
 
         async def write() -> None:
@@ -366,8 +384,8 @@ class PoolMember:
                 ok, holder = await self.etcd.create(self.key("run", dom.uuid), self.host, lease=self.lease)
                 if ok or holder == self.host:
                     self.held.add(dom.uuid)
-            elif not alive and holder not in (None, self.host) and not dom.lock.locked():
-                self.daemon.undefine(dom)
+            elif not alive and holder not in (None, self.host) and not dom.lock.locked() and not dom.managed:
+                self.daemon.undefine(dom)  # a managed copy stays: it is the definition here
                 await self.event(f"dropped the stopped local copy of {dom.name}: it runs on {holder}")
         starting = {d.uuid for d in self.daemon.domains.values() if d.state is DomainState.STARTING}
         for uuid, holder in list(self.runs.items()):
@@ -377,6 +395,7 @@ class PoolMember:
             if holder == self.host and not alive and uuid not in starting and uuid not in self._starting:
                 await self.etcd.delete_if(self.key("run", uuid), self.host)
                 self.runs.pop(uuid, None)
+        await self.managed_defs.sync()
 
     async def _hand_over(self, dom: "Domain", holder: str | None) -> None:
         """A migrated-in pool domain runs here now: its run lock (and definition) move here."""
@@ -474,6 +493,9 @@ class PoolMember:
             if old is not None and (old.process is None or not old.process.alive):
                 self.daemon.undefine(old)  # a stale local copy (this member was fenced)
             dom = await self.daemon.create_from_config(cfg)
+            if definition.get("managed"):  # a managed domain stays one on the member that runs it now
+                dom.managed = True
+                self.daemon.persist(dom)
             await self.event(f"started {cfg.name} here ({reason}) as ID {dom.domid}")
         except HvmctlError as exc:
             await self.event(f"could not start {uuid[:8]} ({reason}): {exc.message}")

@@ -13,6 +13,8 @@ from tests.integration.etcdcluster import EtcdCluster, free_ports
 from tests.integration.hvenv import HvEnv, tiny_profile
 from tests.integration.poolenv import member, new_prefix, qemu_pids, wait_members
 
+READY = "HVMCTL-READY"
+
 
 @pytest.fixture(scope="module")
 def etcd() -> Iterator[EtcdCluster]:
@@ -70,6 +72,36 @@ def test_pause_unpause_shutdown_of_another_members_guest(etcd: EtcdCluster) -> N
         # a name nobody has is still a local not-found
         missing = a.hv("pause", "nosuch", check=False)
         assert missing.returncode != 0 and "nosuch" in missing.stderr
+    finally:
+        for hv in hosts:
+            hv.cleanup()
+
+
+def test_console_of_another_members_guest(etcd: EtcdCluster) -> None:
+    """`xm console` typed on A for B's guest: the line reaches B's guest and its answer comes
+    back to A's terminal through the relayed serial stream."""
+    prefix = new_prefix()
+    hosts: list[HvEnv] = []
+    try:
+        pa, pb = free_ports(2)
+        hosts.append(member(etcd, "ca", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pa}"}))
+        hosts.append(member(etcd, "cb", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pb}"}))
+        a, b = hosts
+        wait_members(a, {"ca", "cb"})
+        b.write_profile("con", tiny_profile("con", vnc=False))
+        b.hv("create", "con")
+        b.wait_console("con", READY, timeout=120)
+        a.wait_for(lambda: any(d["name"] == "con" for d in _rows(a.hv("list", "--pool", "--json").json())),
+                   timeout=15, what="con in the pool view")
+        # `xm list NAME` on A: B's guest, from the pool view (not "does not exist")
+        row = a.hv("list", "con").stdout.splitlines()[1]
+        assert row.split()[0] == "con" and row.split()[-2] in ("r-----", "-b----"), row
+        assert [r["host"] for r in a.hv("list", "--json", "con").json()] == ["cb"]
+        assert a.hv("list", "nosuch", check=False).returncode != 0
+        out = a.hv("console", "con", input="echo MARK-$((40+2))\n", timeout=60)
+        assert "MARK-42" in out.stdout, out.stdout  # the guest's answer, read on A
+        b.wait_console("con", "MARK-42")  # and it is B's guest that answered
+        assert qemu_pids(a) == []
     finally:
         for hv in hosts:
             hv.cleanup()

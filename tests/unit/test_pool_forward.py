@@ -57,22 +57,28 @@ def test_local_domains_pass_and_a_member_without_an_api_is_named() -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
         await send({"type": "http.response.body", "body": b"local"})  # type: ignore[operator]
 
+    copy = object()  # an idle local copy of a pool definition that runs on hb
+
     def lookup(ref: str) -> object:
-        if ref != "here":
+        if ref not in ("here", "pd"):
             raise NotFoundError(f"domain '{ref}' does not exist")
-        return object()
+        return copy if ref == "pd" else object()
 
     async def domains() -> dict[str, object]:
-        return {"domains": [{"name": "web", "uuid": "u1", "host": "hb"}, {"name": "here", "uuid": "u2", "host": "ha"}]}
+        return {"domains": [{"name": "web", "uuid": "u1", "host": "hb"}, {"name": "here", "uuid": "u2", "host": "ha"},
+                            {"name": "pd", "uuid": "u3", "host": "hb"}]}
 
     async def members() -> dict[str, object]:
         return {"ha": {}, "hb": {}}  # hb publishes no API
 
-    pool = SimpleNamespace(host="ha", domains=domains, members=members)
+    pool = SimpleNamespace(host="ha", domains=domains, members=members, runs={"u3": "hb"},
+                           managed_defs=SimpleNamespace(shadowed=lambda dom: dom is copy))
     forward = Forward(app, SimpleNamespace(pool=pool, lookup=lookup))  # type: ignore[arg-type]
     assert _call(forward, "POST", "/v1/domains/here/pause") == (200, b"local")
     assert _call(forward, "GET", "/v1/domains") == (200, b"local")
     assert _call(forward, "POST", "/v1/domains/nosuch/pause") == (200, b"local")  # the local 404's path
     status, body = _call(forward, "POST", "/v1/domains/web/pause")
     assert status == 409 and b"pool member 'hb'" in body and b"HVMCTL_LISTEN" in body
+    status, body = _call(forward, "POST", "/v1/domains/pd/start")  # shadowed here: goes to hb
+    assert status == 409 and b"pool member 'hb'" in body
     assert seen == ["/v1/domains/here/pause", "/v1/domains", "/v1/domains/nosuch/pause"]
