@@ -44,15 +44,21 @@ def main() -> None:
     print(f"\n# {profile}:\n{profile.read_text()}")
     xm("destroy", NAME, check=False) if NAME in xm("list") else None
     xm("create", str(profile))
+
+    def console() -> str:
+        return subprocess.run([XM, "log", NAME], capture_output=True, text=True, timeout=30).stdout
+
+    # the console log keeps earlier boots (QEMU appends to it): wait for this boot's ready line
+    earlier = console().count("HVMCTL-READY")
     xm("list")
     deadline = time.monotonic() + 120
     log = ""
-    while "HVMCTL-READY" not in log and time.monotonic() < deadline:
+    while log.count("HVMCTL-READY") <= earlier and time.monotonic() < deadline:
         time.sleep(0.5)
-        log = subprocess.run([XM, "log", NAME], capture_output=True, text=True, timeout=30).stdout
+        log = console()
     print("\n# the guest's serial console (xm log):")
     print("\n".join(log.splitlines()[-6:]))
-    if "HVMCTL-READY" not in log:
+    if log.count("HVMCTL-READY") <= earlier:
         raise SystemExit("demo: the guest did not reach userspace in time")
     xm("screenshot", NAME, "/tmp/hvmctl-demo.png")
     xm("vncviewer", "--print", NAME)
