@@ -64,12 +64,19 @@ def _where(hv: HvEnv, name: str) -> list[dict[str, object]]:
     return [r for r in res.json() if r["name"] == name] if res.returncode == 0 else []
 
 
-def _running_on(hv: HvEnv, name: str, timeout: float = 60.0) -> str:
-    """The member whose published list shows ``name`` running (waits for it)."""
-    rows = hv.wait_for(lambda: [r for r in _where(hv, name) if r["state"] in ("running", "paused")],
-                       timeout=timeout, what=f"{name} running in the pool")
-    assert len(rows) == 1, rows
-    return str(rows[0]["host"])
+def _running_on(hv: HvEnv, name: str, timeout: float = 60.0, expect: str | None = None) -> str:
+    """The member whose published list shows ``name`` running (waits for it). With
+    ``expect``, waits for the view to settle there: members publish every tick, so right
+    after a move the source's last row can still be the one shown."""
+    def rows() -> list[dict[str, object]]:
+        found = [r for r in _where(hv, name) if r["state"] in ("running", "paused")]
+        if expect is not None and [r["host"] for r in found] != [expect]:
+            return []
+        return found
+
+    found = hv.wait_for(rows, timeout=timeout, what=f"{name} running in the pool" + (f" on {expect}" if expect else ""))
+    assert len(found) == 1, found
+    return str(found[0]["host"])
 
 
 def test_one_view_create_on_a_named_member_and_placement(pool3: list[HvEnv]) -> None:
@@ -283,7 +290,7 @@ def test_migrate_to_a_member_and_evacuate(etcd: EtcdCluster) -> None:
         m1.wait_console("mv", "HVMCTL-READY")
         out = m1.hv("migrate", "--live", "mv", "m2", "--json", timeout=180)
         assert out.returncode == 0
-        assert _running_on(m1, "mv") == "m2" and qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
+        assert _running_on(m1, "mv", expect="m2") == "m2" and qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
         assert "HVMCTL-READY" not in m2.console_log("mv")  # the same boot, carried on
         m2.wait_for(lambda: any(e["text"] == "mv migrated in from m1"
                                 for e in m2.hv("pool", "events", "--json").json()["events"]),
@@ -293,12 +300,12 @@ def test_migrate_to_a_member_and_evacuate(etcd: EtcdCluster) -> None:
         # evacuate m2, asked on m1
         moved = m1.hv("host", "evacuate", "m2", "--json", timeout=300).json()
         assert [(m["name"], m["to"], m["state"]) for m in moved["moved"]] == [("mv", "m1", "completed")]
-        assert _running_on(m2, "mv") == "m1" and qemu_pids(m2) == [] and len(qemu_pids(m1)) == 1
+        assert _running_on(m2, "mv", expect="m1") == "m1" and qemu_pids(m2) == [] and len(qemu_pids(m1)) == 1
         assert m1.console_log("mv").count("HVMCTL-READY") == 1  # its first boot only (the log is appended)
         # back to m2, asked on m2 (m1 reports its progress through etcd): a bar on a terminal
         shown = _on_a_terminal(m2, "host", "evacuate", "m1")
         assert "evacuate m1" in shown and "mv: -> m2 completed" in shown, shown
-        assert _running_on(m1, "mv") == "m2" and qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
+        assert _running_on(m1, "mv", expect="m2") == "m2" and qemu_pids(m1) == [] and len(qemu_pids(m2)) == 1
     finally:
         for hv in hosts:
             hv.cleanup()
