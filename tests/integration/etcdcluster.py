@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,16 @@ class EtcdCluster:
             cluster.start_member(name)
         cluster.wait_healthy()
         return cluster
+
+    @classmethod
+    @contextmanager
+    def running(cls, size: int = 3) -> Iterator["EtcdCluster"]:
+        """A cluster for a ``with`` block (a test module's fixture), stopped after it."""
+        cluster = cls.start(size)
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
 
     @property
     def endpoints(self) -> str:

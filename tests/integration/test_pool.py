@@ -16,11 +16,8 @@ from tests.integration.poolenv import member, new_prefix, wait_members
 
 @pytest.fixture(scope="module")
 def etcd() -> Iterator[EtcdCluster]:
-    cluster = EtcdCluster.start(3)
-    try:
+    with EtcdCluster.running(3) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture

@@ -17,11 +17,8 @@ READY = "HVMCTL-READY"
 
 @pytest.fixture(scope="module")
 def etcd() -> Iterator[EtcdCluster]:
-    cluster = EtcdCluster.start(1)
-    try:
+    with EtcdCluster.running(1) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 def _local(hv: HvEnv, name: str) -> dict[str, object] | None:

@@ -18,11 +18,8 @@ READY = "HVMCTL-READY"
 
 @pytest.fixture(scope="module")
 def etcd() -> Iterator[EtcdCluster]:
-    cluster = EtcdCluster.start(1)
-    try:
+    with EtcdCluster.running(1) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 def _counters(hv: HvEnv, name: str) -> list[int]:

@@ -184,14 +184,19 @@ class SerialPort:
                     self.got += data
 
 
-def test_serial_relay_tails_the_log_types_into_the_port_and_closes_on_revoke(
-        site: tuple[TestClient, Daemon]) -> None:
-    client, daemon = site
+def _domain_with_serial(client: TestClient, daemon: Daemon, log: bytes = b"") -> tuple[dict[str, Any], "SerialPort"]:
+    """The demo domain, its console log holding ``log``, and a stand-in serial chardev."""
     _create(client, daemon)
     row = daemon.lookup("demo").summary()
     Path(row["console_log"]).parent.mkdir(parents=True, exist_ok=True)
-    Path(row["console_log"]).write_bytes(b"old line\nHVMCTL-READY\n")
-    port = SerialPort(row["serial_socket"])
+    Path(row["console_log"]).write_bytes(log)
+    return row, SerialPort(row["serial_socket"])
+
+
+def test_serial_relay_tails_the_log_types_into_the_port_and_closes_on_revoke(
+        site: tuple[TestClient, Daemon]) -> None:
+    client, daemon = site
+    row, port = _domain_with_serial(client, daemon, b"old line\nHVMCTL-READY\n")
     sign_in(client, daemon, "operator", "typist")
     with ws_connect(client, "/ui/domain/demo/serial") as ws:
         assert b"HVMCTL-READY" in ws.receive_bytes()
@@ -212,11 +217,7 @@ def test_serial_relay_tails_the_log_types_into_the_port_and_closes_on_revoke(
 
 def test_console_sockets_need_the_console_role_and_limit_frames(site: tuple[TestClient, Daemon]) -> None:
     client, daemon = site
-    _create(client, daemon)
-    row = daemon.lookup("demo").summary()
-    Path(row["console_log"]).parent.mkdir(parents=True, exist_ok=True)
-    Path(row["console_log"]).write_bytes(b"")
-    SerialPort(row["serial_socket"])
+    row, _ = _domain_with_serial(client, daemon)
     sign_in(client, daemon, "viewer")
     with ws_connect(client, "/ui/domain/demo/serial") as ws:
         with pytest.raises(WebSocketDisconnect) as closed:
@@ -237,11 +238,7 @@ def test_console_sockets_need_the_console_role_and_limit_frames(site: tuple[Test
 
 def test_serial_socket_closes_when_the_domain_stops(site: tuple[TestClient, Daemon]) -> None:
     client, daemon = site
-    _create(client, daemon)
-    row = daemon.lookup("demo").summary()
-    Path(row["console_log"]).parent.mkdir(parents=True, exist_ok=True)
-    Path(row["console_log"]).write_bytes(b"")
-    SerialPort(row["serial_socket"])
+    row, _ = _domain_with_serial(client, daemon)
     sign_in(client, daemon, "operator")
     _, admin = daemon.tokens.create("admin", "stopper")
     with ws_connect(client, "/ui/domain/demo/serial") as ws:
