@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hvmctl.daemon import process as proc
+from hvmctl.daemon.qemuuser import Identity
 
 if TYPE_CHECKING:  # qemu.qmp is loaded with the first QMP connection, not at start-up
     from qemu.qmp import EventListener
@@ -53,7 +54,8 @@ class GuestMonitor(Protocol):
 class Backend(Protocol):
     """Spawn, adopt, find and talk to guest processes."""
 
-    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> GuestProcess: ...
+    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              identity: Identity | None = None) -> GuestProcess: ...
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None: ...
     def monitor(self, socket_path: str, name: str) -> GuestMonitor: ...
     def cmdline(self, pid: int) -> list[str] | None: ...
@@ -93,8 +95,9 @@ def argv_name(argv: list[str]) -> str | None:
 class QemuBackend:
     """Real QEMU processes and QMP connections."""
 
-    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> GuestProcess:
-        return proc.QemuProcess.spawn(argv, log_path, logs=logs)
+    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              identity: Identity | None = None) -> GuestProcess:
+        return proc.QemuProcess.spawn(argv, log_path, logs=logs, identity=identity)
 
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None:
         return proc.QemuProcess.adopt(pid, start_ticks)

@@ -22,8 +22,9 @@ from typing import Any, Protocol
 
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
-from hvmctl.daemon.filemodes import make_run_dir
+from hvmctl.daemon.filemodes import make_run_dir, prepare_log
 from hvmctl.daemon.process import cpu_seconds, thread_running
+from hvmctl.daemon.qemuuser import Identity
 from hvmctl.daemon.state import DomainState, check_action, check_transition
 from hvmctl.daemon import sched, vcpus
 from hvmctl.devices import memory
@@ -71,6 +72,8 @@ class DomainHost(Protocol):
     async def prepare_launch(self, dom: "Domain", domid: int, run_dir: Path) -> LaunchPlan: ...
     async def release_launch(self, dom: "Domain") -> None: ...
     def state_files(self, dom: "Domain") -> dict[str, Any]: ...
+    def qemu_identity(self, dom: "Domain") -> Identity | None: ...
+    def grant_launch(self, dom: "Domain", plan: LaunchPlan) -> None: ...
 
 
 @dataclass
@@ -91,6 +94,8 @@ class Runtime:
     qemu_log: str = ""
     vcpu_threads: list[int] = field(default_factory=list)
     memory_mib: int | None = None  # balloon target after `mem-set`
+    qemu_uid: int | None = None  # who its QEMU runs as (None: root; daemon/qemuuser.py)
+    qemu_gid: int | None = None
 
     @property
     def qmp_socket(self) -> str:
@@ -131,6 +136,9 @@ class Domain:
         # a managed domain's definition when a ``--live`` change made the running guest
         # differ from it (daemon/scope.py); None: the live definition is the definition
         self.definition: DomainConfig | None = None
+        # the uid/gid this incarnation's QEMU runs as, from its choice (before the record
+        # has a runtime) until its end: what the registry's uid claim reads
+        self.qemu_ident: Identity | None = None
 
     # ---- identity -------------------------------------------------------------------
     @property
@@ -145,6 +153,10 @@ class Domain:
     @property
     def domid(self) -> int | None:
         return self.runtime.domid if self.runtime else None
+
+    @property
+    def qemu_uid(self) -> int | None:
+        return self.qemu_ident.uid if self.qemu_ident is not None else None
 
     # ---- state ----------------------------------------------------------------------
     def set_state(self, new: DomainState, *, intent: Any = KEEP, durable: bool = True) -> None:
@@ -212,6 +224,7 @@ class Domain:
         self.ended = asyncio.Event()
         try:
             make_run_dir(run_dir)  # 0750, HVMCTL_GROUP
+            self.qemu_ident = self.host.qemu_identity(self)  # the registry's uid claim from here
             plan = await self.host.prepare_launch(self, domid, run_dir)
             if incoming:
                 plan = replace(plan, incoming=incoming)
@@ -233,17 +246,25 @@ class Domain:
                 accel=facts.accel,
                 console_log=str(plan.console_log),
                 qemu_log=str(Path(plan.console_log).with_name(f"{self.name}.qemu.log")),
+                qemu_uid=self.qemu_uid,
+                qemu_gid=self.qemu_ident.gid if self.qemu_ident is not None else None,
             )
             # write-ahead: a QEMU may exist from now on. Not fsynced (create's latency): a
             # killed daemon's successor reads it all the same, and a host crash that could
             # lose it ends the QEMU too; the record written after the spawn is durable
             self.set_intent({"op": op, "paused": paused}, durable=False)
             self.host.crash_point("launch:intent")
+            for path in (self.runtime.console_log, self.runtime.qemu_log):
+                prepare_log(Path(path))  # made by us (0640, the log group) before it is granted
+            self.host.grant_launch(self, plan)  # what QEMU opens by path: its uid's, ledger first
+            self.host.crash_point("launch:granted")
             self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
-                                                   logs=[Path(self.runtime.console_log)])
+                                                   logs=[Path(self.runtime.console_log)],
+                                                   identity=self.qemu_ident)
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
+            sched.apply_at_start(self)  # its own cgroup, before it runs long
             self.host.persist(self)
             self.host.crash_point("launch:pid")
             await self._connect(timeout=15.0)
@@ -251,7 +272,6 @@ class Domain:
             await self._read_vnc()
             await self._read_vcpu_threads()
             vcpus.apply_pins(self)  # the profile's cpus= and vcpu-pin's pins
-            sched.apply_at_start(self)  # cpu_weight / cpu_cap: the QEMU's cgroup
             if not incoming and memory.needs_target_at_start(self.config):  # a restore's stream has it
                 await self.qmp("balloon", memory.target_args(self.config.memory))
             self.host.crash_point("launch:ready")
@@ -288,6 +308,8 @@ class Domain:
             await self.process.wait(5)
             self.process = None
         await self.host.release_launch(self)
+        sched.release(self)
+        self.qemu_ident = None
         shutil.rmtree(run_dir, ignore_errors=True)
         if not ran:
             self.host.release_domid(domid)
@@ -692,7 +714,8 @@ class Domain:
             await mon.close()
         self.process, self.monitor = None, None
         await self.host.release_launch(self)
-        sched.release(self)  # its cpu cgroup, if it had one
+        sched.release(self)  # its cgroup
+        self.qemu_ident = None
         self.host.crash_point("teardown:released")
         if self.runtime is not None:
             shutil.rmtree(self.runtime.run_dir, ignore_errors=True)
@@ -805,6 +828,8 @@ class Domain:
         dom.intent = data.get("intent")
         if data.get("runtime"):
             dom.runtime = Runtime(**data["runtime"])
+            if dom.runtime.qemu_uid is not None:
+                dom.qemu_ident = Identity(dom.runtime.qemu_uid, dom.runtime.qemu_gid or dom.runtime.qemu_uid)
         dom.managed = bool(data.get("managed", False))
         dom.autostart = bool(data.get("autostart", False))
         if data.get("definition"):

@@ -27,6 +27,7 @@ from qemu.qmp import EventListener
 from qemu.qmp.message import Message
 
 from hvmctl.daemon.backend import GuestMonitor, GuestProcess, argv_uuid
+from hvmctl.daemon.qemuuser import Identity
 from hvmctl.errors import QemuError
 from hvmctl.migration.savefile import QEMU_MAGIC
 from hvmctl.qemu.events import MONITOR_CLOSED
@@ -50,6 +51,7 @@ class FakeGuest:
     devices: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)  # every QMP command it was sent
     balloon: int = 0  # the balloon target in bytes (its driver reaches it at once)
+    identity: Identity | None = None  # the uid/gid it was started as (None: the daemon's)
 
     def option(self, name: str) -> str | None:
         for i, arg in enumerate(self.argv[:-1]):
@@ -539,8 +541,11 @@ class FakeBackend:
     def __init__(self, world: FakeWorld | None = None) -> None:
         self.world = world or FakeWorld()
 
-    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> GuestProcess:
-        return FakeProcess(self.world, self.world.spawn(argv))
+    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              identity: Identity | None = None) -> GuestProcess:
+        guest = self.world.spawn(argv)
+        guest.identity = identity
+        return FakeProcess(self.world, guest)
 
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None:
         guest = self.world.guests.get(pid)

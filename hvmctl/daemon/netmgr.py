@@ -339,7 +339,7 @@ class NetworkManager:
         try:
             for index, vif, mac, hotplug, forwards in wanted:
                 plan = self._plan_vif(dom, domid, index, vif, mac, forwards, bridges, ovs)
-                rec = _record(plan, index, vif, hotplug=hotplug)
+                rec = _record(plan, index, vif, hotplug=hotplug) | {"owner": getattr(dom, "qemu_uid", None)}
                 entry["nics"].append(rec)
                 self._save_ledger()
                 if plan.kind == "bridge":
@@ -413,12 +413,14 @@ class NetworkManager:
     def _make_tap(rec: dict[str, Any]) -> None:
         from hvmctl.network.taps import create_tap, delete_tap
 
+        # an unprivileged QEMU attaches a tap (TUNSETIFF) only as its owner: the guest's uid
+        owner = rec.get("owner")
         if not rec.get("ovs"):
-            create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"))
+            create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"), owner=owner)
             return
         from hvmctl.network import ovs
 
-        create_tap(rec["tap"], bridge=None, guest_mac=rec["mac"], rate=rec.get("rate"))
+        create_tap(rec["tap"], bridge=None, guest_mac=rec["mac"], rate=rec.get("rate"), owner=owner)
         try:
             ovs.add_port(ovs.OvsPort.from_dict(rec["ovs"]), rec["tap"])
         except BaseException:
@@ -526,7 +528,7 @@ class NetworkManager:
             except BaseException:
                 self.macs.release(key, index=index)
                 raise
-            rec = _record(plan, index, vif, hotplug=True)
+            rec = _record(plan, index, vif, hotplug=True) | {"owner": getattr(dom, "qemu_uid", None)}
             entry = self._entry(rt.domid, dom)
             entry["nics"].append(rec)
             self._save_ledger()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from hvmctl.daemon import filemodes
+from hvmctl.daemon.qemuuser import Identity
 from hvmctl.errors import QemuError
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -81,10 +82,14 @@ class QemuProcess:
         self._watch()
 
     @classmethod
-    def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> "QemuProcess":
+    def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              identity: Identity | None = None) -> "QemuProcess":
         """Start QEMU, its output appended to ``log_path``. ``logs`` are files QEMU itself will
         append to (the console log): made first, so they are 0640 in the log group, and
-        QEMU runs with umask 027 so nothing it creates is world-readable (filemodes)."""
+        QEMU runs with umask 027 so nothing it creates is world-readable (filemodes).
+        ``identity``: the guest's own uid/gid, no supplementary groups; the change of uid
+        away from 0 empties every capability set but the bounding one (which no_new_privs,
+        QEMU's ``-sandbox elevateprivileges=deny``, makes moot)."""
         for path in logs:
             filemodes.prepare_log(path)
         log = filemodes.open_log(log_path)
@@ -97,6 +102,9 @@ class QemuProcess:
                 start_new_session=True,
                 close_fds=True,
                 umask=filemodes.UMASK,
+                user=identity.uid if identity is not None else None,
+                group=identity.gid if identity is not None else None,
+                extra_groups=[] if identity is not None else None,
             )
         except OSError as exc:
             raise QemuError(f"cannot run {argv[0]}: {exc.strerror}", cause=exc) from exc

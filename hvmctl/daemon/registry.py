@@ -61,6 +61,7 @@ class Claim:
     disks: tuple[DiskClaim, ...] = ()
     source: str | None = None  # the profile file, named in name/uuid errors
     taps: tuple[str, ...] = ()  # host tap names a vif asks for (vifname=)
+    qemu_uid: int | None = None  # the uid its QEMU runs as (daemon/qemuuser.py)
 
 
 def claim_for_config(cfg: DomainConfig, *, domid: int | None = None, vnc_display: int | None = None) -> Claim:
@@ -79,6 +80,11 @@ def claim_for_config(cfg: DomainConfig, *, domid: int | None = None, vnc_display
         source=cfg.source,
         taps=tuple(v.vifname for v in cfg.vifs if v.vifname),
     )
+
+
+def uid_claim(uid: int) -> Claim:
+    """A claim of a QEMU uid only (a launch choosing its guest's uid)."""
+    return Claim(qemu_uid=uid)
 
 
 def tap_claim(names: Iterable[str | None]) -> Claim:
@@ -173,6 +179,7 @@ class LocalRegistry:
             vnc_display=vnc_port - VNC_BASE_PORT if vnc_port else None,
             disks=disks,
             taps=tuple(sorted(taps)),
+            qemu_uid=uid if (uid := getattr(dom, "qemu_uid", None)) is not None and holds_disks(dom) else None,
         )
 
     def conflicts(self, claim: Claim, *, exclude: str | None = None) -> list[str]:
@@ -204,6 +211,8 @@ class LocalRegistry:
                                  f"({them.vdev}, mode {them.mode}); use mode 'w!' to share it on purpose")
             found += [f"vifname {tap} is already the host tap of a NIC of domain '{theirs.name}'{where}"
                       for tap in claim.taps if tap in theirs.taps]
+            if claim.qemu_uid is not None and theirs.qemu_uid == claim.qemu_uid:
+                found.append(f"qemu uid {claim.qemu_uid} is already the uid of domain '{theirs.name}'")
             if claim.vnc_display is not None and theirs.vnc_display == claim.vnc_display:
                 found.append(f"vncdisplay {claim.vnc_display} is already used by domain '{theirs.name}'")
         return found

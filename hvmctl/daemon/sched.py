@@ -25,11 +25,12 @@ def _pid(dom: "Domain") -> int | None:
 
 
 def apply_at_start(dom: "Domain") -> None:
-    """A start of a domain with a weight or cap puts its QEMU in its cgroup (logged, not
-    fatal, where the host has no cpu controller to use)."""
+    """Every start puts its QEMU in a cgroup of its own, right after the spawn, with the
+    domain's weight and cap (defaults: 256, none): one place to account and limit one guest
+    (logged, not fatal, where the host has no cpu controller to use)."""
     cfg = dom.config
     pid = _pid(dom)
-    if (cfg.cpu_weight is None and not cfg.cpu_cap) or pid is None:
+    if pid is None:
         return
     ctl = cgroups.find()
     try:
@@ -42,7 +43,7 @@ def apply_at_start(dom: "Domain") -> None:
 
 def release(dom: "Domain") -> None:
     """The domain's cgroup goes with its QEMU (an empty group; a restart makes it again)."""
-    ctl = cgroups.find() if dom.config.cpu_weight is not None or dom.config.cpu_cap else None
+    ctl = cgroups.find() if _pid(dom) is not None or dom.runtime is not None else None
     if ctl is not None:
         try:
             os.rmdir(ctl.group(dom.uuid))

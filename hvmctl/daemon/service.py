@@ -22,18 +22,19 @@ from typing import TYPE_CHECKING, Any
 from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DomainConfig
-from hvmctl.daemon import hostreport, statefiles, vtpm
+from hvmctl.daemon import grants, hostreport, qemuuser, statefiles, vtpm
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.netmgr import NetworkManager
-from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config
+from hvmctl.daemon.registry import LocalRegistry, Registry, claim_for_config, uid_claim
 from hvmctl.daemon.registry import holds_disks as holds_disks  # where callers found it before
 from hvmctl.daemon.state import DomainState
 from hvmctl.daemon.store import read_json, write_json_atomic
 from hvmctl.devices import firmware, layout
 from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.paths import Paths
+from hvmctl.qemu import hostpaths
 from hvmctl.qemu import machine as machine_type
 from hvmctl.qemu.accel import choose_accel, nested_flag
 from hvmctl.qemu.argv import HostFacts, KernelBoot, LaunchPlan, build_argv
@@ -74,6 +75,9 @@ class Daemon:
         self.changes = ChangeFeed()
         #: the pool membership (hvmctl.pool.member.PoolMember) when HVMCTL_POOL_ETCD is set
         self.pool: Any = None
+        #: who guests' QEMUs run as (one uid each from a range, or root): daemon/qemuuser.py
+        self.qemu_users = qemuuser.Settings.from_env()
+        self._last_uid = 0
 
     # ---- remote API: tokens and web sessions (made on first use: the start stays lean) --
     @property
@@ -99,6 +103,8 @@ class Daemon:
         is set once the records are in memory: the early API lists them from then on."""
         self.paths.domains_dir.mkdir(parents=True, exist_ok=True)
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
+        qemuuser.check_range(self.qemu_users)  # a range an account uses: refused at start
+        qemuuser.announce(self.qemu_users)
         self._remove_stale_temps()
         records = sorted(self.paths.domains_dir.glob("*.json"))
         for path in records:
@@ -117,6 +123,9 @@ class Daemon:
         await self.network.start()  # bridges (and pyroute2's import) after the records: list first
         await self._stop_unrecorded()
         await asyncio.gather(*(self._reattach(d) for d in list(self.domains.values())))
+        # host files granted to QEMUs that are gone (killed daemon, crash): taken back
+        grants.recover(self.paths.state_dir, {d.uuid for d in self.domains.values()
+                                              if d.process is not None and d.process.alive})
         from hvmctl.daemon import managed
 
         managed.remove_stale_saves(self)  # after the intents are settled: which saves still count
@@ -314,13 +323,42 @@ class Daemon:
             await self.pool.claim_run(dom)
         plan = await self.plan_launch(dom, domid, run_dir)
         self.paths.log_dir.mkdir(parents=True, exist_ok=True)
-        await vtpm.start(self.paths, dom.config, run_dir)  # listening before QEMU connects to it
+        if dom.config.vtpm is not None:  # swtpm runs as its guest's uid: its files first
+            grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident,
+                         vtpm.host_paths(self.paths, dom.config, run_dir))
+        # listening before QEMU connects to it
+        await vtpm.start(self.paths, dom.config, run_dir, identity=dom.qemu_ident)
         return plan
 
     async def release_launch(self, dom: Domain) -> None:
         await self.network.release(dom)
         if dom.config.vtpm is not None:
             await asyncio.to_thread(vtpm.stop, self.run_dir_for(dom))
+        grants.revoke_all(self.paths.state_dir, dom.uuid)
+
+    def qemu_identity(self, dom: Domain) -> qemuuser.Identity | None:
+        """The uid/gid of a new incarnation's QEMU: the first of the range that the
+        registry's one check finds nobody holding (None: QEMU runs as root)."""
+        ident = qemuuser.allocate(self.qemu_users, lambda uid: not self.registry.conflicts(uid_claim(uid)),
+                                  self._last_uid + 1)
+        if ident is not None:
+            self._last_uid = ident.uid
+        return ident
+
+    def grant_launch(self, dom: Domain, plan: LaunchPlan) -> None:
+        """Give the guest's uid what its QEMU opens by path (qemu/hostpaths.py)."""
+        if dom.qemu_ident is None:
+            return
+        groups: dict[str, str] = {}
+        if dom.config.pci:
+            from hvmctl.daemon import passthrough
+
+            groups = {bdf: g for bdf in dom.config.pci if (g := passthrough.iommu_group(bdf)) is not None}
+        for port in hostpaths.serial_files([dom.config.serial, *dom.config.more_serials]):
+            if os.path.isdir(os.path.dirname(port)) and not os.path.exists(port):
+                os.close(os.open(port, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o640))
+        grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident,
+                     hostpaths.host_paths(dom.config, plan, accel=self.facts.accel, iommu_groups=groups))
 
     def state_files(self, dom: Domain) -> dict[str, Any]:
         """What a save file or a migration carries besides the record (UEFI variables)."""

@@ -23,10 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from hvmctl.config.model import DomainConfig
+from hvmctl.daemon.filemodes import prepare_log
 from hvmctl.daemon.process import process_alive
+from hvmctl.daemon.qemuuser import Identity
 from hvmctl.devices import tpm
 from hvmctl.errors import HostError
 from hvmctl.paths import Paths
+from hvmctl.qemu.hostpaths import HostPath
 
 log = logging.getLogger("hvmctl.vtpm")
 
@@ -72,9 +75,21 @@ def check(cfg: DomainConfig) -> None:
         raise HostError(f"{cfg.name}: vtpm: {swtpm_binary()} not found (Debian packages swtpm, swtpm-tools)")
 
 
-async def start(paths: Paths, cfg: DomainConfig, run_dir: Path) -> int | None:
+def host_paths(paths: Paths, cfg: DomainConfig, run_dir: Path) -> list[HostPath]:
+    """What swtpm opens by path, for its guest's uid: its state dir (it makes its files
+    there), its log, the run dir (control socket, pidfile)."""
+    assert cfg.uuid is not None
+    directory = state_dir(paths, cfg.uuid)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    logfile = paths.log_dir / f"{cfg.name}.swtpm.log"
+    prepare_log(logfile)
+    return [HostPath(str(run_dir), "rwx"), HostPath(str(directory), "rwx"), HostPath(str(logfile), "rw")]
+
+
+async def start(paths: Paths, cfg: DomainConfig, run_dir: Path, *, identity: Identity | None = None) -> int | None:
     """Start the domain's swtpm (nothing without ``vtpm``); its pid. HostError naming what
-    swtpm said when it cannot start (not installed, state unreadable...)."""
+    swtpm said when it cannot start (not installed, state unreadable...). ``identity``:
+    the uid/gid of its guest's QEMU (a TPM escape reaches no more than that guest)."""
     if cfg.vtpm is None:
         return None
     assert cfg.uuid is not None
@@ -84,7 +99,10 @@ async def start(paths: Paths, cfg: DomainConfig, run_dir: Path) -> int | None:
     command = argv(paths, cfg, run_dir)
     try:
         proc = await asyncio.to_thread(subprocess.run, command, stdin=subprocess.DEVNULL, capture_output=True,
-                                       text=True, timeout=START_TIMEOUT, check=False, start_new_session=True)
+                                       text=True, timeout=START_TIMEOUT, check=False, start_new_session=True,
+                                       user=identity.uid if identity is not None else None,
+                                       group=identity.gid if identity is not None else None,
+                                       extra_groups=[] if identity is not None else None)
     except FileNotFoundError as exc:
         raise HostError(f"{cfg.name}: vtpm: {command[0]} not found (Debian packages swtpm, swtpm-tools)",
                         cause=exc) from exc
