@@ -148,14 +148,20 @@ async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec
             # the config keeps only an explicit format: a detected one is detected (and
             # checked) again at the next start
             fmt = _check_image(daemon, medium)
-            if force:
-                await dom.qmp("blockdev-open-tray", cdrom.open_tray_args(drive.vdev))
+            daemon.grant_disks(dom, [medium])  # the guest's uid may open it before QEMU tries
             try:
+                if force:
+                    await dom.qmp("blockdev-open-tray", cdrom.open_tray_args(drive.vdev))
                 await dom.qmp("blockdev-change-medium", cdrom.change_medium_args(drive.vdev, medium.target, fmt))
             except QemuError as exc:
+                daemon.revoke_disks(dom, [medium.target])
                 raise _locked_hint(exc, dom, drive.vdev) from exc
+            except BaseException:
+                daemon.revoke_disks(dom, [medium.target])
+                raise
         dom.config = with_medium(dom.config, drive.vdev, medium)  # the live definition
         dom.host.persist(dom)
+        daemon.revoke_disks(dom, [drive.target])  # the medium that came out (unless still in a drive)
         log.info("domain %s: %s now holds %s", dom.name, drive.vdev, medium.target if medium else "no medium")
         return await _drive_view(dom, drive.vdev)
 

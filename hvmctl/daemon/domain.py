@@ -31,6 +31,7 @@ from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
 from hvmctl.qemu.events import MONITOR_CLOSED
+from hvmctl.qemu.hostpaths import HostPath
 
 log = logging.getLogger("hvmctl.domain")
 
@@ -74,6 +75,8 @@ class DomainHost(Protocol):
     def state_files(self, dom: "Domain") -> dict[str, Any]: ...
     def qemu_identity(self, dom: "Domain") -> Identity | None: ...
     def grant_launch(self, dom: "Domain", plan: LaunchPlan) -> None: ...
+    def grant_paths(self, dom: "Domain", items: list[HostPath]) -> None: ...
+    def revoke_paths(self, dom: "Domain", paths: list[str]) -> None: ...
 
 
 @dataclass
@@ -254,13 +257,11 @@ class Domain:
             # lose it ends the QEMU too; the record written after the spawn is durable
             self.set_intent({"op": op, "paused": paused}, durable=False)
             self.host.crash_point("launch:intent")
-            for path in (self.runtime.console_log, self.runtime.qemu_log):
-                prepare_log(Path(path))  # made by us (0640, the log group) before it is granted
+            prepare_log(Path(self.runtime.console_log))  # ours (0640, the log group), then granted
             self.host.grant_launch(self, plan)  # what QEMU opens by path: its uid's, ledger first
             self.host.crash_point("launch:granted")
-            self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
-                                                   logs=[Path(self.runtime.console_log)],
-                                                   identity=self.qemu_ident)
+            # the console log was made above: made again (chmod) it would lose its grant's mask
+            self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log), identity=self.qemu_ident)
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks

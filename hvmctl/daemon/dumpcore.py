@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.errors import ConfigError, ConflictError, QemuError
+from hvmctl.qemu.hostpaths import HostPath
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
@@ -43,6 +44,8 @@ async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIte
     async with dom.lock:
         dom.require("dump")
         was = dom.state.value
+        # an unprivileged QEMU makes the file itself: its uid may write in that dir meanwhile
+        dom.host.grant_paths(dom, [HostPath(head, "rwx")])
         try:
             await dom.qmp("dump-guest-memory", {"paging": False, "protocol": f"file:{tmp}", "detach": True})
             while True:
@@ -58,11 +61,13 @@ async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIte
                 os.link(tmp, path)  # fails, rather than overwrites, if a file appeared meanwhile
             except FileExistsError:
                 raise ConflictError(f"{path}: appeared during the dump; the dump was not kept") from None
+            os.chown(path, os.geteuid(), os.getegid())  # QEMU's uid made it: ours, not a guest's
         finally:
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+            dom.host.revoke_paths(dom, [head])
     notes = ["QEMU stops the vCPUs while it writes a dump: --live cannot make it live"] if live else []
     yield {"result": {"name": dom.name, "file": path, "bytes": os.path.getsize(path), "state": was,
                       "seconds": round(time.monotonic() - started, 2), "notes": notes}}

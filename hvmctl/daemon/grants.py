@@ -91,6 +91,7 @@ def grant(state_dir: Path, uuid: str, ident: Identity | None, items: Iterable[Ho
             entry["how"] = hostacl.apply(entry)
     finally:
         _save(path, entries + new)
+    log.info("domain %s: uid %d granted %s", uuid, ident.uid, ", ".join(f"{p} ({a})" for p, a in todo))
     return [str(e["path"]) for e in new]
 
 

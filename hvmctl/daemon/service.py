@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
-from hvmctl.config.model import DomainConfig
+from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.daemon import grants, hostreport, qemuuser, statefiles, vtpm
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.changes import ChangeFeed
@@ -344,6 +344,24 @@ class Daemon:
         if ident is not None:
             self._last_uid = ident.uid
         return ident
+
+    def grant_paths(self, dom: Domain, items: list[hostpaths.HostPath]) -> None:
+        grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, items)
+
+    def revoke_paths(self, dom: Domain, paths: list[str]) -> None:
+        grants.revoke(self.paths.state_dir, dom.uuid, paths)
+
+    def grant_disks(self, dom: Domain, disks: list[DiskSpec]) -> None:
+        """A hot-plugged disk or a new medium: its uid's before the QMP call opens it."""
+        grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, hostpaths.disk_paths(disks))
+
+    def revoke_disks(self, dom: Domain, targets: list[str]) -> None:
+        """A detached disk or an ejected medium: taken back, unless another drive of the
+        domain still has that image."""
+        kept = {os.path.abspath(d.target) for d in dom.config.disks if d.target}
+        gone = [t for t in targets if t and os.path.abspath(t) not in kept]
+        if gone:
+            grants.revoke(self.paths.state_dir, dom.uuid, gone)
 
     def grant_launch(self, dom: Domain, plan: LaunchPlan) -> None:
         """Give the guest's uid what its QEMU opens by path (qemu/hostpaths.py)."""

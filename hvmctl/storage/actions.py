@@ -85,7 +85,12 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
         # the live definition with the disk, so every later argv puts them where they are now
         where = f"domain '{dom.name}'"
         slots = layout.pin(dom.config).slots  # a record from before slots were kept: as QEMU chose
-        await dom.qmp("blockdev-add", diskdev.blockdev_props(disk, fmt, block_device=block))
+        daemon.grant_disks(dom, [disk])  # an unprivileged QEMU opens it: its uid's first
+        try:
+            await dom.qmp("blockdev-add", diskdev.blockdev_props(disk, fmt, block_device=block))
+        except BaseException:
+            daemon.revoke_disks(dom, [disk.target])
+            raise
         try:
             if disk.bus == "scsi" and diskdev.SCSI_CONTROLLER not in await _peripherals(dom):
                 slots = pci.assign(slots, [diskdev.SCSI_CONTROLLER], where)
@@ -98,6 +103,7 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
                 await dom.qmp("blockdev-del", {"node-name": node})
             except HvmctlError:
                 pass
+            daemon.revoke_disks(dom, [disk.target])
             raise
         dom.config = replace(dom.config, disks=dom.config.disks + (disk,), slots=slots)
         daemon.persist(dom)
@@ -150,6 +156,7 @@ async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: floa
         dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev),
                              slots={k: v for k, v in dom.config.slots.items() if k != vdev})
         daemon.persist(dom)
+        daemon.revoke_disks(dom, [disk.target])  # QEMU has closed it
     return {"name": dom.name, "vdev": vdev, "target": disk.target}
 
 

@@ -57,6 +57,9 @@ class HvEnv:
         )
         env.setdefault("HVMCTL_CONFIG", "/dev/null")  # never the host's /etc/hvmctl/hvmctl.conf
         env.setdefault("HVMCTL_ACCEL", "tcg")  # the probe is tested on its own
+        # QEMU uids of its own: two daemons of one test (migration) never hand out the same
+        block = 1_900_000_000 + int.from_bytes(base.name.encode(), "big") % 9000 * 100
+        env.setdefault("HVMCTL_QEMU_UIDS", f"{block}-{block + 99}")
         (base / "xen").mkdir(parents=True)
         if netns:  # a CLI call must never start a daemon outside the namespace
             env["HVMCTL_NO_AUTOSTART"] = "1"

@@ -105,6 +105,12 @@ class _FakeDaemon:
     def persist(self, dom: Any) -> None:
         pass
 
+    def grant_disks(self, dom: Any, disks: Any) -> None:
+        pass  # QEMU of these tests is no process: nothing to grant
+
+    def revoke_disks(self, dom: Any, targets: Any) -> None:
+        pass
+
 
 def FakeDaemon() -> Any:
     """Typed Any: it stands where the code expects a Daemon."""

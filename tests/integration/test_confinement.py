@@ -1,0 +1,104 @@
+"""QEMU confined, on real guests: its own non-root uid with no capabilities, refused a host
+file nobody gave it (asked straight over QMP), and nothing left granted after it is gone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from pathlib import Path
+
+from tests.integration.hvenv import HvEnv, tiny_profile
+
+READY = "HVMCTL-READY"
+XATTR = "system.posix_acl_access"
+
+
+def _status(pid: int) -> dict[str, str]:
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        out[key] = value.strip()
+    return out
+
+
+def _photo(paths: list[Path]) -> dict[str, tuple[int, int, int, bytes | None]]:
+    """Owner, group, mode and ACL of every file and dir under ``paths`` (stat + getfacl)."""
+    out = {}
+    for top in paths:
+        for p in [top, *top.rglob("*")] if top.is_dir() else [top]:
+            if p.is_symlink() or not p.exists() or p.is_socket():
+                continue
+            st = p.stat()
+            try:
+                acl: bytes | None = os.getxattr(p, XATTR)
+            except OSError:
+                acl = None
+            out[str(p)] = (st.st_uid, st.st_gid, st.st_mode, acl)
+    return out
+
+
+def _qmp(sock: str, command: str, args: dict[str, object]) -> str:
+    """One QMP command on the guest's own socket (the daemon is not holding it): the error text."""
+    from qemu.qmp import QMPClient
+    from qemu.qmp.qmp_client import ExecuteError
+
+    async def run() -> str:
+        client = QMPClient("test")
+        await client.connect(sock)
+        try:
+            await client.execute(command, args)
+            return "ok"
+        except ExecuteError as exc:
+            return str(exc)
+        finally:
+            await client.disconnect()
+
+    return asyncio.run(run())
+
+
+def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: HvEnv) -> None:
+    images = hv.base / "images"
+    images.mkdir(mode=0o700)
+    disk = images / "data.img"
+    subprocess.run(["truncate", "-s", "8M", str(disk)], check=True, timeout=10)
+    os.chmod(disk, 0o600)
+    secret = hv.base / "root-only"
+    secret.write_text("not for guests\n")
+    os.chmod(secret, 0o600)
+    cache = Path(os.environ.get("HVMCTL_GUEST_CACHE", "/var/cache/hvmctl-guests"))
+    watched = [hv.base, cache] if cache.is_dir() else [hv.base]
+    before = _photo(watched)
+
+    hv.write_profile("conf1", tiny_profile("conf1", more=f'disk = ["file:{disk},xvdb,w"]\n'))
+    hv.hv("create", "conf1")
+    hv.wait_console("conf1", READY)
+    dom = hv.domain("conf1")
+    status = _status(int(dom["pid"]))
+    uid, gid = int(status["Uid"].split()[0]), int(status["Gid"].split()[0])
+    assert uid != 0 and gid != 0 and set(status["Uid"].split()) == {str(uid)}
+    assert status["Groups"] == ""
+    for cap in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+        assert int(status[cap], 16) == 0, (cap, status[cap])
+    assert status["NoNewPrivs"] == "1"  # -sandbox elevateprivileges=deny
+    # the guest writes its disk: the grant works (the image lives in a 0700 dir)
+    hv.hv("console", "conf1", input="dd if=/dev/zero of=/dev/vdb bs=4k count=4 && echo WROTE-$((20+1))\n",
+          timeout=30)
+    hv.wait_console("conf1", "WROTE-21")
+
+    # QEMU asked directly for a file it was not given: the kernel refuses its uid
+    hv.kill_daemon()
+    run_dir = Path(hv.base / "run" / "dom" / str(dom["uuid"])[:8])
+    answer = _qmp(str(run_dir / "qmp.sock"), "blockdev-add",
+                  {"driver": "file", "node-name": "stolen", "filename": str(secret), "read-only": True})
+    assert "Permission denied" in answer, answer
+    hv.start_daemon()  # adopts the guest; its grants stay while it runs
+    assert hv.domain("conf1")["pid"] == dom["pid"]
+    assert os.getxattr(disk, XATTR)
+
+    hv.hv("destroy", "conf1")
+    after = _photo(watched)
+    changed = {p: (before[p], after.get(p)) for p in before if after.get(p) != before[p]}
+    assert changed == {}, changed
+    owned = [p for p, (u, g, _, _) in after.items() if u == uid or g == gid]
+    assert owned == [], owned
