@@ -691,7 +691,13 @@ class Domain:
         dump_dir = self.host.dump_dir()
         dump_dir.mkdir(parents=True, exist_ok=True)
         path = dump_dir / f"{time.strftime('%Y-%m-%d-%H%M')}.{self.name}.{self.domid}.core"
-        await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}"}, timeout=600)
+        self.host.grant_paths(self, [HostPath(str(dump_dir), "rwx")])  # QEMU's uid makes the file
+        try:
+            await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}"},
+                                       timeout=600)
+            os.chown(path, os.geteuid(), os.getegid())  # the daemon's, not the guest's uid
+        finally:
+            self.host.revoke_paths(self, [str(dump_dir)])
         log.info("domain %s: memory dumped to %s", self.name, path)
 
     # ---- teardown --------------------------------------------------------------------

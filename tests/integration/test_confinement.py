@@ -81,6 +81,9 @@ def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: 
     for cap in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
         assert int(status[cap], 16) == 0, (cap, status[cap])
     assert status["NoNewPrivs"] == "1"  # -sandbox elevateprivileges=deny
+    # in a cgroup of its own from the start (no weight or cap asked)
+    groups = Path(f"/proc/{dom['pid']}/cgroup").read_text()
+    assert f"/hvmctl/{dom['uuid']}" in groups, groups
     # the guest writes its disk: the grant works (the image lives in a 0700 dir)
     hv.hv("console", "conf1", input="dd if=/dev/zero of=/dev/vdb bs=4k count=4 && echo WROTE-$((20+1))\n",
           timeout=30)
