@@ -77,6 +77,7 @@ class DomainHost(Protocol):
     def grant_launch(self, dom: "Domain", plan: LaunchPlan) -> None: ...
     def grant_paths(self, dom: "Domain", items: list[HostPath]) -> None: ...
     def revoke_paths(self, dom: "Domain", paths: list[str]) -> None: ...
+    def move_grants(self, from_uuid: str, to_uuid: str) -> None: ...
 
 
 @dataclass
@@ -678,6 +679,8 @@ class Domain:
         new_uuid = str(uuidlib.uuid4())
         old = Domain(self.host, replace(self.config, name=f"Domain-{new_uuid}", uuid=new_uuid), self.profile_path)
         old.runtime, old.process, old.monitor = self.runtime, self.process, self.monitor
+        old.qemu_ident, self.qemu_ident = self.qemu_ident, None  # its QEMU keeps its uid...
+        self.host.move_grants(self.uuid, new_uuid)  # ...and what that uid was given
         old.state = DomainState.CRASHED if what == "crash" else DomainState.SHUTDOWN
         old._expect_exit = True
         self.runtime, self.process, self.monitor = None, None, None

@@ -147,6 +147,14 @@ def revoke_all(state_dir: Path, uuid: str) -> None:
     ledger.unlink(missing_ok=True)
 
 
+def move(state_dir: Path, from_uuid: str, to_uuid: str) -> None:
+    """The ledger of a QEMU that now belongs to another domain (rename-restart)."""
+    try:
+        os.replace(ledger_path(state_dir, from_uuid), ledger_path(state_dir, to_uuid))
+    except FileNotFoundError:
+        pass
+
+
 def recover(state_dir: Path, live: set[str]) -> list[str]:
     """At the daemon's start: the grants of every domain whose QEMU is not running (killed
     daemon, crashed guest, a record gone) are taken back. Returns those UUIDs."""

@@ -557,6 +557,10 @@ class NetworkManager:
         """netdev_add + device_add from the same description the argv renders."""
         index = int(rec["index"])
         netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or ())
+        if rec["kind"] == "bridge":  # QEMU opens the tap through /dev/net/tun itself
+            from hvmctl.qemu.hostpaths import TUN
+
+            dom.host.grant_paths(dom, [TUN])
         await dom.qmp("netdev_add", nicdev.netdev_add_args(netdev))
         try:
             await dom.qmp("device_add", nicdev.device_props(index, rec["model"], rec["mac"], slots))

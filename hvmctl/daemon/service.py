@@ -351,6 +351,10 @@ class Daemon:
     def revoke_paths(self, dom: Domain, paths: list[str]) -> None:
         grants.revoke(self.paths.state_dir, dom.uuid, paths)
 
+    def move_grants(self, from_uuid: str, to_uuid: str) -> None:
+        """rename-restart: the old incarnation's grants go with it to its new UUID."""
+        grants.move(self.paths.state_dir, from_uuid, to_uuid)
+
     def grant_disks(self, dom: Domain, disks: list[DiskSpec]) -> None:
         """A hot-plugged disk or a new medium: its uid's before the QMP call opens it."""
         grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, hostpaths.disk_paths(disks))

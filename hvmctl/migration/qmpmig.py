@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from qemu.qmp import EventListener
@@ -69,7 +70,15 @@ async def prepare(dom: Domain, *, bandwidth: int = UNLIMITED_BANDWIDTH, downtime
                                "endpoint": tls_endpoint}
         if tls_endpoint == "server":
             obj["verify-peer"] = False  # the source proved itself with the token on the control channel
-        await dom.qmp("object-add", obj)
+        # QEMU (its guest's uid) reads the credentials once, at object-add: granted just for it
+        from hvmctl.qemu.hostpaths import HostPath
+
+        pems = [str(p) for p in sorted(Path(tls_dir).glob("*.pem"))]
+        dom.host.grant_paths(dom, [HostPath(p, "r") for p in pems])
+        try:
+            await dom.qmp("object-add", obj)
+        finally:
+            dom.host.revoke_paths(dom, pems)
         params["tls-creds"] = TLS_OBJECT
         params["tls-hostname"] = tls_hostname
     if downtime_ms is not None:

@@ -21,6 +21,9 @@ class HostPath:
     access: str  # "r", "rw"; "rwx" for a directory QEMU makes files in
 
 
+TUN = HostPath("/dev/net/tun", "rw")  # a tap's netdev opens it (0666 on most hosts, not all)
+
+
 def disk_paths(disks: tuple[DiskSpec, ...] | list[DiskSpec]) -> list[HostPath]:
     """Disk images, phy: devices and cdrom media (hot-plug and media change use it too)."""
     return [HostPath(d.target, "r" if d.readonly or d.devtype == "cdrom" else "rw") for d in disks if d.target]
@@ -54,6 +57,8 @@ def host_paths(cfg: DomainConfig, plan: LaunchPlan, *, accel: str = "tcg",
         group = (iommu_groups or {}).get(bdf)
         if group is not None:
             out.append(HostPath(f"/dev/vfio/{group}", "rw"))
+    if any(n.kind == "bridge" for n in plan.nics):
+        out.append(TUN)
     if accel == "kvm":
         out.append(HostPath("/dev/kvm", "rw"))
     seen: set[str] = set()

@@ -4,6 +4,7 @@ granted once the next one has started (fake backend, crash injection)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -211,3 +212,31 @@ def test_root_opt_out_grants_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     ck.run_scenario(tmp_path / "h", scenario)
     assert seen == {"ident": None, "acl": None}
+
+
+def test_rename_restart_old_qemu_keeps_its_uid_and_grants(tmp_path: Path) -> None:
+    disk = _disk(tmp_path)
+    seen: dict[str, object] = {}
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        await daemon.create(ck.profile("demo", ck.UUID, f'disk = ["file:{disk},hda,w!"]\non_crash = "rename-restart"\n'),
+                            filename="/etc/xen/demo", overrides=[])
+        first = daemon.lookup("demo")
+        uid = first.qemu_uid
+        assert first.process is not None
+        world.guest_panic(first.process.pid)
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if daemon.lookup("demo").domid != 1:
+                break
+        old = next(d for d in daemon.domains.values() if d.name.startswith("Domain-"))
+        new = daemon.lookup("demo")
+        seen["uids"] = (uid, old.qemu_uid, new.qemu_uid)
+        state = daemon.paths.state_dir
+        seen["old_ledger"] = {e["uid"] for e in grants.granted(state, old.uuid)}
+        seen["new_ledger"] = {e["uid"] for e in grants.granted(state, new.uuid)}
+
+    ck.run_scenario(tmp_path / "h", scenario)
+    uid, old_uid, new_uid = seen["uids"]  # type: ignore[misc]
+    assert old_uid == uid and new_uid != uid
+    assert seen["old_ledger"] == {uid} and seen["new_ledger"] == {new_uid}

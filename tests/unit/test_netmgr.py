@@ -44,6 +44,9 @@ class FakeHost:
     def persist(self, dom: Any) -> None:
         self.persisted += 1
 
+    def grant_paths(self, dom: Any, items: Any) -> None:
+        pass  # no QEMU process here: nothing to grant
+
 
 class _FakeDomain:
     """The parts of Domain the network manager uses."""
