@@ -384,6 +384,9 @@ class MigrationJob:
         self.relay = NbdRelay(nbd["host"], int(nbd["port"]), Path(self.dom.runtime.run_dir) / "nbd.sock",
                               opener)
         await self.relay.start()
+        from hvmctl.qemu.hostpaths import HostPath  # QEMU (its guest's uid) connects to it
+
+        self.dom.host.grant_paths(self.dom, [HostPath(str(self.relay.path), "rw")])
         jobs = []
         for vdev in copied_disks(self.dom.config, True):
             job = f"hvmctl-mirror-{vdev}"
