@@ -47,9 +47,9 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return list(data.get("grants", []))
 
 
-def _save(path: Path, entries: list[dict[str, Any]]) -> None:
+def _save(path: Path, entries: list[dict[str, Any]], *, durable: bool = True) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_json_atomic(path, {"grants": entries})
+    write_json_atomic(path, {"grants": entries}, durable=durable)
 
 
 def _needed(items: Iterable[HostPath], ident: Identity, held: set[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -85,12 +85,12 @@ def grant(state_dir: Path, uuid: str, ident: Identity | None, items: Iterable[Ho
     if not todo:
         return []
     new = [hostacl.grant(p, ident.uid, access) | {"how": "pending"} for p, access in todo]
-    _save(path, entries + new)  # write-ahead
+    _save(path, entries + new)  # write-ahead, durable: an ACL must never outlive its ledger entry
     try:
         for entry in new:
             entry["how"] = hostacl.apply(entry)
-    finally:
-        _save(path, entries + new)
+    finally:  # only says how (revoke tells a pending entry by the file itself): no fsync
+        _save(path, entries + new, durable=False)
     log.info("domain %s: uid %d granted %s", uuid, ident.uid, ", ".join(f"{p} ({a})" for p, a in todo))
     return [str(e["path"]) for e in new]
 
