@@ -105,3 +105,21 @@ def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: 
     assert changed == {}, changed
     owned = [p for p, (u, g, _, _) in after.items() if u == uid or g == gid]
     assert owned == [], owned
+
+
+def test_swtpm_runs_as_its_guests_uid_and_its_state_stays_root_owned(hv: HvEnv) -> None:
+    hv.write_profile("ctpm", tiny_profile("ctpm", more='vtpm = ["backend=0"]\n'))
+    hv.hv("new", "ctpm")  # managed: its TPM state outlives the run
+    hv.hv("start", "ctpm")
+    hv.wait_console("ctpm", READY)
+    dom = hv.domain("ctpm")
+    qemu_uid = _status(int(dom["pid"]))["Uid"].split()[0]
+    swtpm = hv.hv("vtpm-list", "ctpm", "--json").json()[0]
+    status = _status(int(swtpm["pid"]))
+    assert status["Uid"].split()[0] == qemu_uid != "0" and int(status["CapEff"], 16) == 0
+    state = Path(swtpm["state_dir"])
+    assert {p.stat().st_uid for p in state.rglob("*")} == {int(qemu_uid)}  # swtpm made them, as the guest
+    hv.hv("destroy", "ctpm")
+    made = list(state.rglob("*"))
+    assert made, "swtpm wrote no state"
+    assert all(p.stat().st_uid == 0 for p in [state, *made]), [(str(p), p.stat().st_uid) for p in made]
