@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -153,6 +153,33 @@ class Etcd:
             return bool(ok)
 
         return await self._call(f"delete {key}", run)
+
+    # ---- watches ------------------------------------------------------------------------
+    async def watch(self, prefix: str) -> AsyncIterator[tuple[str, str]]:
+        """("WATCHING", prefix) once the watch is set up (what happened before is not told),
+        then ("PUT"|"DELETE", key) of every change under ``prefix``; on a connection of its
+        own (an endpoint switch of the calls does not end it). It ends, or raises PoolError,
+        when the stream breaks: the caller watches again."""
+        host, port = _address(self.endpoint)
+        client = aetcd.Client(host=host, port=port, timeout=self.timeout)
+        try:
+            try:
+                await asyncio.wait_for(client.connect(), self.timeout)
+                stream = await asyncio.wait_for(client.watch_prefix(prefix.encode()), self.timeout + 0.5)
+            except Exception as exc:  # noqa: BLE001  (not set up: tried again, on the next endpoint)
+                self._index = (self._index + 1) % len(self.endpoints)  # the next watch tries another
+                raise PoolError(f"etcd {host}:{port}: cannot watch {prefix}: {type(exc).__name__}") from exc
+            yield "WATCHING", prefix  # set up: changes from here on are seen
+            try:
+                async for event in stream:
+                    yield str(event.kind), bytes(event.kv.key).decode()
+            except Exception as exc:  # noqa: BLE001  (whatever ended the stream: watched again)
+                raise PoolError(f"etcd {host}:{port}: the watch of {prefix} broke: {type(exc).__name__}") from exc
+        finally:
+            try:
+                await asyncio.wait_for(client.close(), 1.0)
+            except Exception:  # noqa: BLE001  (a dead channel may fail to close: it is gone)
+                pass
 
     # ---- leases -------------------------------------------------------------------------
     async def grant(self, ttl: int) -> int:

@@ -13,9 +13,14 @@ Keys (under the pool's prefix, ``/hvmctl/`` by default):
 ``assign/HOST/UUID``    "HOST, start this definition" (placement, HA restart)
 ``events/NS-HOST``      what the pool did (``hvmctl pool events``)
 
-One loop (``_run``) does everything, every ``tick`` seconds; an etcd outage makes its
-steps fail and the member reports why (``pool status``) while its guests and local
-commands go on; it rejoins by itself.
+One loop (``_run``) does everything. Every ``tick`` seconds it renews the lease and
+publishes; the rest (run locks, assignments, the manager) runs when a watch of the pool's
+keys (``_watch``) says something it acts on changed -- a member's lease expired (its
+``members/`` and ``run/`` keys go), an assignment, a definition -- or a timer of the
+manager is due, and every ``POLL_EVERY`` seconds as a fallback; while the watch is broken,
+every tick (the poll it replaced). An etcd outage makes the steps fail and the member
+reports why (``pool status``) while its guests and local commands go on; it rejoins by
+itself.
 
 Fencing: after each renewal the watchdog (``pool/watchdog.py``, a child process) is told
 to SIGKILL this member's HA QEMUs ``ttl - margin`` seconds after that renewal was sent,
@@ -53,6 +58,7 @@ log = logging.getLogger("hvmctl.pool")
 FACTS_EVERY = 5.0  # seconds between two publications of the member's facts
 MAX_EVENTS = 500  # kept in etcd (hvmctl pool events)
 MAX_ATTEMPTS = 3  # HA restarts of one guest before the manager gives up (pool events says so)
+POLL_EVERY = 2.0  # seconds between two full passes while the watch works (the fallback poll)
 PROGRESS_EVERY = 0.25  # seconds between two progress reports of an evacuation
 Progress = Callable[[int, int], Awaitable[None]]  # (bytes moved, bytes to move)
 NOT_RUNNING = (DomainState.INACTIVE, DomainState.SUSPENDED, DomainState.SHUTDOWN, DomainState.CRASHED)
@@ -88,6 +94,12 @@ class PoolMember:
         self._evacuating = False
         self._trimmed_at = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self.watching = False  # the watch is set up: the full pass may wait for its events
+        self._wake = asyncio.Event()
+        self._dirty = True  # something the full pass acts on changed (or may have)
+        self._full_at = 0.0
+        self._due = float("inf")  # when a timer of the manager expires (fence grace, on_crash wait)
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
         self.api: dict[str, Any] | None = None  # this member's remote API, for forwarding
         from hvmctl.pool.defs import PoolDefs
@@ -101,16 +113,21 @@ class PoolMember:
     async def start(self) -> None:
         """Join in the background: the daemon serves at once, etcd or not."""
         self._task = asyncio.create_task(self._run())
+        self._watch_task = asyncio.create_task(self._watch())
 
     async def close(self) -> None:
         """The daemon stops: the lease is left to a successor (a restart within the TTL
         takes it over), and the watchdog keeps its deadline: HA guests are never left
         running on a member nobody renews."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._stop_tasks()
         self.watchdog.detach()
         await self.etcd.close()
+
+    async def _stop_tasks(self) -> None:
+        tasks = [t for t in (self._task, self._watch_task) if t is not None and t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _run(self) -> None:
         while not self.left:
@@ -119,6 +136,7 @@ class PoolMember:
                 await self._step()
                 if not self.healthy:
                     log.info("pool: member %s of %s (lease %x)", self.host, self.etcd.endpoint, self.lease or 0)
+                    self._rewatch()  # after an outage: a stream that hangs on a dead peer is replaced
                 self.healthy, self.error = True, None
             except asyncio.CancelledError:
                 raise
@@ -129,14 +147,68 @@ class PoolMember:
             except Exception as exc:  # a bug must not end membership: logged, tried again
                 log.exception("pool: step failed")
                 self.healthy, self.error = False, f"internal error: {type(exc).__name__}: {exc}"
-            await asyncio.sleep(max(0.02, self.tick - (time.monotonic() - began)))
+            delay = max(0.02, self.tick - (time.monotonic() - began))
+            try:  # a watched change or a due timer ends the wait at once
+                await asyncio.wait_for(self._wake.wait(), max(0.0, min(delay, self._due - time.monotonic())))
+            except asyncio.TimeoutError:
+                pass
 
     async def _step(self) -> None:
         await self._keep_lease()
         await self._publish()
-        await self._reconcile()
-        await self._take_assignments()
-        await self._manage()
+        now = time.monotonic()
+        if self.watching and not self._dirty and now < self._due and now - self._full_at < POLL_EVERY:
+            return  # nothing changed that the full pass acts on: the watch would have said
+        self._wake.clear()
+        self._dirty, self._full_at, self._due = False, now, float("inf")
+        try:
+            await self._reconcile()
+            await self._take_assignments()
+            await self._manage()
+        except BaseException:
+            self._dirty = True  # not done: the next tick does it all again
+            raise
+
+    # ---- the watch ---------------------------------------------------------------------------
+    async def _watch(self) -> None:
+        """Wake the loop when a key it acts on changes. Broken (etcd down, a member of it
+        lost), it is set up again; meanwhile every tick is a full pass."""
+        while not self.left:
+            try:
+                async for kind, key in self.etcd.watch(self.s.prefix):
+                    if kind == "WATCHING":
+                        self.watching = True
+                        self._poke()  # what changed while it was not set up: one full pass
+                    elif self._acts_on(kind, key[len(self.s.prefix):]):
+                        self._poke()
+            except PoolError as exc:
+                log.debug("pool: %s", exc.message)
+            self.watching = False
+            self._poke()
+            await asyncio.sleep(self.tick)
+
+    def _acts_on(self, kind: str, key: str) -> bool:
+        """Does the full pass act on this change? A member or the manager gone (lease
+        expired), a run lock or definition, an assignment, an evacuation asked of us."""
+        if key.startswith(("members/", "leader")):
+            return kind == "DELETE"
+        if key.startswith("evacuate/"):
+            return key == f"evacuate/{self.host}"
+        return key.startswith(("run/", "defs/", "assign/"))
+
+    def _poke(self) -> None:
+        self._dirty = True
+        self._wake.set()
+
+    def _after(self, at: float) -> None:
+        """The manager waits until ``at`` (monotonic): the loop wakes then."""
+        self._due = min(self._due, at)
+
+    def _rewatch(self) -> None:
+        if self._watch_task is not None and not self.left:
+            self._watch_task.cancel()
+            self.watching = False
+            self._watch_task = asyncio.get_running_loop().create_task(self._watch())
 
     # ---- the lease and the watchdog ---------------------------------------------------------
     async def _keep_lease(self) -> None:
@@ -536,8 +608,10 @@ class PoolMember:
             owner = d.get("owner")
             if owner in members:
                 if now - first < self.s.ttl:  # its own on_crash restart goes first
+                    self._after(first + self.s.ttl)
                     continue
             elif not await self._fenced(str(owner), first, now):
+                self._after(first + self.s.grace)
                 continue
             attempts = self._attempts.get(uuid, 0)
             if attempts >= MAX_ATTEMPTS:
@@ -627,9 +701,7 @@ class PoolMember:
             raise ConflictError(f"pool domains run on {self.host}: {', '.join(running)}; "
                                 "stop or migrate them first")
         self.left = True
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._stop_tasks()
         await self.event("left the pool")
         if self.lease is not None:
             await self.etcd.revoke(self.lease)
