@@ -291,6 +291,7 @@ class PoolMember:
         if rows != self._published:
             await self.etcd.put(self.key("domains", self.host), rows, lease=self.lease)
             self._published = rows
+            self._dirty = True  # a local guest changed (paused, stopped): the full pass records it
 
     def facts(self) -> dict[str, Any]:
         """What placement and `pool status` need of this host."""
@@ -456,6 +457,8 @@ class PoolMember:
                 ok, holder = await self.etcd.create(self.key("run", dom.uuid), self.host, lease=self.lease)
                 if ok or holder == self.host:
                     self.held.add(dom.uuid)
+            if alive and dom.uuid in self.held and dom.uuid not in self._outgoing:
+                await self._record_paused(dom)
             elif not alive and holder not in (None, self.host) and not dom.lock.locked() and not dom.managed:
                 self.daemon.undefine(dom)  # a managed copy stays: it is the definition here
                 await self.event(f"dropped the stopped local copy of {dom.name}: it runs on {holder}")
@@ -468,6 +471,18 @@ class PoolMember:
                 await self.etcd.delete_if(self.key("run", uuid), self.host)
                 self.runs.pop(uuid, None)
         await self.managed_defs.sync()
+
+    async def _record_paused(self, dom: "Domain") -> None:
+        """A pool domain's definition says whether it is paused: an HA restart elsewhere
+        starts it paused (the user stopped its vCPUs; a restart must not run them), as
+        Proxmox's HA recovers a stopped service to another node without starting it."""
+        known = self.defs.get(dom.uuid)
+        paused = dom.state is DomainState.PAUSED
+        if known is None or bool(known.get("paused")) == paused or self.runs.get(dom.uuid) != self.host:
+            return
+        known = known | {"paused": paused}
+        await self.etcd.put(self.key("defs", dom.uuid), json.dumps(known))
+        self.defs[dom.uuid] = known
 
     async def _hand_over(self, dom: "Domain", holder: str | None) -> None:
         """A migrated-in pool domain runs here now: its run lock (and definition) move here."""
@@ -564,11 +579,12 @@ class PoolMember:
             old = self.daemon.domains.get(uuid)
             if old is not None and (old.process is None or not old.process.alive):
                 self.daemon.undefine(old)  # a stale local copy (this member was fenced)
-            dom = await self.daemon.create_from_config(cfg)
+            paused = bool(definition.get("paused"))
+            dom = await self.daemon.create_from_config(cfg, paused=paused)
             if definition.get("managed"):  # a managed domain stays one on the member that runs it now
                 dom.managed = True
                 self.daemon.persist(dom)
-            await self.event(f"started {cfg.name} here ({reason}) as ID {dom.domid}")
+            await self.event(f"started {cfg.name} here ({reason}) as ID {dom.domid}{', paused' if paused else ''}")
         except HvmctlError as exc:
             await self.event(f"could not start {uuid[:8]} ({reason}): {exc.message}")
         except Exception as exc:  # noqa: BLE001
