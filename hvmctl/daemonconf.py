@@ -20,7 +20,7 @@ DEFAULT_PATH = "/etc/hvmctl/hvmctl.conf"
 KEYS = frozenset({
     "accel", "api_body_limit", "fence_agent", "group", "host_name", "host_tags", "listen",
     "listen_per_ip", "log_dir", "migration_address", "network_script", "pool_etcd",
-    "pool_fence_margin", "pool_grace", "pool_prefix", "pool_ttl", "profile_dir", "qemu",
+    "pool_etcd_ca", "pool_etcd_cert", "pool_etcd_key", "pool_fence_margin", "pool_grace", "pool_prefix", "pool_ttl", "profile_dir", "qemu",
     "remote_listen", "run_dir", "scripts_dir", "session_ttl", "socket", "state_dir",
     "tls_cert", "tls_key", "ws_max_frame", "xendomains",
 })

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl.daemon.state import DomainState
 from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.pool import PoolError, PoolSettings
-from hvmctl.pool.etcd import Etcd
+from hvmctl.pool.etcd import Etcd, EtcdTls
 from hvmctl.pool.watchdog import Feeder
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ class PoolMember:
         self.daemon = daemon
         self.s = settings
         self.host = settings.host
-        self.etcd = Etcd(settings.endpoints, timeout=max(0.5, min(2.0, settings.ttl / 4)))
+        self.etcd = Etcd(settings.endpoints, timeout=max(0.5, min(2.0, settings.ttl / 4)),
+                         tls=EtcdTls(ca=settings.etcd_ca, cert=settings.etcd_cert, key=settings.etcd_key))
         self.tick = max(0.1, min(0.5, settings.ttl / 8))
         self.lease: int | None = None
         self.healthy = False
