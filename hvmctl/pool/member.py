@@ -11,6 +11,9 @@ Keys (under the pool's prefix, ``/hvmctl/`` by default):
                         pool domain (``claim_run``); two hosts can never both hold it
 ``defs/UUID``           a pool domain's definition: config, ``ha``, owner, wanted state
 ``assign/HOST/UUID``    "HOST, start this definition" (placement, HA restart)
+``storage/UUID``        the member whose own storage holds the domain's disks since a
+                        ``--copy-storage`` migration there: an HA restart goes there only
+                        (any other member has at most a stale copy)
 ``events/NS-HOST``      what the pool did (``hvmctl pool events``)
 
 One loop (``_run``) does everything. Every ``tick`` seconds it renews the lease and
@@ -90,6 +93,8 @@ class PoolMember:
         self._missing: dict[str, float] = {}  # manager: uuid -> when its run lock was first seen gone
         self._fence_ok: dict[str, float] = {}  # manager: host -> when the fence agent confirmed
         self._attempts: dict[str, int] = {}
+        self.storage: dict[str, str] = {}  # uuid -> the member whose own storage has its disks
+        self._stranded: set[str] = set()  # manager: HA guests whose disks are on a lost member
         self._incoming: set[str] = set()  # pool domains migrating in: their lock is handed over
         self._outgoing: set[str] = set()  # pool domains migrating out through the pool
         self._evacuating = False
@@ -435,6 +440,7 @@ class PoolMember:
         released; a stale local copy of a guest that now runs elsewhere is dropped."""
         self.defs = {k.rsplit("/", 1)[1]: json.loads(v) for k, v, _ in await self.etcd.get_prefix(self.key("defs", ""))}
         self.runs = {k.rsplit("/", 1)[1]: v for k, v, _ in await self.etcd.get_prefix(self.key("run", ""))}
+        self.storage = {k.rsplit("/", 1)[1]: v for k, v, _ in await self.etcd.get_prefix(self.key("storage", ""))}
         self._incoming &= set(self.daemon.domains)
         for dom in list(self.daemon.domains.values()):
             if not self.pooled(dom) or dom.state is DomainState.STARTING:
@@ -618,6 +624,7 @@ class PoolMember:
                 self._missing.pop(uuid, None)
                 if uuid in self.runs:
                     self._attempts.pop(uuid, None)
+                    self._stranded.discard(uuid)
                 continue
             if uuid in pending:
                 continue
@@ -636,8 +643,18 @@ class PoolMember:
                     await self.event(f"HA: gave up restarting {d['name']} after {attempts} attempts")
                     self._attempts[uuid] = attempts + 1
                 continue
+            home = self.storage.get(uuid)
+            if home is not None and home not in members:
+                if uuid not in self._stranded:
+                    self._stranded.add(uuid)
+                    await self.event(f"HA: not restarting {d['name']}: its disks are on {home}'s own storage "
+                                     f"(copied there by --copy-storage), which is gone; elsewhere a stale copy "
+                                     f"at most")
+                self._missing.pop(uuid, None)
+                continue
             try:
-                target = place(d, members, planned, exclude=None if owner in members else str(owner))
+                target = place(d, members if home is None else {home: members[home]}, planned,
+                               exclude=None if owner in members else str(owner))
             except HvmctlError as exc:
                 await self.event(f"HA: cannot restart {d['name']}: {exc.message}")
                 self._missing[uuid] = now  # try again later, not every tick
@@ -791,8 +808,26 @@ async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool 
     except BaseException:
         member._outgoing.discard(dom.uuid)
         raise
+    if (copy_storage or dom.uuid in member.storage) and member.pooled(dom):  # its disks are where it goes
+        asyncio.get_running_loop().create_task(_note_copied(member, livemig.get_job(started["job"]), dom, target))
     await member.event(f"migrating {dom.name} to {target}")
     return started | {"member": target}
+
+
+async def _note_copied(member: PoolMember, job: Any, dom: "Domain", target: str) -> None:
+    """A --copy-storage migration completed (or any migration of a guest that once had
+    one): the guest's disks are on ``target``'s own storage now, this member keeps its
+    older copy (the user's file): recorded for HA."""
+    if job.task is not None:
+        await asyncio.gather(asyncio.shield(job.task), return_exceptions=True)
+    if job.state != "completed":
+        return
+    try:
+        await member.etcd.put(member.key("storage", dom.uuid), target)
+    except PoolError as exc:
+        log.warning("pool: %s: where its copied disks are was not recorded: %s", dom.name, exc.message)
+        return
+    await member.event(f"{dom.name}: its disks are on {target}'s own storage now (--copy-storage)")
 
 
 def _moved(job: Any, memory: int) -> tuple[int, int]:

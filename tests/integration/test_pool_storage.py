@@ -1,13 +1,15 @@
 """`hvmctl host evacuate NAME --copy-storage` between pool members that do not share their
 image directory (issue 13): the destination member sees its own, empty, directory at the
 same path (a private tmpfs); the guest's disk is copied during the live migration, its
-counter goes on, and the source's copy is left where it was."""
+counter goes on, and the source's copy is left where it was -- and is never what an HA
+restart runs from: with the destination dead, the guest is not restarted on the source."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 from tests.integration.etcdcluster import EtcdCluster, free_ports
 from tests.integration.hvenv import HvEnv, tiny_profile
 from tests.integration.migration_hosts import MOUNT_SCRIPT
-from tests.integration.poolenv import member, new_prefix, qemu_pids, wait_members
+from tests.integration.poolenv import kill_member, member, new_prefix, qemu_pids, wait_members
 from tests.integration.test_migration import assert_continued, console, run_in_guest, type_line
 
 
@@ -48,7 +50,7 @@ def test_evacuate_copy_storage_between_members_without_shared_images(etcd: EtcdC
         theirs = Path(f"/proc/{s2.daemon.pid}/root") / str(disk).lstrip("/")
         assert not theirs.exists()  # not shared
         s1.write_profile("cs", tiny_profile("cs", extra="hvtest.counter=1", vnc=False,
-                                            more=f'disk = ["file:{disk},xvda,w"]\n'))
+                                            more=f'ha = 1\ndisk = ["file:{disk},xvda,w"]\n'))
         s1.hv("create", "cs", "--host", "s1")  # a pool domain: its run lock moves with it
         s1.wait_console("cs", "COUNTER 2", timeout=120)
         stamp = f"HVDATA{os.getpid()}"
@@ -74,6 +76,16 @@ def test_evacuate_copy_storage_between_members_without_shared_images(etcd: EtcdC
         assert out.startswith(stamp)  # the guest reads the copy on s2's own storage
         # the source's copy is left as it was (hvmctl does not delete an image a profile names)
         assert stamp.encode() in disk.read_bytes()
+        events = lambda: [e["text"] for e in s1.hv("pool", "events", "--json").json()["events"]]  # noqa: E731
+        s1.wait_for(lambda: "cs: its disks are on s2's own storage now (--copy-storage)" in events(), timeout=10,
+                    what="where the disks are, recorded")
+        # s2 dies: its guest's disks went with it; s1's stale copy is never booted
+        kill_member(s2)
+        s1.wait_for(lambda: any(t.startswith("HA: not restarting cs: its disks are on s2's own storage")
+                                for t in events()), timeout=40, what="the HA manager's refusal")
+        for _ in range(30):  # 3 s more: nothing starts it
+            assert qemu_pids(s1) == []
+            time.sleep(0.1)
     finally:
         for hv in hosts:
             hv.cleanup()
