@@ -21,7 +21,7 @@ KEYS = frozenset({
     "accel", "api_body_limit", "fence_agent", "group", "host_name", "host_tags", "listen",
     "listen_per_ip", "log_dir", "migration_address", "network_script", "pool_etcd",
     "pool_fence_margin", "pool_grace", "pool_prefix", "pool_ttl", "profile_dir", "qemu",
-    "remote_listen", "run_dir", "scripts_dir", "session_ttl", "socket", "state_dir",
+    "remote_listen", "run_dir", "scripts_dir", "session_ttl", "socket", "state_dir", "storage_pools",
     "tls_cert", "tls_key", "ws_max_frame", "xendomains",
 })
 ALIASES = {"pool": "pool_etcd"}
