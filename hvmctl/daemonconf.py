@@ -17,13 +17,41 @@ from hvmctl.errors import HvmctlError
 DEFAULT_PATH = "/etc/hvmctl/hvmctl.conf"
 
 # what the daemon reads (the CLI-only HVMCTL_CONNECT/CA/TOKEN_FILE/... are not here)
-KEYS = frozenset({
-    "accel", "api_body_limit", "fence_agent", "group", "host_name", "host_tags", "listen",
-    "listen_per_ip", "log_dir", "migration_address", "network_script", "pool_etcd",
-    "pool_fence_margin", "pool_grace", "pool_prefix", "pool_ttl", "profile_dir", "qemu",
-    "qemu_uids", "qemu_user",
-    "remote_listen", "run_dir", "scripts_dir", "session_ttl", "socket", "state_dir",
-    "tls_cert", "tls_key", "ws_max_frame", "xendomains",
+KEYS = frozenset({  # one per line: branches that add keys do not conflict
+    "accel",
+    "api_body_limit",
+    "fence_agent",
+    "group",
+    "host_name",
+    "host_tags",
+    "listen",
+    "listen_per_ip",
+    "log_dir",
+    "migration_address",
+    "network_script",
+    "pool_etcd",
+    "pool_etcd_ca",
+    "pool_etcd_cert",
+    "pool_etcd_key",
+    "pool_fence_margin",
+    "pool_grace",
+    "pool_prefix",
+    "pool_ttl",
+    "profile_dir",
+    "qemu",
+    "qemu_uids",
+    "qemu_user",
+    "remote_listen",
+    "run_dir",
+    "scripts_dir",
+    "session_ttl",
+    "socket",
+    "state_dir",
+    "storage_pools",
+    "tls_cert",
+    "tls_key",
+    "ws_max_frame",
+    "xendomains",
 })
 ALIASES = {"pool": "pool_etcd"}
 

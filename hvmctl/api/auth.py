@@ -63,7 +63,7 @@ AuthError = UnauthorizedError  # 401: no, wrong or revoked credentials (re-expor
 class Principal:
     name: str
     role: str
-    via: str  # "unix" | "token" | "session"
+    via: str  # "unix" | "token" | "session" | "peer" (a host holding the migration token)
 
 
 ROOT = Principal("root", "admin", "unix")

@@ -147,8 +147,26 @@ async def preflight(daemon: "Daemon", req: dict[str, Any]) -> dict[str, Any]:
     src_accel = str(req.get("accel") or facts.accel)
     check("accelerator", src_accel == facts.accel, f"source {src_accel}, destination {facts.accel}")
     firmware_problem(cfg, facts.firmware_dir, check)
+    host_paths_problem(cfg, daemon, check)
     return {"host": os.uname().nodename, "hvmctl": __version__, "qemu": mine, "checks": checks,
             "problems": problems, "ok": not problems}
+
+
+def host_paths_problem(cfg: DomainConfig, daemon: "Daemon", check: Any) -> None:
+    """The one path rule (storage/pools.py) for what a peer hands this host: a migration
+    token is a host's credential, so the local-root rule applies (no system files), not the
+    remote API's pools-only rule -- a guest that runs at the source with phy: devices on
+    shared storage keeps migrating."""
+    from hvmctl.api.auth import Principal
+    from hvmctl.storage import pools
+
+    try:
+        pools.check_paths(cfg, Principal("migration peer", "admin", "peer"), pools.pools_from_env(),
+                          state_dir=str(daemon.paths.state_dir))
+    except pools.PathRefusedError as exc:
+        check("host paths", False, exc.message)
+        return
+    check("host paths", True, "no system files")
 
 
 def firmware_problem(cfg: DomainConfig, firmware_dir: str, check: Any) -> None:

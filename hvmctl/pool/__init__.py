@@ -30,6 +30,9 @@ class PoolSettings:
     grace: float = 1.0
     fence_agent: str | None = None
     prefix: str = "/hvmctl/"
+    etcd_ca: str | None = None  # https:// endpoints: the CA of etcd's certificate (None: system roots)
+    etcd_cert: str | None = None  # this member's client certificate and key (etcd --client-cert-auth)
+    etcd_key: str | None = None
 
 
 def settings(env: dict[str, str] | None = None) -> PoolSettings | None:
@@ -43,6 +46,9 @@ def settings(env: dict[str, str] | None = None) -> PoolSettings | None:
     if ttl < 2:
         raise ValueError(f"HVMCTL_POOL_TTL={ttl}: the lease needs at least 2 seconds")
     margin = float(env.get("HVMCTL_POOL_FENCE_MARGIN", str(min(2.0, ttl / 3))))
+    cert, key = env.get("HVMCTL_POOL_ETCD_CERT") or None, env.get("HVMCTL_POOL_ETCD_KEY") or None
+    if (cert is None) != (key is None):
+        raise ValueError("HVMCTL_POOL_ETCD_CERT and HVMCTL_POOL_ETCD_KEY (pool_etcd_cert, pool_etcd_key) go together")
     return PoolSettings(
         endpoints=endpoints,
         host=env.get("HVMCTL_HOST_NAME") or socket.gethostname(),
@@ -51,6 +57,9 @@ def settings(env: dict[str, str] | None = None) -> PoolSettings | None:
         grace=float(env.get("HVMCTL_POOL_GRACE", "1.0")),
         fence_agent=env.get("HVMCTL_FENCE_AGENT") or None,
         prefix="/" + env.get("HVMCTL_POOL_PREFIX", "hvmctl").strip("/") + "/",
+        etcd_ca=env.get("HVMCTL_POOL_ETCD_CA") or None,
+        etcd_cert=cert,
+        etcd_key=key,
     )
 
 

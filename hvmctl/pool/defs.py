@@ -108,6 +108,7 @@ class PoolDefs:
         if holder not in (None, self.m.host):
             raise ConflictError(f"domain '{dom.name}' runs on pool member '{holder}'; stop it there first")
         await self.m.etcd.delete(self.m.key("defs", dom.uuid))
+        await self.m.etcd.delete(self.m.key("storage", dom.uuid))  # where its copied disks were
         self.m.defs.pop(dom.uuid, None)
         self.seen.discard(dom.uuid)
         self.mirrors.discard(dom.uuid)

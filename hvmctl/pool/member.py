@@ -11,11 +11,19 @@ Keys (under the pool's prefix, ``/hvmctl/`` by default):
                         pool domain (``claim_run``); two hosts can never both hold it
 ``defs/UUID``           a pool domain's definition: config, ``ha``, owner, wanted state
 ``assign/HOST/UUID``    "HOST, start this definition" (placement, HA restart)
+``storage/UUID``        the member whose own storage holds the domain's disks since a
+                        ``--copy-storage`` migration there: an HA restart goes there only
+                        (any other member has at most a stale copy)
 ``events/NS-HOST``      what the pool did (``hvmctl pool events``)
 
-One loop (``_run``) does everything, every ``tick`` seconds; an etcd outage makes its
-steps fail and the member reports why (``pool status``) while its guests and local
-commands go on; it rejoins by itself.
+One loop (``_run``) does everything. Every ``tick`` seconds it renews the lease and
+publishes; the rest (run locks, assignments, the manager) runs when a watch of the pool's
+keys (``_watch``) says something it acts on changed -- a member's lease expired (its
+``members/`` and ``run/`` keys go), an assignment, a definition -- or a timer of the
+manager is due, and every ``POLL_EVERY`` seconds as a fallback; while the watch is broken,
+every tick (the poll it replaced). An etcd outage makes the steps fail and the member
+reports why (``pool status``) while its guests and local commands go on; it rejoins by
+itself.
 
 Fencing: after each renewal the watchdog (``pool/watchdog.py``, a child process) is told
 to SIGKILL this member's HA QEMUs ``ttl - margin`` seconds after that renewal was sent,
@@ -40,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl.daemon.state import DomainState
 from hvmctl.errors import ConflictError, HvmctlError, NotFoundError
 from hvmctl.pool import PoolError, PoolSettings
-from hvmctl.pool.etcd import Etcd
+from hvmctl.pool.etcd import Etcd, EtcdTls
 from hvmctl.pool.watchdog import Feeder
 
 if TYPE_CHECKING:
@@ -53,6 +61,7 @@ log = logging.getLogger("hvmctl.pool")
 FACTS_EVERY = 5.0  # seconds between two publications of the member's facts
 MAX_EVENTS = 500  # kept in etcd (hvmctl pool events)
 MAX_ATTEMPTS = 3  # HA restarts of one guest before the manager gives up (pool events says so)
+POLL_EVERY = 2.0  # seconds between two full passes while the watch works (the fallback poll)
 PROGRESS_EVERY = 0.25  # seconds between two progress reports of an evacuation
 Progress = Callable[[int, int], Awaitable[None]]  # (bytes moved, bytes to move)
 NOT_RUNNING = (DomainState.INACTIVE, DomainState.SUSPENDED, DomainState.SHUTDOWN, DomainState.CRASHED)
@@ -65,7 +74,8 @@ class PoolMember:
         self.daemon = daemon
         self.s = settings
         self.host = settings.host
-        self.etcd = Etcd(settings.endpoints, timeout=max(0.5, min(2.0, settings.ttl / 4)))
+        self.etcd = Etcd(settings.endpoints, timeout=max(0.5, min(2.0, settings.ttl / 4)),
+                         tls=EtcdTls(ca=settings.etcd_ca, cert=settings.etcd_cert, key=settings.etcd_key))
         self.tick = max(0.1, min(0.5, settings.ttl / 8))
         self.lease: int | None = None
         self.healthy = False
@@ -83,11 +93,19 @@ class PoolMember:
         self._missing: dict[str, float] = {}  # manager: uuid -> when its run lock was first seen gone
         self._fence_ok: dict[str, float] = {}  # manager: host -> when the fence agent confirmed
         self._attempts: dict[str, int] = {}
+        self.storage: dict[str, str] = {}  # uuid -> the member whose own storage has its disks
+        self._stranded: set[str] = set()  # manager: HA guests whose disks are on a lost member
         self._incoming: set[str] = set()  # pool domains migrating in: their lock is handed over
         self._outgoing: set[str] = set()  # pool domains migrating out through the pool
         self._evacuating = False
         self._trimmed_at = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self.watching = False  # the watch is set up: the full pass may wait for its events
+        self._wake = asyncio.Event()
+        self._dirty = True  # something the full pass acts on changed (or may have)
+        self._full_at = 0.0
+        self._due = float("inf")  # when a timer of the manager expires (fence grace, on_crash wait)
         self._lease_file = daemon.paths.state_dir / "pool-lease.json"
         self.api: dict[str, Any] | None = None  # this member's remote API, for forwarding
         from hvmctl.pool.defs import PoolDefs
@@ -101,16 +119,21 @@ class PoolMember:
     async def start(self) -> None:
         """Join in the background: the daemon serves at once, etcd or not."""
         self._task = asyncio.create_task(self._run())
+        self._watch_task = asyncio.create_task(self._watch())
 
     async def close(self) -> None:
         """The daemon stops: the lease is left to a successor (a restart within the TTL
         takes it over), and the watchdog keeps its deadline: HA guests are never left
         running on a member nobody renews."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._stop_tasks()
         self.watchdog.detach()
         await self.etcd.close()
+
+    async def _stop_tasks(self) -> None:
+        tasks = [t for t in (self._task, self._watch_task) if t is not None and t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _run(self) -> None:
         while not self.left:
@@ -119,6 +142,7 @@ class PoolMember:
                 await self._step()
                 if not self.healthy:
                     log.info("pool: member %s of %s (lease %x)", self.host, self.etcd.endpoint, self.lease or 0)
+                    self._rewatch()  # after an outage: a stream that hangs on a dead peer is replaced
                 self.healthy, self.error = True, None
             except asyncio.CancelledError:
                 raise
@@ -129,14 +153,68 @@ class PoolMember:
             except Exception as exc:  # a bug must not end membership: logged, tried again
                 log.exception("pool: step failed")
                 self.healthy, self.error = False, f"internal error: {type(exc).__name__}: {exc}"
-            await asyncio.sleep(max(0.02, self.tick - (time.monotonic() - began)))
+            delay = max(0.02, self.tick - (time.monotonic() - began))
+            try:  # a watched change or a due timer ends the wait at once
+                await asyncio.wait_for(self._wake.wait(), max(0.0, min(delay, self._due - time.monotonic())))
+            except asyncio.TimeoutError:
+                pass
 
     async def _step(self) -> None:
         await self._keep_lease()
         await self._publish()
-        await self._reconcile()
-        await self._take_assignments()
-        await self._manage()
+        now = time.monotonic()
+        if self.watching and not self._dirty and now < self._due and now - self._full_at < POLL_EVERY:
+            return  # nothing changed that the full pass acts on: the watch would have said
+        self._wake.clear()
+        self._dirty, self._full_at, self._due = False, now, float("inf")
+        try:
+            await self._reconcile()
+            await self._take_assignments()
+            await self._manage()
+        except BaseException:
+            self._dirty = True  # not done: the next tick does it all again
+            raise
+
+    # ---- the watch ---------------------------------------------------------------------------
+    async def _watch(self) -> None:
+        """Wake the loop when a key it acts on changes. Broken (etcd down, a member of it
+        lost), it is set up again; meanwhile every tick is a full pass."""
+        while not self.left:
+            try:
+                async for kind, key in self.etcd.watch(self.s.prefix):
+                    if kind == "WATCHING":
+                        self.watching = True
+                        self._poke()  # what changed while it was not set up: one full pass
+                    elif self._acts_on(kind, key[len(self.s.prefix):]):
+                        self._poke()
+            except PoolError as exc:
+                log.debug("pool: %s", exc.message)
+            self.watching = False
+            self._poke()
+            await asyncio.sleep(self.tick)
+
+    def _acts_on(self, kind: str, key: str) -> bool:
+        """Does the full pass act on this change? A member or the manager gone (lease
+        expired), a run lock or definition, an assignment, an evacuation asked of us."""
+        if key.startswith(("members/", "leader")):
+            return kind == "DELETE"
+        if key.startswith("evacuate/"):
+            return key == f"evacuate/{self.host}"
+        return key.startswith(("run/", "defs/", "assign/"))
+
+    def _poke(self) -> None:
+        self._dirty = True
+        self._wake.set()
+
+    def _after(self, at: float) -> None:
+        """The manager waits until ``at`` (monotonic): the loop wakes then."""
+        self._due = min(self._due, at)
+
+    def _rewatch(self) -> None:
+        if self._watch_task is not None and not self.left:
+            self._watch_task.cancel()
+            self.watching = False
+            self._watch_task = asyncio.get_running_loop().create_task(self._watch())
 
     # ---- the lease and the watchdog ---------------------------------------------------------
     async def _keep_lease(self) -> None:
@@ -219,6 +297,7 @@ class PoolMember:
         if rows != self._published:
             await self.etcd.put(self.key("domains", self.host), rows, lease=self.lease)
             self._published = rows
+            self._dirty = True  # a local guest changed (paused, stopped): the full pass records it
 
     def facts(self) -> dict[str, Any]:
         """What placement and `pool status` need of this host."""
@@ -361,6 +440,7 @@ class PoolMember:
         released; a stale local copy of a guest that now runs elsewhere is dropped."""
         self.defs = {k.rsplit("/", 1)[1]: json.loads(v) for k, v, _ in await self.etcd.get_prefix(self.key("defs", ""))}
         self.runs = {k.rsplit("/", 1)[1]: v for k, v, _ in await self.etcd.get_prefix(self.key("run", ""))}
+        self.storage = {k.rsplit("/", 1)[1]: v for k, v, _ in await self.etcd.get_prefix(self.key("storage", ""))}
         self._incoming &= set(self.daemon.domains)
         for dom in list(self.daemon.domains.values()):
             if not self.pooled(dom) or dom.state is DomainState.STARTING:
@@ -384,6 +464,8 @@ class PoolMember:
                 ok, holder = await self.etcd.create(self.key("run", dom.uuid), self.host, lease=self.lease)
                 if ok or holder == self.host:
                     self.held.add(dom.uuid)
+            if alive and dom.uuid in self.held and dom.uuid not in self._outgoing:
+                await self._record_paused(dom)
             elif not alive and holder not in (None, self.host) and not dom.lock.locked() and not dom.managed:
                 self.daemon.undefine(dom)  # a managed copy stays: it is the definition here
                 await self.event(f"dropped the stopped local copy of {dom.name}: it runs on {holder}")
@@ -396,6 +478,18 @@ class PoolMember:
                 await self.etcd.delete_if(self.key("run", uuid), self.host)
                 self.runs.pop(uuid, None)
         await self.managed_defs.sync()
+
+    async def _record_paused(self, dom: "Domain") -> None:
+        """A pool domain's definition says whether it is paused: an HA restart elsewhere
+        starts it paused (the user stopped its vCPUs; a restart must not run them), as
+        Proxmox's HA recovers a stopped service to another node without starting it."""
+        known = self.defs.get(dom.uuid)
+        paused = dom.state is DomainState.PAUSED
+        if known is None or bool(known.get("paused")) == paused or self.runs.get(dom.uuid) != self.host:
+            return
+        known = known | {"paused": paused}
+        await self.etcd.put(self.key("defs", dom.uuid), json.dumps(known))
+        self.defs[dom.uuid] = known
 
     async def _hand_over(self, dom: "Domain", holder: str | None) -> None:
         """A migrated-in pool domain runs here now: its run lock (and definition) move here."""
@@ -492,11 +586,12 @@ class PoolMember:
             old = self.daemon.domains.get(uuid)
             if old is not None and (old.process is None or not old.process.alive):
                 self.daemon.undefine(old)  # a stale local copy (this member was fenced)
-            dom = await self.daemon.create_from_config(cfg)
+            paused = bool(definition.get("paused"))
+            dom = await self.daemon.create_from_config(cfg, paused=paused)
             if definition.get("managed"):  # a managed domain stays one on the member that runs it now
                 dom.managed = True
                 self.daemon.persist(dom)
-            await self.event(f"started {cfg.name} here ({reason}) as ID {dom.domid}")
+            await self.event(f"started {cfg.name} here ({reason}) as ID {dom.domid}{', paused' if paused else ''}")
         except HvmctlError as exc:
             await self.event(f"could not start {uuid[:8]} ({reason}): {exc.message}")
         except Exception as exc:  # noqa: BLE001
@@ -529,6 +624,7 @@ class PoolMember:
                 self._missing.pop(uuid, None)
                 if uuid in self.runs:
                     self._attempts.pop(uuid, None)
+                    self._stranded.discard(uuid)
                 continue
             if uuid in pending:
                 continue
@@ -536,8 +632,10 @@ class PoolMember:
             owner = d.get("owner")
             if owner in members:
                 if now - first < self.s.ttl:  # its own on_crash restart goes first
+                    self._after(first + self.s.ttl)
                     continue
             elif not await self._fenced(str(owner), first, now):
+                self._after(first + self.s.grace)
                 continue
             attempts = self._attempts.get(uuid, 0)
             if attempts >= MAX_ATTEMPTS:
@@ -545,8 +643,18 @@ class PoolMember:
                     await self.event(f"HA: gave up restarting {d['name']} after {attempts} attempts")
                     self._attempts[uuid] = attempts + 1
                 continue
+            home = self.storage.get(uuid)
+            if home is not None and home not in members:
+                if uuid not in self._stranded:
+                    self._stranded.add(uuid)
+                    await self.event(f"HA: not restarting {d['name']}: its disks are on {home}'s own storage "
+                                     f"(copied there by --copy-storage), which is gone; elsewhere a stale copy "
+                                     f"at most")
+                self._missing.pop(uuid, None)
+                continue
             try:
-                target = place(d, members, planned, exclude=None if owner in members else str(owner))
+                target = place(d, members if home is None else {home: members[home]}, planned,
+                               exclude=None if owner in members else str(owner))
             except HvmctlError as exc:
                 await self.event(f"HA: cannot restart {d['name']}: {exc.message}")
                 self._missing[uuid] = now  # try again later, not every tick
@@ -627,9 +735,7 @@ class PoolMember:
             raise ConflictError(f"pool domains run on {self.host}: {', '.join(running)}; "
                                 "stop or migrate them first")
         self.left = True
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._stop_tasks()
         await self.event("left the pool")
         if self.lease is not None:
             await self.etcd.revoke(self.lease)
@@ -702,8 +808,26 @@ async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool 
     except BaseException:
         member._outgoing.discard(dom.uuid)
         raise
+    if (copy_storage or dom.uuid in member.storage) and member.pooled(dom):  # its disks are where it goes
+        asyncio.get_running_loop().create_task(_note_copied(member, livemig.get_job(started["job"]), dom, target))
     await member.event(f"migrating {dom.name} to {target}")
     return started | {"member": target}
+
+
+async def _note_copied(member: PoolMember, job: Any, dom: "Domain", target: str) -> None:
+    """A --copy-storage migration completed (or any migration of a guest that once had
+    one): the guest's disks are on ``target``'s own storage now, this member keeps its
+    older copy (the user's file): recorded for HA."""
+    if job.task is not None:
+        await asyncio.gather(asyncio.shield(job.task), return_exceptions=True)
+    if job.state != "completed":
+        return
+    try:
+        await member.etcd.put(member.key("storage", dom.uuid), target)
+    except PoolError as exc:
+        log.warning("pool: %s: where its copied disks are was not recorded: %s", dom.name, exc.message)
+        return
+    await member.event(f"{dom.name}: its disks are on {target}'s own storage now (--copy-storage)")
 
 
 def _moved(job: Any, memory: int) -> tuple[int, int]:

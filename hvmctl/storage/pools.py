@@ -3,7 +3,7 @@
 A pool is a named directory where guest images and media may live: by default
 ``/var/lib/hvmctl/images`` and Xen's ``/var/lib/xen/images`` and ``/xen`` (as the seed's
 profiles use them), more in ``HVMCTL_STORAGE_POOLS`` (colon-separated, ``name=path`` or
-just ``path``).
+just ``path``; ``storage_pools`` in the daemon's config file).
 
 Why two rules: the Unix socket is root, and root keeps xm's freedom (any path, ``phy:``
 devices) except the obvious foot-guns -- a file under a system directory that is not
@@ -37,6 +37,10 @@ DEFAULT_POOLS = (("images", "/var/lib/hvmctl/images"), ("xen-images", "/var/lib/
 #: where a guest has no business unless the file is world-readable and opened read-only
 SYSTEM_DIRS = ("/etc", "/boot", "/root", "/usr", "/proc", "/sys")
 ALLOW_FLAG = "--allow-any-path"
+#: callers held to the local-root rule: root on the Unix socket, and a peer host that holds this
+#: host's migration token (it can already start any guest here, so it is trusted as root is;
+#: phy: devices on shared storage migrate as they always did)
+HOST_VIAS = frozenset({"unix", "peer"})
 
 
 class PathRefusedError(ConfigError):
@@ -118,7 +122,7 @@ def check_use(use: PathUse, principal: "Principal", pools: Iterable[Pool], *, al
         what = "" if use.what == use.key else f"{use.what}: "  # "serial: serial: ..." says nothing twice
         return PathRefusedError(f"{what}{shown} {why}", file=file, line=line, key=use.key or None)
 
-    if principal.via != "unix":
+    if principal.via not in HOST_VIAS:
         if use.device:
             raise refuse("is a host device; the remote API may not hand a guest phy: devices")
         pool = pool_of(real, pools)

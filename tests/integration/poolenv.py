@@ -13,9 +13,12 @@ from tests.integration.etcdcluster import EtcdCluster
 from tests.integration.hvenv import HvEnv
 
 
-def member(cluster: EtcdCluster, host: str, *, prefix: str, ttl: int = 4, extra: dict[str, str] | None = None) -> HvEnv:
-    """A daemon that is pool member ``host`` (a short lease: the tests wait for expiries)."""
+def member(cluster: EtcdCluster, host: str, *, prefix: str, ttl: int = 4, extra: dict[str, str] | None = None,
+           wrap: list[str] | None = None) -> HvEnv:
+    """A daemon that is pool member ``host`` (a short lease: the tests wait for expiries);
+    ``wrap``: the argv prefix it runs under (a private mount: storage of its own)."""
     env = HvEnv.make()
+    env.wrap = list(wrap or [])
     env.env.update(HVMCTL_POOL_ETCD=cluster.endpoints, HVMCTL_HOST_NAME=host, HVMCTL_POOL_PREFIX=prefix,
                    HVMCTL_POOL_TTL=str(ttl), HVMCTL_NO_AUTOSTART="1", **(extra or {}))
     env.start_daemon()

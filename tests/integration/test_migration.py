@@ -47,9 +47,10 @@ def type_line(hv: HvEnv, name: str, line: str) -> None:
 
 
 def run_in_guest(hv: HvEnv, name: str, tag: str, command: str) -> str:
-    """Type ``command`` and return what it printed after ``tag``."""
+    """Type ``command`` and return what it printed after ``tag`` -- its whole line: the
+    console log may end in the middle of a line still being written."""
     type_line(hv, name, f"echo {tag}=$({command})")
-    found = hv.wait_for(lambda: re.findall(rf"^{tag}=(\S.*?)\r?$", console(hv, name), re.M), timeout=30,
+    found = hv.wait_for(lambda: re.findall(rf"^{tag}=(\S.*?)\r?\n", console(hv, name), re.M), timeout=30,
                         what=f"{tag} from the guest")
     return str(found[-1])
 

@@ -51,3 +51,17 @@ def test_a_seabios_guest_without_tpm_needs_neither(tmp_path: Path, monkeypatch: 
     cfg = DomainConfig(name="old", uuid=UUID)
     checks = _checks(asyncio.run(target.preflight(daemon, {"record": {"config": cfg.to_dict()}})))
     assert "firmware" not in checks and "swtpm" not in checks
+
+
+def test_a_peer_may_not_hand_this_host_a_system_file(tmp_path: Path) -> None:
+    """The migration endpoint is gated by the one path rule: a peer holding the migration token
+    is held to local root's rule (no system files), so it cannot hand a guest /etc/shadow."""
+    daemon = _daemon(tmp_path)
+    cfg = DomainConfig.from_dict(DomainConfig(name="thief", uuid=UUID).to_dict()
+                                 | {"disks": [{"target": "/etc/shadow", "vdev": "xvdb", "mode": "w"}]})
+    checks = _checks(asyncio.run(target.preflight(daemon, {"record": {"config": cfg.to_dict()}})))
+    assert not checks["host paths"]["ok"]
+    assert "/etc/shadow is a system file (opened for writing)" in checks["host paths"]["detail"]
+
+    ok = DomainConfig(name="fine", uuid=UUID)
+    assert _checks(asyncio.run(target.preflight(daemon, {"record": {"config": ok.to_dict()}})))["host paths"]["ok"]

@@ -55,6 +55,17 @@ def test_settings_from_the_environment() -> None:
         settings({"HVMCTL_POOL_ETCD": "http://x:1", "HVMCTL_POOL_TTL": "1"})
 
 
+def test_etcd_tls_settings_and_endpoints() -> None:
+    from hvmctl.pool.etcd import _address
+
+    s = settings({"HVMCTL_POOL_ETCD": "https://x:1", "HVMCTL_POOL_ETCD_CA": "/ca.pem",
+                  "HVMCTL_POOL_ETCD_CERT": "/c.pem", "HVMCTL_POOL_ETCD_KEY": "/c.key"})
+    assert s is not None and (s.etcd_ca, s.etcd_cert, s.etcd_key) == ("/ca.pem", "/c.pem", "/c.key")
+    with pytest.raises(ValueError, match="go together"):
+        settings({"HVMCTL_POOL_ETCD": "https://x:1", "HVMCTL_POOL_ETCD_CERT": "/c.pem"})
+    assert _address("https://h:2") == (True, "h", 2) and _address("h") == (False, "h", 2379)
+
+
 def _sleeper() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
 
