@@ -50,6 +50,7 @@ class FakeGuest:
     devices: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)  # every QMP command it was sent
     balloon: int = 0  # the balloon target in bytes (its driver reaches it at once)
+    passed: list[str] = field(default_factory=list)  # what the fds passed at spawn were
 
     def option(self, name: str) -> str | None:
         for i, arg in enumerate(self.argv[:-1]):
@@ -539,8 +540,19 @@ class FakeBackend:
     def __init__(self, world: FakeWorld | None = None) -> None:
         self.world = world or FakeWorld()
 
-    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> GuestProcess:
-        return FakeProcess(self.world, self.world.spawn(argv))
+    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              pass_fds: Sequence[int] = ()) -> GuestProcess:
+        """As QEMU: every passed fd must be open now (the daemon closes its copies after);
+        what each one was is kept with the guest (``FakeGuest.passed``)."""
+        passed = []
+        for fd in pass_fds:
+            try:
+                passed.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError as exc:
+                raise QemuError(f"fake spawn: fd {fd} is not open: {exc.strerror}") from exc
+        guest = self.world.spawn(argv)
+        guest.passed = passed
+        return FakeProcess(self.world, guest)
 
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None:
         guest = self.world.guests.get(pid)

@@ -49,6 +49,22 @@ class NicPlan:
 
 
 @dataclass(frozen=True)
+class FdSet:
+    """One ``-add-fd`` group: files the daemon opened for QEMU (``hvmctl.daemon.fdtable``),
+    which QEMU reaches as ``/dev/fdset/ID`` -- a writable image has an O_RDWR and an
+    O_RDONLY fd (QEMU opens it read-only first, then reopens it for writing)."""
+
+    set_id: int
+    key: str  # what it is for: "disk:hda", "nvram", "console-log"
+    fds: tuple[int, ...]
+    opaque: str = ""  # shown by query-fdsets (the daemon puts the key and the path there)
+
+    @property
+    def path(self) -> str:
+        return f"/dev/fdset/{self.set_id}"
+
+
+@dataclass(frozen=True)
 class KernelBoot:
     """A kernel booted directly (PV profiles, or what pygrub found in the image)."""
 
@@ -71,6 +87,13 @@ class LaunchPlan:
     log_dir: PurePath | None = None  # where console logs outlive the run dir
     name: str = "guest"
     nvram: PurePath | None = None  # an OVMF guest's own variable store (kept with the domain)
+    # fds the daemon opened and passes (empty: QEMU opens the paths itself, as in dry runs)
+    fdsets: tuple[FdSet, ...] = ()
+    tap_fds: dict[int, int] = field(default_factory=dict)  # NIC index -> open tap fd
+
+    def fdset_path(self, key: str) -> str | None:
+        """``/dev/fdset/ID`` of the fds passed for ``key``, None when QEMU opens the path."""
+        return next((s.path for s in self.fdsets if s.key == key), None)
 
     @property
     def qmp_socket(self) -> PurePath:
@@ -105,7 +128,8 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *control_args(plan),
         *lifecycle_args(),
         *sandbox_args(),
-        *firmware.pflash_args(cfg, plan.nvram, facts.firmware_dir),
+        *add_fd_args(plan),
+        *firmware.pflash_args(cfg, _nvram(plan), facts.firmware_dir),
         *firmware_args(cfg, plan),
         *disk_args(cfg, plan, slots, ahci=firmware.is_q35(machine_type(cfg, facts))),
         *nic_args(cfg, plan, slots),
@@ -168,6 +192,21 @@ def sandbox_args() -> list[str]:
     return ["-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"]
 
 
+def add_fd_args(plan: LaunchPlan) -> list[str]:
+    """The fd sets the daemon passes: each fd is inherited under the same number."""
+    args: list[str] = []
+    for fdset in plan.fdsets:
+        for fd in fdset.fds:
+            opaque = f",opaque={escape(fdset.opaque)}" if fdset.opaque else ""
+            args += ["-add-fd", f"fd={fd},set={fdset.set_id}{opaque}"]
+    return args
+
+
+def _nvram(plan: LaunchPlan) -> PurePath | None:
+    passed = plan.fdset_path("nvram")
+    return PurePath(passed) if passed is not None else plan.nvram
+
+
 def firmware_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     """Direct kernel boot, or SeaBIOS with the profile's boot order (see bootindex)."""
     boot = plan.kernel_boot
@@ -210,7 +249,8 @@ def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None 
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
-    return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci)
+    files = {d.vdev: p for d in cfg.disks if (p := plan.fdset_path(f"disk:{d.vdev}")) is not None}
+    return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci, files=files)
 
 
 def _escape(value: str) -> str:
@@ -224,7 +264,7 @@ def nic_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None =
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
     for n in plan.nics:
-        backend = nic.netdev_opts(nic.netdev_props(n.index, n.kind, n.tap, n.hostfwd))
+        backend = nic.netdev_opts(nic.netdev_props(n.index, n.kind, n.tap, n.hostfwd, fd=plan.tap_fds.get(n.index)))
         device = nic.device_props(n.index, n.model, n.mac, slots, boot.get(nic.device_id(n.index)))
         args += ["-netdev", backend, "-device", render(device)]
     return args
@@ -233,7 +273,9 @@ def nic_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None =
 def serial_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     """Every serial port of the profile (see hvmctl.devices.serial): the first one logs to
     console.log, and ``pty`` (the default) becomes the socket the daemon hands to ``xm console``."""
-    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, plan.console_log)
+    passed = plan.fdset_path("console-log")
+    log_file = PurePath(passed) if passed is not None else plan.console_log
+    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, log_file)
 
 
 def display_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:

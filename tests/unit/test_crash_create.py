@@ -12,7 +12,7 @@ from hvmctl.errors import ConflictError
 
 from tests.unit import crashkit as ck
 
-CREATE_POINTS = ["launch:domid", "launch:intent", "launch:spawned", "launch:pid", "launch:connected",
+CREATE_POINTS = ["launch:domid", "launch:fd", "launch:intent", "launch:spawned", "launch:pid", "launch:connected",
                  "launch:ready", "launch:committed"]
 
 

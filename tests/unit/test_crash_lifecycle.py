@@ -15,7 +15,7 @@ from tests.unit import crashkit as ck
 
 DESTROY_POINTS = ["destroy:intent", "teardown:quit", "teardown:released", "destroy:torn-down"]
 RESTART_POINTS = ["restart:intent", "teardown:quit", "teardown:released", "restart:torn-down",
-                  "launch:domid", "launch:intent", "launch:spawned", "launch:pid", "launch:connected",
+                  "launch:domid", "launch:fd", "launch:intent", "launch:spawned", "launch:pid", "launch:connected",
                   "launch:ready", "launch:committed"]
 
 

@@ -14,7 +14,7 @@ from tests.unit import crashkit as ck
 
 SAVE_POINTS = ["save:intent", "save:stopped", "save:streamed", "save:renamed", "save:committed",
                "teardown:quit", "teardown:released"]
-RESTORE_POINTS = ["launch:domid", "launch:intent", "launch:spawned", "launch:pid", "launch:connected",
+RESTORE_POINTS = ["launch:domid", "launch:fd", "launch:intent", "launch:spawned", "launch:pid", "launch:connected",
                   "launch:ready", "launch:committed", "restore:launched", "restore:fed", "restore:committed"]
 
 

@@ -1,0 +1,177 @@
+"""The files the daemon opens for QEMU and passes as file descriptors.
+
+QEMU is to open nothing that needs privilege: the daemon opens a launch's disk images, CD
+media, ``phy:`` devices, the OVMF variable store, the console log and the bridged taps, keeps
+the fds in an ``FdTable`` keyed by what each is for, and the LaunchPlan carries only their
+numbers (the argv stays pure). ``spawn`` passes exactly those fds (inherited under the same
+numbers); the daemon closes its copies after the spawn, or when the launch fails. Hot-plug
+and media change pass theirs over the QMP socket (SCM_RIGHTS + ``add-fd``) and give the
+fd set back with ``remove-fd`` when the device goes; each set's opaque string is
+``KEY=PATH`` so the daemon finds it again with ``query-fdsets`` -- nothing to persist.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.devices import firmware
+from hvmctl.errors import HostError, HvmctlError
+from hvmctl.qemu.argv import FdSet, LaunchPlan
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.domain import Domain
+
+
+class FdTable:
+    """Open fds of one launch, keyed by what they are for; :meth:`close` is idempotent."""
+
+    def __init__(self, crash_point: Callable[[str], None] | None = None) -> None:
+        self._fds: dict[str, int] = {}
+        self._crash_point = crash_point
+
+    def open(self, key: str, path: str, flags: int, mode: int = 0o600) -> int:
+        try:
+            fd = os.open(path, flags | os.O_CLOEXEC, mode)
+        except OSError as exc:
+            raise HostError(f"{path}: cannot open for the guest ({key}): {exc.strerror}", cause=exc) from exc
+        return self.keep(key, fd)
+
+    def keep(self, key: str, fd: int) -> int:
+        """Take ownership of an fd opened elsewhere (a tap)."""
+        if key in self._fds:
+            os.close(fd)
+            raise HvmctlError(f"fd table: {key} opened twice")
+        self._fds[key] = fd
+        if self._crash_point is not None:
+            self._crash_point("launch:fd")
+        return fd
+
+    @property
+    def fds(self) -> tuple[int, ...]:
+        return tuple(self._fds.values())
+
+    def items(self) -> dict[str, int]:
+        return dict(self._fds)
+
+    def close(self) -> None:
+        fds, self._fds = self._fds, {}
+        for fd in fds.values():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def __enter__(self) -> "FdTable":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def disk_flags(disk: DiskSpec) -> tuple[int, ...]:
+    """The opens one image gets: read-only media one O_RDONLY fd; a writable image O_RDWR
+    plus O_RDONLY (QEMU opens it read-only first, then reopens it for writing)."""
+    if disk.readonly or disk.devtype == "cdrom":
+        return (os.O_RDONLY,)
+    return (os.O_RDWR, os.O_RDONLY)
+
+
+def _fdset(table: FdTable, set_id: int, key: str, path: str, flags: tuple[int, ...]) -> FdSet:
+    fds = tuple(table.open(f"{key}#{i}", path, f) for i, f in enumerate(flags))
+    return FdSet(set_id, key, fds, opaque=f"{key}={path}")
+
+
+def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,
+                open_tap: Callable[[str], int] | None = None) -> LaunchPlan:
+    """Open what ``plan`` names into ``table``; the plan with the fd numbers in it.
+    Empty CD drives stay empty; kernel, initrd and the OVMF code (read-only, public) are
+    still opened by QEMU by name."""
+    sets: list[FdSet] = []
+    for disk in sorted(cfg.disks, key=lambda d: d.vdev):
+        if not disk.empty:
+            sets.append(_fdset(table, len(sets) + 1, f"disk:{disk.vdev}", disk.target, disk_flags(disk)))
+    if firmware.uses_ovmf(cfg) and plan.nvram is not None:
+        sets.append(_fdset(table, len(sets) + 1, "nvram", str(plan.nvram), (os.O_RDWR, os.O_RDONLY)))
+    if _logs_console(cfg):
+        from hvmctl.daemon import filemodes
+
+        filemodes.prepare_log(Path(plan.console_log))  # our mode and group, before it is opened
+        sets.append(_fdset(table, len(sets) + 1, "console-log", str(plan.console_log),
+                           (os.O_WRONLY | os.O_APPEND,)))
+    taps: dict[int, int] = {}
+    for nic in plan.nics:
+        if nic.kind == "bridge" and nic.tap:
+            if open_tap is None:
+                from hvmctl.network import taps as tapmod
+
+                open_tap = tapmod.open_tap
+            taps[nic.index] = table.keep(f"tap:{nic.index}", open_tap(nic.tap))
+    return replace(plan, fdsets=tuple(sets), tap_fds=taps)
+
+
+def _logs_console(cfg: DomainConfig) -> bool:
+    """Port 0 exists (and so writes console.log): see hvmctl.devices.serial."""
+    from hvmctl.config.serial import parse_serial
+
+    try:
+        return parse_serial(cfg.serial) is not None
+    except Exception:
+        return False  # the argv builder reports a bad port
+
+
+# ---- over QMP: hot-plug and media change ----------------------------------------------------
+async def add_fdset(dom: "Domain", key: str, path: str, flags: tuple[int, ...]) -> str:
+    """Open ``path`` and hand it to the running QEMU as a new fd set; its ``/dev/fdset/ID``.
+    The daemon's copies are closed whatever happens."""
+    if dom.monitor is None:
+        raise HvmctlError(f"domain '{dom.name}' has no running QEMU")
+    set_id: int | None = None
+    with FdTable() as table:
+        for i, flag in enumerate(flags):
+            fd = table.open(f"{key}#{i}", path, flag)
+            dom.monitor.send_fd(fd)
+            args: dict[str, Any] = {"opaque": f"{key}={path}"}
+            if set_id is not None:
+                args["fdset-id"] = set_id
+            try:
+                info = await dom.qmp("add-fd", args)
+            except BaseException:
+                if set_id is not None:
+                    await _remove(dom, set_id)
+                raise
+            set_id = int(info["fdset-id"])
+    assert set_id is not None
+    return f"/dev/fdset/{set_id}"
+
+
+async def remove_fdsets(dom: "Domain", key: str) -> list[int]:
+    """``remove-fd`` every set passed for ``key`` (QEMU closes them once no node uses them)."""
+    found = [int(s["fdset-id"]) for s in await dom.qmp("query-fdsets")
+             if any(str(f.get("opaque", "")).split("=", 1)[0] == key for f in s.get("fds", []))]
+    for set_id in found:
+        await _remove(dom, set_id)
+    return found
+
+
+async def fdset_paths(dom: "Domain") -> dict[str, str]:
+    """``/dev/fdset/ID`` -> the host path passed in it (what a view shows instead)."""
+    out: dict[str, str] = {}
+    for s in await dom.qmp("query-fdsets"):
+        for f in s.get("fds", []):
+            _, _, path = str(f.get("opaque", "")).partition("=")
+            if path:
+                out[f"/dev/fdset/{s['fdset-id']}"] = path
+    return out
+
+
+async def _remove(dom: "Domain", set_id: int) -> None:
+    try:
+        await dom.qmp("remove-fd", {"fdset-id": set_id})
+    except HvmctlError:
+        pass
+

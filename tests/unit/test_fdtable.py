@@ -1,0 +1,177 @@
+"""The daemon opens what a guest's QEMU uses and passes fds: the argv names only fd numbers
+(golden file, fixed numbers), every fd the table opened is closed on every path (a start, a
+failed start, a crash at each open), and QEMU is handed exactly the fds its argv names."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path, PurePath
+
+import pytest
+
+from hvmctl.config import parse_profile
+from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.daemon import fdtable
+from hvmctl.daemon.fdtable import FdTable
+from hvmctl.errors import HostError
+from hvmctl.qemu.argv import FdSet, HostFacts, LaunchPlan, NicPlan, build_argv
+from tests.fixtures.seedfiles import SEED_PROFILES as SEED
+from tests.unit import crashkit as ck
+
+GOLDEN = Path(__file__).parent / "golden" / "argv"
+FACTS = HostFacts(accel="tcg", qemu_binary="qemu-system-x86_64")
+
+
+def open_fds() -> set[str]:
+    """This process's open fds and what they are (what a leak would add)."""
+    out = set()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            out.add(f"{name}:{os.readlink(f'/proc/self/fd/{name}')}")
+        except OSError:
+            pass
+    return out
+
+
+def test_golden_argv_with_passed_fds() -> None:
+    """lists.phy (file and phy: disks, a cdrom, bridged vifs): every image is /dev/fdset/N,
+    every tap fd=N, the console log an fd set; numbers fixed by the plan, nothing opened."""
+    name = "lists.phy"
+    cfg = parse_profile((SEED / name).read_text(), filename=f"/etc/xen/{name}", default_name=name).config
+    nics = tuple(NicPlan(i, f"00:16:3e:00:00:{i:02x}", v.nic_model, "bridge", f"vif7.{i}")
+                 for i, v in enumerate(cfg.vifs))
+    sets, fd = [], 40
+    for disk in sorted(cfg.disks, key=lambda d: d.vdev):
+        if not disk.empty:
+            n = len(fdtable.disk_flags(disk))
+            sets.append(FdSet(len(sets) + 1, f"disk:{disk.vdev}", tuple(range(fd, fd + n)),
+                              f"disk:{disk.vdev}={disk.target}"))
+            fd += n
+    sets.append(FdSet(len(sets) + 1, "console-log", (fd,), "console-log=/var/log/hvmctl/x.console.log"))
+    plan = LaunchPlan(domid=7, run_dir=PurePath("/run/hvmctl/dom/ffc68565"), nics=nics,
+                      log_dir=PurePath("/var/log/hvmctl"), name=cfg.name, fdsets=tuple(sets),
+                      tap_fds={n.index: 60 + n.index for n in nics})
+    argv = build_argv(cfg, FACTS, plan)
+    text = "\n".join(argv) + "\n"
+    golden = GOLDEN / "fdpass.txt"
+    if os.environ.get("HVMCTL_UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text(), "argv with fds changed; HVMCTL_UPDATE_GOLDEN=1 to accept"
+    drives = [a for a in argv if a.startswith("file=")]
+    assert drives and all(a.startswith("file=/dev/fdset/") for a in drives)
+    assert not any("ifname=" in a for a in argv)
+    assert "tap,id=net0,fd=60" in argv
+    # only the -add-fd opaque strings name the paths (query-fdsets shows them)
+    assert not [a for a in argv if any(d.target in a for d in cfg.disks if d.target) and "opaque=" not in a]
+
+
+def test_open_launch_opens_each_resource_with_its_mode(tmp_path: Path) -> None:
+    (tmp_path / "a.img").write_bytes(b"\0" * 512)
+    (tmp_path / "c.iso").write_bytes(b"\0" * 512)
+    cfg = DomainConfig(name="x", disks=(
+        DiskSpec(str(tmp_path / "a.img"), "hda"), DiskSpec(str(tmp_path / "c.iso"), "hdc", "r", "cdrom"),
+        DiskSpec("", "hdd", "r", "cdrom"),
+    ))
+    plan = LaunchPlan(domid=1, run_dir=PurePath(tmp_path), log_dir=PurePath(tmp_path), name="x",
+                      nics=(NicPlan(0, "00:16:3e:00:00:01", "e1000", "bridge", "vif1.0"),
+                            NicPlan(1, "00:16:3e:00:00:02", "e1000", "user")))
+    taps: list[str] = []
+
+    def open_tap(name: str) -> int:
+        taps.append(name)
+        return os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
+
+    before = open_fds()
+    table = FdTable()
+    got = fdtable.open_launch(cfg, plan, table, open_tap)
+    assert [s.key for s in got.fdsets] == ["disk:hda", "disk:hdc", "console-log"]  # hdd: empty, no fd
+    modes = {k: fcntl.fcntl(fd, fcntl.F_GETFL) for k, fd in table.items().items()}
+    assert modes["disk:hda#0"] & os.O_ACCMODE == os.O_RDWR and modes["disk:hda#1"] & os.O_ACCMODE == os.O_RDONLY
+    assert modes["disk:hdc#0"] & os.O_ACCMODE == os.O_RDONLY  # a CD is never opened writable
+    assert modes["console-log#0"] & os.O_APPEND
+    assert taps == ["vif1.0"] and list(got.tap_fds) == [0]
+    assert set(table.fds) == {fd for s in got.fdsets for fd in s.fds} | set(got.tap_fds.values())
+    assert got.fdset_path("disk:hda") == "/dev/fdset/1"
+    argv = " ".join(build_argv(cfg, FACTS, got))
+    assert f"tap,id=net0,fd={got.tap_fds[0]}" in argv and "file=/dev/fdset/1," in argv
+    assert f"opaque=disk:hda={tmp_path}/a.img" in argv
+    table.close()
+    table.close()  # idempotent
+    assert open_fds() == before
+
+
+def test_open_launch_failing_midway_leaves_table_to_close(tmp_path: Path) -> None:
+    (tmp_path / "a.img").write_bytes(b"\0" * 512)
+    cfg = DomainConfig(name="x", disks=(DiskSpec(str(tmp_path / "a.img"), "hda"),
+                                        DiskSpec(str(tmp_path / "gone.img"), "hdb")))
+    plan = LaunchPlan(domid=1, run_dir=PurePath(tmp_path), log_dir=PurePath(tmp_path), name="x")
+    before = open_fds()
+    with FdTable() as table:
+        with pytest.raises(HostError, match="gone.img: cannot open for the guest"):
+            fdtable.open_launch(cfg, plan, table)
+        assert len(table.fds) == 2  # hda's two: still the table's, closed by its owner
+    assert open_fds() == before
+
+
+def disk_profile(root: Path) -> str:
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("a.img", "b.img"):
+        (root / name).write_bytes(b"\0" * 4096)
+    return ck.profile(more=f"disk = ['file:{root}/a.img,hda,w', 'file:{root}/b.img,hdb,r']\n")
+
+
+def test_create_passes_exactly_the_argv_fds_and_keeps_none(tmp_path: Path) -> None:
+    root = tmp_path / "h"
+    text = disk_profile(tmp_path / "img")
+    before = open_fds()
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        await daemon.create(text, filename="/etc/xen/demo", overrides=[])
+        (guest,) = world.alive_with_uuid(ck.UUID)
+        img = str(tmp_path / "img")
+        assert sorted(p for p in guest.passed if p.startswith(img)) == [f"{img}/a.img", f"{img}/a.img", f"{img}/b.img"]
+        assert len(guest.passed) == guest.argv.count("-add-fd")  # exactly the fds the argv names
+        assert not [a for a in guest.argv if img in a and "opaque=" not in a]
+        assert not [f for f in open_fds() - before if img in f], "the daemon kept an image open"
+
+    ck.run_scenario(root, scenario)
+
+
+def test_failed_spawn_closes_every_fd(tmp_path: Path) -> None:
+    root = tmp_path / "h"
+    text = disk_profile(tmp_path / "img")
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        def refuse(*a: object, **kw: object) -> None:
+            raise HostError("spawn refused by the test")
+
+        daemon.backend.spawn = refuse  # type: ignore[method-assign,assignment]
+        before = open_fds()
+        with pytest.raises(HostError, match="refused by the test"):
+            await daemon.create(text, filename="/etc/xen/demo", overrides=[])
+        assert not [f for f in open_fds() - before if str(tmp_path) in f]
+
+    ck.run_scenario(root, scenario)
+
+
+def test_crash_at_every_open_leaks_nothing(tmp_path: Path) -> None:
+    """A daemon killed between two opens: the dying launch closes what it opened, and the
+    next daemon finds no guest to adopt (no QEMU was spawned)."""
+    text = disk_profile(tmp_path / "img")
+
+    async def create(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        await daemon.create(text, filename="/etc/xen/demo", overrides=[])
+
+    points = ck.count_points(tmp_path / "count", None, create)
+    at = [i for i, p in enumerate(points) if p == "launch:fd"]
+    assert len(at) == 4  # hda rw + ro, hdb ro, the console log
+    for n, index in enumerate(at):
+        root = tmp_path / f"h{n}"
+        before = open_fds()
+        crasher, world = ck.run_until_crash(root, None, create, index)
+        assert crasher.photo is not None and crasher.photo.point == "launch:fd"
+        assert not [f for f in open_fds() - before if str(tmp_path) in f], f"fds leaked at open {n}"
+        world = ck.restore_photo(root, crasher.photo)
+        out = ck.restart(root, world)
+        assert ck.check_one_or_none(root, world, out) is False
