@@ -675,7 +675,19 @@ class Domain:
         dump_dir = self.host.dump_dir()
         dump_dir.mkdir(parents=True, exist_ok=True)
         path = dump_dir / f"{time.strftime('%Y-%m-%d-%H%M')}.{self.name}.{self.domid}.core"
-        await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}"}, timeout=600)
+        # the daemon makes the file (0600; a same-minute dump of the same ID is not overwritten)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            log.warning("domain %s: cannot create %s: %s", self.name, path, exc.strerror)
+            return
+        try:
+            self.monitor.send_fd(fd)
+            await self.monitor.execute("getfd", {"fdname": "hvmctl-coredump"})
+        finally:
+            os.close(fd)
+        await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": "fd:hvmctl-coredump"},
+                                   timeout=600)
         log.info("domain %s: memory dumped to %s", self.name, path)
 
     # ---- teardown --------------------------------------------------------------------

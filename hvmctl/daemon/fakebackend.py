@@ -51,6 +51,7 @@ class FakeGuest:
     commands: list[str] = field(default_factory=list)  # every QMP command it was sent
     balloon: int = 0  # the balloon target in bytes (its driver reaches it at once)
     passed: list[str] = field(default_factory=list)  # what the fds passed at spawn were
+    fdsets: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # QMP add-fd: set -> fds
 
     def option(self, name: str) -> str | None:
         for i, arg in enumerate(self.argv[:-1]):
@@ -407,6 +408,29 @@ class FakeMonitor:
             raise QemuError(f"{self.name}: getfd: GenericError: No file descriptor supplied via SCM_RIGHTS")
         self._named[str(a["fdname"])] = self._fds.pop()
         return {}
+
+    def _qmp_add_fd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        """As QEMU: the fd sent with the command joins a set (a new one: the lowest free id);
+        kept as what it is (its path), the fd itself closed."""
+        if not self._fds:
+            raise QemuError(f"{self.name}: add-fd: GenericError: No file descriptor supplied via SCM_RIGHTS")
+        fd = self._fds.pop()
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        os.close(fd)
+        set_id = int(a["fdset-id"]) if "fdset-id" in a else next(i for i in range(len(g.fdsets) + 1)
+                                                                  if i not in g.fdsets)
+        fds = g.fdsets.setdefault(set_id, [])
+        fds.append({"fd": 100 + sum(len(v) for v in g.fdsets.values()), "opaque": a.get("opaque"), "path": target})
+        return {"fdset-id": set_id, "fd": fds[-1]["fd"]}
+
+    def _qmp_remove_fd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        if g.fdsets.pop(int(a["fdset-id"]), None) is None:
+            raise QemuError(f"{self.name}: remove-fd: GenericError: File descriptor named 'fdset-id:{a['fdset-id']}' not found")
+        return {}
+
+    def _qmp_query_fdsets(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return [{"fdset-id": k, "fds": [{"fd": f["fd"], "opaque": f["opaque"]} for f in v]}
+                for k, v in sorted(g.fdsets.items())]
 
     def _take_fd(self, uri: str) -> int:
         name = uri.removeprefix("fd:")

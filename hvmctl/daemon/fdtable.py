@@ -149,10 +149,16 @@ async def add_fdset(dom: "Domain", key: str, path: str, flags: tuple[int, ...]) 
     return f"/dev/fdset/{set_id}"
 
 
-async def remove_fdsets(dom: "Domain", key: str) -> list[int]:
-    """``remove-fd`` every set passed for ``key`` (QEMU closes them once no node uses them)."""
-    found = [int(s["fdset-id"]) for s in await dom.qmp("query-fdsets")
-             if any(str(f.get("opaque", "")).split("=", 1)[0] == key for f in s.get("fds", []))]
+async def fdset_ids(dom: "Domain", key: str) -> list[int]:
+    """The sets QEMU holds for ``key`` (found by their opaque ``KEY=PATH``)."""
+    return [int(s["fdset-id"]) for s in await dom.qmp("query-fdsets")
+            if any(str(f.get("opaque", "")).split("=", 1)[0] == key for f in s.get("fds", []))]
+
+
+async def remove_fdsets(dom: "Domain", key: str, *, keep: str | None = None) -> list[int]:
+    """``remove-fd`` every set passed for ``key`` but ``keep`` (a ``/dev/fdset/N``); QEMU
+    closes a removed set's fds once no node uses them."""
+    found = [s for s in await fdset_ids(dom, key) if f"/dev/fdset/{s}" != keep]
     for set_id in found:
         await _remove(dom, set_id)
     return found
@@ -167,6 +173,11 @@ async def fdset_paths(dom: "Domain") -> dict[str, str]:
             if path:
                 out[f"/dev/fdset/{s['fdset-id']}"] = path
     return out
+
+
+async def drop(dom: "Domain", path: str) -> None:
+    """Give back one set by its ``/dev/fdset/N`` (a hot-plug that failed after add-fd)."""
+    await _remove(dom, int(path.rsplit("/", 1)[1]))
 
 
 async def _remove(dom: "Domain", set_id: int) -> None:

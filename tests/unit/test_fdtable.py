@@ -175,3 +175,35 @@ def test_crash_at_every_open_leaks_nothing(tmp_path: Path) -> None:
         world = ck.restore_photo(root, crasher.photo)
         out = ck.restart(root, world)
         assert ck.check_one_or_none(root, world, out) is False
+
+
+def test_hotplug_fdsets_over_qmp_are_given_back(tmp_path: Path) -> None:
+    """add-fd for a writable image (two fds, one set), a CD (one), and remove-fd by key:
+    QEMU is left holding no set, the daemon no fd."""
+    root = tmp_path / "h"
+    img, iso = tmp_path / "x.img", tmp_path / "c.iso"
+    img.write_bytes(b"\0" * 512)
+    iso.write_bytes(b"\0" * 512)
+
+    async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
+        await daemon.create(ck.profile(), filename="/etc/xen/demo", overrides=[])
+        dom = daemon.lookup("demo")
+        (guest,) = world.alive_with_uuid(ck.UUID)
+        before = open_fds()
+        disk = DiskSpec(str(img), "xvdb")
+        path = await fdtable.add_fdset(dom, "disk:xvdb", str(img), fdtable.disk_flags(disk))
+        cd = await fdtable.add_fdset(dom, "disk:hdc", str(iso), (os.O_RDONLY,))
+        assert path != cd and path.startswith("/dev/fdset/")
+        sets = await dom.qmp("query-fdsets")
+        assert [len(s["fds"]) for s in sets] == [2, 1]
+        assert [f["path"] for v in guest.fdsets.values() for f in v] == [str(img), str(img), str(iso)]
+        assert (await fdtable.fdset_paths(dom))[cd] == str(iso)
+        assert open_fds() == before  # the daemon's copies are closed
+        # a media change: the new set in, the old one given back
+        new = await fdtable.add_fdset(dom, "disk:hdc", str(iso), (os.O_RDONLY,))
+        assert await fdtable.remove_fdsets(dom, "disk:hdc", keep=new) == [int(cd.rsplit("/", 1)[1])]
+        await fdtable.remove_fdsets(dom, "disk:hdc")
+        await fdtable.remove_fdsets(dom, "disk:xvdb")
+        assert await dom.qmp("query-fdsets") == []
+
+    ck.run_scenario(root, scenario)
