@@ -126,6 +126,12 @@ def _check_image(daemon: Daemon, spec: DiskSpec) -> str:
     return fmt
 
 
+def _is_block(path: str) -> bool:
+    from hvmctl.daemon.hostcheck import is_block_device
+
+    return is_block_device(path)
+
+
 def _locked_hint(exc: QemuError, dom: Domain, vdev: str) -> QemuError:
     if "locked" in exc.message.lower():
         return QemuError(f"domain '{dom.name}': the guest has locked the tray of {vdev} (the CD is in use, "
@@ -153,14 +159,17 @@ async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec
             if force:
                 await dom.qmp("blockdev-open-tray", cdrom.open_tray_args(drive.vdev))
             # the daemon opens the medium (read-only) and passes it; the old medium's set goes
+            # (a host CD drive by name: blockdev-change-medium probes the driver from it)
             key = f"disk:{drive.vdev}"
-            file = await fdtable.add_fdset(dom, key, medium.target, (os.O_RDONLY,))
+            block = _is_block(medium.target)
+            file = medium.target if block else await fdtable.add_fdset(dom, key, medium.target, (os.O_RDONLY,))
             try:
                 await dom.qmp("blockdev-change-medium", cdrom.change_medium_args(drive.vdev, file, fmt))
             except QemuError as exc:
-                await fdtable.drop(dom, file)  # the old medium stays in, with its set
+                if not block:
+                    await fdtable.drop(dom, file)  # the old medium stays in, with its set
                 raise _locked_hint(exc, dom, drive.vdev) from exc
-            await fdtable.remove_fdsets(dom, key, keep=file)
+            await fdtable.remove_fdsets(dom, key, keep=file)  # the old medium's
         dom.config = with_medium(dom.config, drive.vdev, medium)  # the live definition
         dom.host.persist(dom)
         log.info("domain %s: %s now holds %s", dom.name, drive.vdev, medium.target if medium else "no medium")

@@ -267,9 +267,10 @@ class Domain:
         except BaseException as exc:
             fds.close()
             qemu_log = self.runtime.qemu_log if self.runtime is not None else None
+            argv = self.runtime.argv if self.runtime is not None else []
             await self._abort_launch(run_dir, domid, preserve=op == "relaunch")
             if isinstance(exc, HvmctlError) and qemu_log is not None:
-                reason = _last_line(qemu_log)
+                reason = fdtable.named(_last_line(qemu_log), argv)  # /dev/fdset/N: the path passed
                 if reason and not isinstance(exc, HostError):
                     raise QemuError(f"{self.name}: QEMU refused to start: {reason}", cause=exc) from exc
             raise

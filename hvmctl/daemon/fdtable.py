@@ -13,6 +13,7 @@ fd set back with ``remove-fd`` when the device goes; each set's opaque string is
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -73,6 +74,23 @@ class FdTable:
         self.close()
 
 
+def named(text: str, argv: list[str]) -> str:
+    """QEMU's words with each ``/dev/fdset/N`` replaced by the path the daemon passed in it
+    (from the argv's ``-add-fd ...,opaque=KEY=PATH``): an error names the user's file."""
+    if "/dev/fdset/" not in text:
+        return text
+    paths: dict[str, str] = {}
+    for i, arg in enumerate(argv[:-1]):
+        if arg == "-add-fd":
+            opts = dict(kv.split("=", 1) for kv in argv[i + 1].replace(",,", "\0").split(",") if "=" in kv)
+            path = opts.get("opaque", "").replace("\0", ",").partition("=")[2]
+            if path and "set" in opts:
+                paths[f"/dev/fdset/{opts['set']}"] = path
+    for fdset in sorted(paths, key=len, reverse=True):  # /dev/fdset/12 before /dev/fdset/1
+        text = text.replace(fdset, paths[fdset])
+    return text
+
+
 def disk_flags(disk: DiskSpec) -> tuple[int, ...]:
     """The opens one image gets: read-only media one O_RDONLY fd; a writable image O_RDWR
     plus O_RDONLY (QEMU opens it read-only first, then reopens it for writing)."""
@@ -83,7 +101,7 @@ def disk_flags(disk: DiskSpec) -> tuple[int, ...]:
 
 def _fdset(table: FdTable, set_id: int, key: str, path: str, flags: tuple[int, ...]) -> FdSet:
     fds = tuple(table.open(f"{key}#{i}", path, f) for i, f in enumerate(flags))
-    return FdSet(set_id, key, fds, opaque=f"{key}={path}")
+    return FdSet(set_id, key, fds, opaque=f"{key}={path}", block=stat.S_ISBLK(os.fstat(fds[0]).st_mode))
 
 
 def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,

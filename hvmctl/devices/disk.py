@@ -75,14 +75,17 @@ def device_props(disk: DiskSpec, slots: Mapping[str, int], bootindex: int | None
     return props
 
 
-def drive_opts(disk: DiskSpec, fmt: str | None, file: str | None = None) -> str:
+def drive_opts(disk: DiskSpec, fmt: str | None, file: tuple[str, bool] | None = None) -> str:
     """The ``-drive`` backend of a disk present at start (every value escaped); ``file``:
-    the ``/dev/fdset/ID`` the daemon passed the image as, instead of its path."""
+    the ``/dev/fdset/ID`` the daemon passed the image as, instead of its path, and whether
+    it is a block device (QEMU cannot probe that from the name)."""
     opts = [f"if=none,id={node_name(disk.vdev)}"]
     if disk.devtype == "cdrom":
         opts.append("media=cdrom")
     if not disk.empty:
-        opts.insert(0, f"file={escape(file or disk.target)}")
+        opts.insert(0, f"file={escape(file[0] if file else disk.target)}")
+        if file and file[1]:
+            opts.append("file.driver=" + ("host_cdrom" if disk.devtype == "cdrom" else "host_device"))
         opts.append(f"format={escape(fmt or disk.format or 'raw')}")
         if disk.readonly or disk.devtype == "cdrom":
             opts.append("readonly=on")
@@ -94,7 +97,8 @@ def drive_opts(disk: DiskSpec, fmt: str | None, file: str | None = None) -> str:
 
 
 def disk_args(cfg: DomainConfig, slots: Mapping[str, int], formats: Mapping[str, str],
-              boot: Mapping[str, int], *, ahci: bool = False, files: Mapping[str, str] | None = None) -> list[str]:
+              boot: Mapping[str, int], *, ahci: bool = False,
+              files: Mapping[str, tuple[str, bool]] | None = None) -> list[str]:
     args: list[str] = []
     if needs_controller(cfg):
         args += ["-device", render(controller_props(slots))]

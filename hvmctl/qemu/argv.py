@@ -58,6 +58,7 @@ class FdSet:
     key: str  # what it is for: "disk:hda", "nvram", "console-log"
     fds: tuple[int, ...]
     opaque: str = ""  # shown by query-fdsets (the daemon puts the key and the path there)
+    block: bool = False  # a block device: QEMU cannot tell from /dev/fdset/N, the argv says so
 
     @property
     def path(self) -> str:
@@ -249,7 +250,7 @@ def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None 
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
-    files = {d.vdev: p for d in cfg.disks if (p := plan.fdset_path(f"disk:{d.vdev}")) is not None}
+    files = {s.key[5:]: (s.path, s.block) for s in plan.fdsets if s.key.startswith("disk:")}
     return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci, files=files)
 
 

@@ -46,7 +46,7 @@ def test_golden_argv_with_passed_fds() -> None:
         if not disk.empty:
             n = len(fdtable.disk_flags(disk))
             sets.append(FdSet(len(sets) + 1, f"disk:{disk.vdev}", tuple(range(fd, fd + n)),
-                              f"disk:{disk.vdev}={disk.target}"))
+                              f"disk:{disk.vdev}={disk.target}", block=disk.backend == "phy"))
             fd += n
     sets.append(FdSet(len(sets) + 1, "console-log", (fd,), "console-log=/var/log/hvmctl/x.console.log"))
     plan = LaunchPlan(domid=7, run_dir=PurePath("/run/hvmctl/dom/ffc68565"), nics=nics,
@@ -62,6 +62,7 @@ def test_golden_argv_with_passed_fds() -> None:
     assert drives and all(a.startswith("file=/dev/fdset/") for a in drives)
     assert not any("ifname=" in a for a in argv)
     assert "tap,id=net0,fd=60" in argv
+    assert "file=/dev/fdset/2,if=none,id=drive-hdb,file.driver=host_device,format=raw,cache=none,aio=native" in argv
     # only the -add-fd opaque strings name the paths (query-fdsets shows them)
     assert not [a for a in argv if any(d.target in a for d in cfg.disks if d.target) and "opaque=" not in a]
 
@@ -207,3 +208,11 @@ def test_hotplug_fdsets_over_qmp_are_given_back(tmp_path: Path) -> None:
         assert await dom.qmp("query-fdsets") == []
 
     ck.run_scenario(root, scenario)
+
+
+def test_qemu_errors_name_the_passed_path() -> None:
+    argv = ["qemu", "-add-fd", "fd=40,set=1,opaque=disk:hda=/img/a,,b.img", "-add-fd", "fd=41,set=12,opaque=disk:hdb=/b"]
+    assert fdtable.named("Is another process using the image [/dev/fdset/1]?", argv) == \
+        "Is another process using the image [/img/a,b.img]?"
+    assert fdtable.named("/dev/fdset/12: no", argv) == "/b: no"
+    assert fdtable.named("no fd set here", argv) == "no fd set here"
