@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class FakeGuest:
     commands: list[str] = field(default_factory=list)  # every QMP command it was sent
     balloon: int = 0  # the balloon target in bytes (its driver reaches it at once)
     passed: list[str] = field(default_factory=list)  # what the fds passed at spawn were
+    sockets: dict[int, str] = field(default_factory=dict)  # passed listening socket fd -> its path
     fdsets: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # QMP add-fd: set -> fds
 
     def option(self, name: str) -> str | None:
@@ -68,7 +70,10 @@ class FakeGuest:
         for i, arg in enumerate(self.argv[:-1]):
             if arg == "-chardev" and "id=qmp" in self.argv[i + 1]:
                 m = re.search(r"path=([^,]+)", self.argv[i + 1])
-                return m.group(1) if m else None
+                if m:
+                    return m.group(1)
+                m = re.search(r"fd=(\d+)", self.argv[i + 1])  # a socket the daemon bound
+                return self.sockets.get(int(m.group(1))) if m else None
         return None
 
 
@@ -216,12 +221,12 @@ class FakeWorld:
             notify()
 
     # ---- for FakeBackend ---------------------------------------------------------------
-    def spawn(self, argv: list[str]) -> FakeGuest:
+    def spawn(self, argv: list[str], sockets: dict[int, str] | None = None) -> FakeGuest:
         pid = self.next_pid
         self.next_pid += 1
         self.spawned += 1
         status = "inmigrate" if "-incoming" in argv else "prelaunch" if "-S" in argv else "running"
-        guest = FakeGuest(pid=pid, argv=list(argv), start_ticks=pid * 7, status=status)
+        guest = FakeGuest(pid=pid, argv=list(argv), start_ticks=pid * 7, status=status, sockets=dict(sockets or {}))
         self.guests[pid] = guest
         pidfile = guest.option("-pidfile")
         if pidfile and self.write_pidfile:
@@ -568,13 +573,16 @@ class FakeBackend:
               pass_fds: Sequence[int] = ()) -> GuestProcess:
         """As QEMU: every passed fd must be open now (the daemon closes its copies after);
         what each one was is kept with the guest (``FakeGuest.passed``)."""
-        passed = []
+        passed, sockets = [], {}
         for fd in pass_fds:
             try:
                 passed.append(os.readlink(f"/proc/self/fd/{fd}"))
             except OSError as exc:
                 raise QemuError(f"fake spawn: fd {fd} is not open: {exc.strerror}") from exc
-        guest = self.world.spawn(argv)
+            if passed[-1].startswith("socket:"):
+                with socket.socket(fileno=os.dup(fd)) as sock:
+                    sockets[fd] = str(sock.getsockname())
+        guest = self.world.spawn(argv, sockets)
         guest.passed = passed
         return FakeProcess(self.world, guest)
 

@@ -1,7 +1,8 @@
 """The files the daemon opens for QEMU and passes as file descriptors.
 
 QEMU is to open nothing that needs privilege: the daemon opens a launch's disk images, CD
-media, ``phy:`` devices, the OVMF variable store, the console log and the bridged taps, keeps
+media, ``phy:`` devices, the OVMF variable store, the console log and the bridged taps, and
+binds the QMP socket (QEMU listens on the fd, and need not write into the run dir), keeps
 the fds in an ``FdTable`` keyed by what each is for, and the LaunchPlan carries only their
 numbers (the argv stays pure). ``spawn`` passes exactly those fds (inherited under the same
 numbers); the daemon closes its copies after the spawn, or when the launch fails. Hot-plug
@@ -13,6 +14,7 @@ fd set back with ``remove-fd`` when the device goes; each set's opaque string is
 from __future__ import annotations
 
 import os
+import socket
 import stat
 from collections.abc import Callable
 from dataclasses import replace
@@ -92,11 +94,13 @@ def named(text: str, argv: list[str]) -> str:
 
 
 def disk_flags(disk: DiskSpec) -> tuple[int, ...]:
-    """The opens one image gets: read-only media one O_RDONLY fd; a writable image O_RDWR
-    plus O_RDONLY (QEMU opens it read-only first, then reopens it for writing)."""
+    """The opens one image gets: O_RDONLY for read-only media, else O_RDWR -- one fd, and
+    the argv says ``auto-read-only=off``: were QEMU to switch between a read-only and a
+    read-write fd of the set, the image locks it took on the one it left would stay (the
+    set keeps that open file description), and a migration's destination could not lock."""
     if disk.readonly or disk.devtype == "cdrom":
         return (os.O_RDONLY,)
-    return (os.O_RDWR, os.O_RDONLY)
+    return (os.O_RDWR,)
 
 
 def _fdset(table: FdTable, set_id: int, key: str, path: str, flags: tuple[int, ...]) -> FdSet:
@@ -114,13 +118,16 @@ def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,
         if not disk.empty:
             sets.append(_fdset(table, len(sets) + 1, f"disk:{disk.vdev}", disk.target, disk_flags(disk)))
     if firmware.uses_ovmf(cfg) and plan.nvram is not None:
-        sets.append(_fdset(table, len(sets) + 1, "nvram", str(plan.nvram), (os.O_RDWR, os.O_RDONLY)))
+        sets.append(_fdset(table, len(sets) + 1, "nvram", str(plan.nvram), (os.O_RDWR,)))
     if _logs_console(cfg):
         from hvmctl.daemon import filemodes
 
         filemodes.prepare_log(Path(plan.console_log))  # our mode and group, before it is opened
         sets.append(_fdset(table, len(sets) + 1, "console-log", str(plan.console_log),
                            (os.O_WRONLY | os.O_APPEND,)))
+    sockets = {}
+    if len(os.fsencode(str(plan.qmp_socket))) < UNIX_PATH_MAX:  # else QEMU says it is too long
+        sockets["qmp"] = table.keep("socket:qmp", listen_unix(str(plan.qmp_socket)))
     taps: dict[int, int] = {}
     for nic in plan.nics:
         if nic.kind == "bridge" and nic.tap:
@@ -129,7 +136,28 @@ def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,
 
                 open_tap = tapmod.open_tap
             taps[nic.index] = table.keep(f"tap:{nic.index}", open_tap(nic.tap))
-    return replace(plan, fdsets=tuple(sets), tap_fds=taps)
+    return replace(plan, fdsets=tuple(sets), tap_fds=taps, socket_fds=sockets)
+
+
+UNIX_PATH_MAX = 108  # sun_path, with its NUL
+
+
+def listen_unix(path: str) -> int:
+    """A listening Unix socket at ``path`` (QEMU's chardev ``server=on`` gets the fd): QEMU
+    need not write into the run dir; owner-only, as QEMU's own (umask 027) is in effect."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        sock.bind(path)
+        os.chmod(path, 0o700)
+        sock.listen(8)
+    except OSError as exc:
+        sock.close()
+        raise HostError(f"{path}: cannot listen for the guest: {exc.strerror or exc}", cause=exc) from exc
+    return sock.detach()
 
 
 def _logs_console(cfg: DomainConfig) -> bool:

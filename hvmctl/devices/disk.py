@@ -84,6 +84,8 @@ def drive_opts(disk: DiskSpec, fmt: str | None, file: tuple[str, bool] | None = 
         opts.append("media=cdrom")
     if not disk.empty:
         opts.insert(0, f"file={escape(file[0] if file else disk.target)}")
+        if file:  # opened read-write from the start: QEMU never swaps fds (see fdtable.disk_flags)
+            opts.append("auto-read-only=off")
         if file and file[1]:
             opts.append("file.driver=" + ("host_cdrom" if disk.devtype == "cdrom" else "host_device"))
         opts.append(f"format={escape(fmt or disk.format or 'raw')}")

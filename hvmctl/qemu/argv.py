@@ -51,8 +51,7 @@ class NicPlan:
 @dataclass(frozen=True)
 class FdSet:
     """One ``-add-fd`` group: files the daemon opened for QEMU (``hvmctl.daemon.fdtable``),
-    which QEMU reaches as ``/dev/fdset/ID`` -- a writable image has an O_RDWR and an
-    O_RDONLY fd (QEMU opens it read-only first, then reopens it for writing)."""
+    which QEMU reaches as ``/dev/fdset/ID`` (one fd each, in the access mode QEMU uses)."""
 
     set_id: int
     key: str  # what it is for: "disk:hda", "nvram", "console-log"
@@ -91,6 +90,7 @@ class LaunchPlan:
     # fds the daemon opened and passes (empty: QEMU opens the paths itself, as in dry runs)
     fdsets: tuple[FdSet, ...] = ()
     tap_fds: dict[int, int] = field(default_factory=dict)  # NIC index -> open tap fd
+    socket_fds: dict[str, int] = field(default_factory=dict)  # "qmp" -> the listening socket
 
     def fdset_path(self, key: str) -> str | None:
         """``/dev/fdset/ID`` of the fds passed for ``key``, None when QEMU opens the path."""
@@ -176,8 +176,10 @@ def cpu_memory_args(cfg: DomainConfig, facts: HostFacts | None = None) -> list[s
 
 def control_args(plan: LaunchPlan) -> list[str]:
     """The toolstack's handles on the process: QMP socket and pidfile."""
+    qmp = plan.socket_fds.get("qmp")
+    where = f"fd={qmp}" if qmp is not None else f"path={escape(str(plan.qmp_socket))}"
     return [
-        "-chardev", f"socket,id=qmp,path={escape(str(plan.qmp_socket))},server=on,wait=off",
+        "-chardev", f"socket,id=qmp,{where},server=on,wait=off",
         "-mon", "chardev=qmp,mode=control",
         "-pidfile", str(plan.pidfile),
     ]

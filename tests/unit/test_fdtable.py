@@ -51,7 +51,7 @@ def test_golden_argv_with_passed_fds() -> None:
     sets.append(FdSet(len(sets) + 1, "console-log", (fd,), "console-log=/var/log/hvmctl/x.console.log"))
     plan = LaunchPlan(domid=7, run_dir=PurePath("/run/hvmctl/dom/ffc68565"), nics=nics,
                       log_dir=PurePath("/var/log/hvmctl"), name=cfg.name, fdsets=tuple(sets),
-                      tap_fds={n.index: 60 + n.index for n in nics})
+                      tap_fds={n.index: 60 + n.index for n in nics}, socket_fds={"qmp": 70})
     argv = build_argv(cfg, FACTS, plan)
     text = "\n".join(argv) + "\n"
     golden = GOLDEN / "fdpass.txt"
@@ -61,8 +61,8 @@ def test_golden_argv_with_passed_fds() -> None:
     drives = [a for a in argv if a.startswith("file=")]
     assert drives and all(a.startswith("file=/dev/fdset/") for a in drives)
     assert not any("ifname=" in a for a in argv)
-    assert "tap,id=net0,fd=60" in argv
-    assert "file=/dev/fdset/2,if=none,id=drive-hdb,file.driver=host_device,format=raw,cache=none,aio=native" in argv
+    assert "tap,id=net0,fd=60" in argv and "socket,id=qmp,fd=70,server=on,wait=off" in argv
+    assert "file=/dev/fdset/2,if=none,id=drive-hdb,auto-read-only=off,file.driver=host_device,format=raw,cache=none,aio=native" in argv
     # only the -add-fd opaque strings name the paths (query-fdsets shows them)
     assert not [a for a in argv if any(d.target in a for d in cfg.disks if d.target) and "opaque=" not in a]
 
@@ -88,14 +88,19 @@ def test_open_launch_opens_each_resource_with_its_mode(tmp_path: Path) -> None:
     got = fdtable.open_launch(cfg, plan, table, open_tap)
     assert [s.key for s in got.fdsets] == ["disk:hda", "disk:hdc", "console-log"]  # hdd: empty, no fd
     modes = {k: fcntl.fcntl(fd, fcntl.F_GETFL) for k, fd in table.items().items()}
-    assert modes["disk:hda#0"] & os.O_ACCMODE == os.O_RDWR and modes["disk:hda#1"] & os.O_ACCMODE == os.O_RDONLY
+    assert modes["disk:hda#0"] & os.O_ACCMODE == os.O_RDWR and "disk:hda#1" not in modes
     assert modes["disk:hdc#0"] & os.O_ACCMODE == os.O_RDONLY  # a CD is never opened writable
     assert modes["console-log#0"] & os.O_APPEND
     assert taps == ["vif1.0"] and list(got.tap_fds) == [0]
-    assert set(table.fds) == {fd for s in got.fdsets for fd in s.fds} | set(got.tap_fds.values())
+    assert set(table.fds) == ({fd for s in got.fdsets for fd in s.fds} | set(got.tap_fds.values())
+                              | set(got.socket_fds.values()))
+    assert list(got.socket_fds) == ["qmp"]  # bound and listening, QEMU gets the fd
+    assert (tmp_path / "qmp.sock").is_socket() and (tmp_path / "qmp.sock").stat().st_mode & 0o777 == 0o700
     assert got.fdset_path("disk:hda") == "/dev/fdset/1"
     argv = " ".join(build_argv(cfg, FACTS, got))
     assert f"tap,id=net0,fd={got.tap_fds[0]}" in argv and "file=/dev/fdset/1," in argv
+    assert f"socket,id=qmp,fd={got.socket_fds['qmp']},server=on,wait=off" in argv
+    assert "socket,id=serial0,path=" in argv  # the console socket: QEMU's own, in the run dir
     assert f"opaque=disk:hda={tmp_path}/a.img" in argv
     table.close()
     table.close()  # idempotent
@@ -111,7 +116,7 @@ def test_open_launch_failing_midway_leaves_table_to_close(tmp_path: Path) -> Non
     with FdTable() as table:
         with pytest.raises(HostError, match="gone.img: cannot open for the guest"):
             fdtable.open_launch(cfg, plan, table)
-        assert len(table.fds) == 2  # hda's two: still the table's, closed by its owner
+        assert len(table.fds) == 1  # hda's: still the table's, closed by its owner
     assert open_fds() == before
 
 
@@ -131,8 +136,10 @@ def test_create_passes_exactly_the_argv_fds_and_keeps_none(tmp_path: Path) -> No
         await daemon.create(text, filename="/etc/xen/demo", overrides=[])
         (guest,) = world.alive_with_uuid(ck.UUID)
         img = str(tmp_path / "img")
-        assert sorted(p for p in guest.passed if p.startswith(img)) == [f"{img}/a.img", f"{img}/a.img", f"{img}/b.img"]
-        assert len(guest.passed) == guest.argv.count("-add-fd")  # exactly the fds the argv names
+        assert sorted(p for p in guest.passed if p.startswith(img)) == [f"{img}/a.img", f"{img}/b.img"]
+        named = [a for i, a in enumerate(guest.argv[1:]) if guest.argv[i] in ("-add-fd", "-chardev", "-netdev")
+                 and ("fd=" in a.split(",")[0] or ",fd=" in a)]
+        assert len(guest.passed) == len(named) == 4  # exactly the fds the argv names: 3 files, QMP
         assert not [a for a in guest.argv if img in a and "opaque=" not in a]
         assert not [f for f in open_fds() - before if img in f], "the daemon kept an image open"
 
@@ -166,7 +173,7 @@ def test_crash_at_every_open_leaks_nothing(tmp_path: Path) -> None:
 
     points = ck.count_points(tmp_path / "count", None, create)
     at = [i for i, p in enumerate(points) if p == "launch:fd"]
-    assert len(at) == 4  # hda rw + ro, hdb ro, the console log
+    assert len(at) == 4  # hda rw, hdb ro, the console log, the QMP socket
     for n, index in enumerate(at):
         root = tmp_path / f"h{n}"
         before = open_fds()
@@ -179,7 +186,7 @@ def test_crash_at_every_open_leaks_nothing(tmp_path: Path) -> None:
 
 
 def test_hotplug_fdsets_over_qmp_are_given_back(tmp_path: Path) -> None:
-    """add-fd for a writable image (two fds, one set), a CD (one), and remove-fd by key:
+    """add-fd for a writable image, a CD, and remove-fd by key:
     QEMU is left holding no set, the daemon no fd."""
     root = tmp_path / "h"
     img, iso = tmp_path / "x.img", tmp_path / "c.iso"
@@ -196,8 +203,8 @@ def test_hotplug_fdsets_over_qmp_are_given_back(tmp_path: Path) -> None:
         cd = await fdtable.add_fdset(dom, "disk:hdc", str(iso), (os.O_RDONLY,))
         assert path != cd and path.startswith("/dev/fdset/")
         sets = await dom.qmp("query-fdsets")
-        assert [len(s["fds"]) for s in sets] == [2, 1]
-        assert [f["path"] for v in guest.fdsets.values() for f in v] == [str(img), str(img), str(iso)]
+        assert [len(s["fds"]) for s in sets] == [1, 1]
+        assert [f["path"] for v in guest.fdsets.values() for f in v] == [str(img), str(iso)]
         assert (await fdtable.fdset_paths(dom))[cd] == str(iso)
         assert open_fds() == before  # the daemon's copies are closed
         # a media change: the new set in, the old one given back
