@@ -296,6 +296,18 @@ async def _freeze(dom: "Domain", images: list[bundles.ExportImage]) -> list[tupl
     return plan
 
 
+def _point_at_image(dom: "Domain", vdev: str, overlay: str) -> None:
+    """Worker thread: the overlay QEMU made names its base as QEMU knew it -- /dev/fdset/N
+    when the daemon passed the image -- so an offline commit is told the image's path."""
+    from hvmctl.storage.images import detect_format, run_qemu_img
+
+    disk = next((d for d in dom.config.disks if d.vdev == vdev), None)
+    if disk is None:
+        return
+    fmt = disk.format or ("raw" if disk.backend == "phy" else detect_format(disk.target))
+    run_qemu_img(["rebase", "-q", "-u", "-f", "qcow2", "-b", disk.target, "-F", fmt, overlay], JOB_TIMEOUT)
+
+
 async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
     """Fold each overlay back into its image (active commit), then delete it. If QEMU is gone
     meanwhile, commit the overlay offline so no write the guest made is lost."""
@@ -312,6 +324,7 @@ async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
         except HvmctlError as exc:
             if dom.process is None or not dom.process.alive:
                 try:
+                    await asyncio.to_thread(_point_at_image, dom, vdev, overlay)
                     await asyncio.to_thread(run_qemu_img, ["commit", "-q", "-f", "qcow2", overlay], JOB_TIMEOUT)
                     os.unlink(overlay)
                     continue

@@ -223,3 +223,28 @@ def test_qemu_errors_name_the_passed_path() -> None:
         "Is another process using the image [/img/a,b.img]?"
     assert fdtable.named("/dev/fdset/12: no", argv) == "/b: no"
     assert fdtable.named("no fd set here", argv) == "no fd set here"
+
+
+def test_offline_commit_of_a_live_export_overlay_finds_the_passed_image(tmp_path: Path) -> None:
+    """QEMU wrote /dev/fdset/N as the overlay's backing file (it knew the image by fd): the
+    offline commit after a QEMU death is pointed at the image's path, and the writes land."""
+    import shutil
+    import subprocess
+    from types import SimpleNamespace
+
+    from hvmctl.storage import actions
+
+    if shutil.which("qemu-img") is None:
+        pytest.skip("qemu-img not installed")
+    base, overlay = tmp_path / "base.img", tmp_path / "export-xvda.qcow2"
+    base.write_bytes(b"\0" * (1 << 20))
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", "/dev/fdset/1", "-F", "raw",
+                    str(overlay), "1M"], check=True, timeout=30)
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 512", str(overlay)], check=False,
+                   capture_output=True, timeout=30)  # fails: the backing file cannot be opened
+    dom = SimpleNamespace(config=DomainConfig(name="x", disks=(DiskSpec(str(base), "xvda"),)))
+    actions._point_at_image(dom, "xvda", str(overlay))  # type: ignore[arg-type]
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 512", str(overlay)], check=True,
+                   capture_output=True, timeout=30)
+    subprocess.run(["qemu-img", "commit", "-q", "-f", "qcow2", str(overlay)], check=True, timeout=30)
+    assert base.read_bytes()[:512] == b"\x5a" * 512
