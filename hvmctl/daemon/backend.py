@@ -53,7 +53,8 @@ class GuestMonitor(Protocol):
 class Backend(Protocol):
     """Spawn, adopt, find and talk to guest processes."""
 
-    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> GuestProcess: ...
+    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              pass_fds: Sequence[int] = ()) -> GuestProcess: ...
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None: ...
     def monitor(self, socket_path: str, name: str) -> GuestMonitor: ...
     def cmdline(self, pid: int) -> list[str] | None: ...
@@ -93,8 +94,9 @@ def argv_name(argv: list[str]) -> str | None:
 class QemuBackend:
     """Real QEMU processes and QMP connections."""
 
-    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> GuestProcess:
-        return proc.QemuProcess.spawn(argv, log_path, logs=logs)
+    def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              pass_fds: Sequence[int] = ()) -> GuestProcess:
+        return proc.QemuProcess.spawn(argv, log_path, logs=logs, pass_fds=pass_fds)
 
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None:
         return proc.QemuProcess.adopt(pid, start_ticks)

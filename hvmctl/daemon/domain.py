@@ -25,9 +25,10 @@ from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.daemon.filemodes import make_run_dir
 from hvmctl.daemon.process import cpu_seconds, thread_running
 from hvmctl.daemon.state import DomainState, check_action, check_transition
-from hvmctl.daemon import sched, vcpus
+from hvmctl.daemon import fdtable, sched, vcpus
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
+from hvmctl.daemon.fdtable import FdTable
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
 from hvmctl.qemu.events import MONITOR_CLOSED
 
@@ -210,6 +211,7 @@ class Domain:
         self.state = DomainState.STARTING
         self._expect_exit = False
         self.ended = asyncio.Event()
+        fds = FdTable(self.host.crash_point)  # what QEMU gets opened: closed here after the spawn
         try:
             make_run_dir(run_dir)  # 0750, HVMCTL_GROUP
             plan = await self.host.prepare_launch(self, domid, run_dir)
@@ -221,6 +223,7 @@ class Domain:
                 secret = Path(plan.vnc_secret_file)
                 secret.touch(mode=0o600)
                 secret.write_text(self.config.vfb.vncpasswd)
+            plan = fdtable.open_launch(self.config, plan, fds)
             facts = self.host.facts_for(self.config)
             argv = build_argv(self.config, facts, plan)
             if paused:
@@ -239,8 +242,11 @@ class Domain:
             # lose it ends the QEMU too; the record written after the spawn is durable
             self.set_intent({"op": op, "paused": paused}, durable=False)
             self.host.crash_point("launch:intent")
-            self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
-                                                   logs=[Path(self.runtime.console_log)])
+            try:
+                self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
+                                                       logs=[Path(self.runtime.console_log)], pass_fds=fds.fds)
+            finally:
+                fds.close()  # QEMU has its own copies now
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
@@ -259,10 +265,12 @@ class Domain:
             self.set_state(DomainState.PAUSED if paused or incoming else DomainState.RUNNING,
                            intent=self.intent if incoming else None)
         except BaseException as exc:
+            fds.close()
             qemu_log = self.runtime.qemu_log if self.runtime is not None else None
+            argv = self.runtime.argv if self.runtime is not None else []
             await self._abort_launch(run_dir, domid, preserve=op == "relaunch")
             if isinstance(exc, HvmctlError) and qemu_log is not None:
-                reason = _last_line(qemu_log)
+                reason = fdtable.named(_last_line(qemu_log), argv)  # /dev/fdset/N: the path passed
                 if reason and not isinstance(exc, HostError):
                     raise QemuError(f"{self.name}: QEMU refused to start: {reason}", cause=exc) from exc
             raise
@@ -668,7 +676,19 @@ class Domain:
         dump_dir = self.host.dump_dir()
         dump_dir.mkdir(parents=True, exist_ok=True)
         path = dump_dir / f"{time.strftime('%Y-%m-%d-%H%M')}.{self.name}.{self.domid}.core"
-        await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}"}, timeout=600)
+        # the daemon makes the file (0600; a same-minute dump of the same ID is not overwritten)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            log.warning("domain %s: cannot create %s: %s", self.name, path, exc.strerror)
+            return
+        try:
+            self.monitor.send_fd(fd)
+            await self.monitor.execute("getfd", {"fdname": "hvmctl-coredump"})
+        finally:
+            os.close(fd)
+        await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": "fd:hvmctl-coredump"},
+                                   timeout=600)
         log.info("domain %s: memory dumped to %s", self.name, path)
 
     # ---- teardown --------------------------------------------------------------------

@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from hvmctl.errors import ConfigError, ConflictError, QemuError
+from hvmctl.errors import ConfigError, ConflictError, HostError, QemuError
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
@@ -33,6 +33,23 @@ def check_target(path: str) -> None:
         raise ConfigError(f"{path}: no such directory {os.path.dirname(path)}")
 
 
+FDNAME = "hvmctl-dump"
+
+
+async def _pass_target(dom: "Domain", tmp: str) -> None:
+    if dom.monitor is None:
+        raise ConflictError(f"domain '{dom.name}' has no running QEMU")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise HostError(f"{tmp}: cannot create the dump file: {exc.strerror}", cause=exc) from exc
+    try:
+        dom.monitor.send_fd(fd)
+        await dom.qmp("getfd", {"fdname": FDNAME})
+    finally:
+        os.close(fd)
+
+
 async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIterator[dict[str, Any]]:
     """Dump ``dom``'s memory into ``path``: yields ``{"done", "total"}`` while QEMU writes,
     then ``{"result": {...}}``."""
@@ -44,7 +61,9 @@ async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIte
         dom.require("dump")
         was = dom.state.value
         try:
-            await dom.qmp("dump-guest-memory", {"paging": False, "protocol": f"file:{tmp}", "detach": True})
+            # the daemon makes the file (new, 0600) and QEMU writes into the fd it is given
+            await _pass_target(dom, tmp)
+            await dom.qmp("dump-guest-memory", {"paging": False, "protocol": f"fd:{FDNAME}", "detach": True})
             while True:
                 await asyncio.sleep(POLL)
                 info = await dom.qmp("query-dump")

@@ -552,10 +552,30 @@ class NetworkManager:
 
     @staticmethod
     async def _qmp_add(dom: "Domain", rec: dict[str, Any], slots: dict[str, int]) -> None:
-        """netdev_add + device_add from the same description the argv renders."""
+        """netdev_add + device_add from the same description the argv renders. A bridged
+        NIC's tap is opened by the daemon and passed (getfd; QEMU's netdev takes it over)."""
         index = int(rec["index"])
-        netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or ())
-        await dom.qmp("netdev_add", nicdev.netdev_add_args(netdev))
+        fdname = None
+        if rec["kind"] == "bridge" and rec.get("tap") and dom.monitor is not None:
+            from hvmctl.network.taps import open_tap
+
+            fd = await asyncio.to_thread(open_tap, rec["tap"])
+            try:
+                dom.monitor.send_fd(fd)
+                fdname = f"hvmctl-tap{index}"
+                await dom.qmp("getfd", {"fdname": fdname})
+            finally:
+                os.close(fd)
+        netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or (), fd=fdname)
+        try:
+            await dom.qmp("netdev_add", nicdev.netdev_add_args(netdev))
+        except BaseException:
+            if fdname is not None:
+                try:  # refused before the netdev took the fd: QEMU must not keep it
+                    await dom.qmp("closefd", {"fdname": fdname})
+                except HvmctlError:
+                    pass
+            raise
         try:
             await dom.qmp("device_add", nicdev.device_props(index, rec["model"], rec["mac"], slots))
         except BaseException:

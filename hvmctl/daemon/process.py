@@ -81,10 +81,13 @@ class QemuProcess:
         self._watch()
 
     @classmethod
-    def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = ()) -> "QemuProcess":
+    def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
+              pass_fds: Sequence[int] = ()) -> "QemuProcess":
         """Start QEMU, its output appended to ``log_path``. ``logs`` are files QEMU itself will
         append to (the console log): made first, so they are 0640 in the log group, and
-        QEMU runs with umask 027 so nothing it creates is world-readable (filemodes)."""
+        QEMU runs with umask 027 so nothing it creates is world-readable (filemodes).
+        ``pass_fds``: the fds the argv names (hvmctl.daemon.fdtable), inherited under the
+        same numbers; every other fd is closed in the child."""
         for path in logs:
             filemodes.prepare_log(path)
         log = filemodes.open_log(log_path)
@@ -96,6 +99,7 @@ class QemuProcess:
                 stderr=log,
                 start_new_session=True,
                 close_fds=True,
+                pass_fds=tuple(pass_fds),
                 umask=filemodes.UMASK,
             )
         except OSError as exc:

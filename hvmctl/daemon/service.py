@@ -419,7 +419,8 @@ class Daemon:
     async def dry_run_argv(self, cfg: DomainConfig, *, paused: bool = False) -> list[str]:
         """The argv ``create`` would run for ``cfg`` now: the same planning and checks as
         :meth:`Domain.launch`, on a domain that is never registered, with no side effects
-        (the domain ID is the next one, not taken)."""
+        (the domain ID is the next one, not taken). Files are named by path: a start
+        passes them as fds (hvmctl.daemon.fdtable), which a dry run does not open."""
         await self.ensure_accel(cfg.accel)
         dom = Domain(self, cfg)
         plan = await self.plan_launch(dom, self._next_domid, self.run_dir_for(dom), dry_run=True)

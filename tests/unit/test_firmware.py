@@ -105,7 +105,15 @@ def test_transient_domain_store_made_at_start_and_gone_with_it(tmp_path: Path) -
         await daemon.create(uefi(), filename="/etc/xen/demo", overrides=[])
         assert nvram(root).read_bytes() == TEMPLATE.read_bytes()
         assert oct(nvram(root).stat().st_mode & 0o777) == "0o600"
-        assert f"if=pflash,format=raw,unit=1,file={nvram(root)}" in daemon.lookup("demo").runtime.argv  # type: ignore[union-attr]
+        argv = daemon.lookup("demo").runtime.argv  # type: ignore[union-attr]
+        # passed as an fd set (the daemon opened it): QEMU gets the fds, the argv no path
+        (add_fd,) = [argv[i + 1] for i, a in enumerate(argv) if a == "-add-fd" and "opaque=nvram=" in argv[i + 1]
+                     and argv[i + 1].startswith("fd=")][:1]
+        set_id = add_fd.split(",")[1].removeprefix("set=")
+        assert f"if=pflash,format=raw,unit=1,file=/dev/fdset/{set_id},auto-read-only=off" in argv
+        assert str(nvram(root)) not in " ".join(a for a in argv if not a.startswith("fd="))
+        (guest,) = world.alive_with_uuid(ck.UUID)
+        assert guest.passed.count(str(nvram(root))) == 1
         await daemon.lookup("demo").destroy()
         assert not nvram(root).exists()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,16 @@ class FakeHost:
         self.persisted += 1
 
 
+class _FakeMonitor:
+    """Only the fd passing: what was sent (the fd's target; the caller closes its fd)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send_fd(self, fd: int) -> None:
+        self.sent.append(os.readlink(f"/proc/self/fd/{fd}"))
+
+
 class _FakeDomain:
     """The parts of Domain the network manager uses."""
 
@@ -52,7 +63,7 @@ class _FakeDomain:
         self.config = DomainConfig(name=name, uuid=uuid, vifs=vifs)
         self.runtime = FakeRuntime(domid) if domid is not None else None
         self.process: object | None = object() if domid is not None else None
-        self.monitor: object | None = object() if domid is not None else None
+        self.monitor: _FakeMonitor | None = _FakeMonitor() if domid is not None else None
         self.state = DomainState.RUNNING
         self.lock = asyncio.Lock()
         self.host = FakeHost()
@@ -115,7 +126,15 @@ class FakeNetlink:
         monkeypatch.setattr(taps, "create_tap", self._create)
         monkeypatch.setattr(taps, "delete_tap", self._delete)
         monkeypatch.setattr(vifscript, "run_vif_script", self._script)
+        monkeypatch.setattr(taps, "open_tap", self._open)
         return self
+
+    def _open(self, name: str) -> int:
+        """A tap the daemon opens for QEMU: one it made (a /dev/null fd stands for it)."""
+        if name not in self.taps:
+            raise NotFoundError(f"tap {name} does not exist")
+        self.calls.append(("open", name))
+        return os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
 
     def _carriers(self, *, prefix: str | None = "vif", netns: str | None = None) -> dict[str, bool]:
         return {n: n in self.carrier for n in self.taps if prefix is None or n.startswith(prefix)}
@@ -341,7 +360,7 @@ def _running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[NetworkMa
     dom = FakeDomain("g", UUID_A, cfg.vifs)
     plans = run(mgr.plan_nics(dom, 5))
     dom.runtime = FakeRuntime(5, [vars(p) | {"hostfwd": list(p.hostfwd)} for p in plans])
-    dom.process = dom.monitor = object()
+    dom.process, dom.monitor = object(), _FakeMonitor()
     return mgr, dom, net
 
 
@@ -349,11 +368,13 @@ def test_attach_creates_tap_then_netdev_then_device(tmp_path: Path, monkeypatch:
     mgr, dom, net = _running(tmp_path, monkeypatch)
     nic = run(mgr.attach(dom, ["bridge=xenbr1", "model=e1000"], [dom]))
     assert (nic["index"], nic["tap"], nic["bridge"], nic["hotplug"]) == (1, "vif5.1", "xenbr1", True)
-    assert dom.qmp_log == [
-        ("netdev_add", {"id": "net1", "type": "tap", "ifname": "vif5.1", "script": "no", "downscript": "no"}),
+    assert dom.qmp_log == [  # the tap opened by the daemon and passed (never by name)
+        ("getfd", {"fdname": "hvmctl-tap1"}),
+        ("netdev_add", {"id": "net1", "type": "tap", "fd": "hvmctl-tap1"}),
         ("device_add", {"driver": "e1000", "netdev": "net1", "mac": nic["mac"], "id": "nic1", "bus": "pci.0",
                         "addr": "0x4", "romfile": ""}),
     ]
+    assert dom.monitor.sent == ["/dev/null"] and ("open", "vif5.1") in net.calls
     assert dom.runtime.nics[-1] == nic and dom.host.persisted == 1
     # the live definition has it, with the number, MAC and slot the hot-plug used
     live = dom.config.vifs[-1]
