@@ -4,7 +4,8 @@ A restarted daemon must list its guests at once (libvirtd does in ~0.09 s), but 
 API (FastAPI + uvicorn) takes ~0.35 s to import. So the socket is bound first, and this
 small HTTP/1.1 server accepts on it while the rest loads:
 
-- ``GET /v1/domains`` is answered at once from the domain records on disk, each QEMU
+- ``GET /v1/domains`` is answered at once (and before this server starts, by the
+  prelude thread of hvmctl.daemon.prelude, which hands over whatever else it took) from the domain records on disk, each QEMU
   checked against /proc (hvmctl.daemon.listing: the row function ``Domain.summary`` uses),
   before the daemon's own modules are even imported; once the daemon has re-attached its
   guests, it and ``GET /v1/host`` are answered by the daemon, by the same functions the full
@@ -20,7 +21,6 @@ One request per connection (``Connection: close``), as the CLI's client sends th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import socket
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from hvmctl.api import reads
-from hvmctl.daemon import listing
+from hvmctl.daemon import listing, prelude
 from hvmctl.errors import HvmctlError, one_line
 
 if TYPE_CHECKING:
@@ -66,6 +66,13 @@ class EarlyServer:
         """Accept on a duplicate of the bound socket (closing ours later leaves it open)."""
         dup = sock.dup()
         self._server = await asyncio.start_unix_server(self._handle, sock=dup)
+
+    async def adopt(self, held: list[socket.socket]) -> None:
+        """Serve the connections the prelude (daemon/prelude.py) took but did not answer."""
+        for conn in held:
+            conn.setblocking(False)
+            reader, writer = await asyncio.open_unix_connection(sock=conn)
+            self._handlers.add(asyncio.create_task(self._handle(reader, writer)))
 
     def attach(self, daemon: "Daemon") -> None:
         """The daemon holds every guest now: the reads are its own from here on."""
@@ -143,11 +150,7 @@ class EarlyServer:
 
 
 async def _send(writer: asyncio.StreamWriter, status: int, data: Any) -> None:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    writer.write(
-        f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\ncontent-type: application/json\r\n"
-        f"content-length: {len(payload)}\r\nconnection: close\r\n\r\n".encode() + payload
-    )
+    writer.write(prelude.response(status, REASONS.get(status, "Error"), data))
     await writer.drain()
 
 

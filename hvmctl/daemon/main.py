@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import ctypes
 import logging
 import os
 import signal
@@ -11,10 +9,16 @@ import socket
 import stat
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hvmctl.errors import DaemonError
 from hvmctl.paths import Paths
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.prelude import Prelude
+
+# asyncio (~25 ms: it imports ssl) and ctypes are imported only once the socket answers
+# lists (hvmctl.daemon.prelude): a restarted daemon's first `xm list` does not wait for them
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -23,6 +27,8 @@ log = logging.getLogger("hvmctl.daemon")
 
 def _become_subreaper() -> None:
     """Orphaned QEMUs of ours get reparented to us and reaped at once (PID 1 here is slow)."""
+    import ctypes
+
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
@@ -115,15 +121,14 @@ def _import_daemon() -> tuple[Any, Any, Any]:
     return Daemon, before_daemon_start, on_daemon_start
 
 
-async def serve(paths: Paths) -> None:
-    # the socket first: from here on a client queues (or gets its answer) and is never refused
-    activated = _activated_socket()
-    sock = activated or _bind_socket(paths.socket)
+async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prelude") -> None:
+    import asyncio
 
     from hvmctl.api.early import EarlyServer
 
-    early = EarlyServer(paths, time.time())
+    early = EarlyServer(paths, first.started_at)
     await early.start(sock)
+    await early.adopt(first.stop())  # the prelude stops: the loop answers from here on
     Daemon, before_daemon_start, on_daemon_start = await asyncio.to_thread(_import_daemon)
     daemon = Daemon(paths)
     loaded = asyncio.Event()
@@ -175,7 +180,7 @@ async def serve(paths: Paths) -> None:
         if daemon.pool is not None:
             await daemon.pool.close()
         await daemon.shutdown_daemon()
-        if activated is None:  # systemd's socket stays for the next daemon
+        if not activated:  # systemd's socket stays for the next daemon
             try:
                 paths.socket.unlink()
             except FileNotFoundError:
@@ -235,7 +240,16 @@ def run() -> None:
     if _single_instance(paths) is None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)
         return
-    _become_subreaper()
     _private_files(paths)
     (paths.run_dir / "daemon.pid").write_text(f"{os.getpid()}\n")  # for init scripts and tests
-    asyncio.run(serve(paths))
+    # the socket first: from here on a client queues (or gets its answer) and is never refused
+    activated = _activated_socket()
+    sock = activated or _bind_socket(paths.socket)
+    from hvmctl.daemon.prelude import Prelude
+
+    first = Prelude(sock, paths, time.time())
+    first.start()
+    _become_subreaper()
+    import asyncio
+
+    asyncio.run(serve(paths, sock, activated is not None, first))

@@ -120,3 +120,43 @@ def test_oversized_body_is_refused_in_the_one_error_shape() -> None:
             sock.close()
 
     asyncio.run(run())
+
+
+def test_the_prelude_lists_from_disk_and_hands_everything_else_to_the_early_server(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before asyncio is imported, a thread answers lists from the records; a request it does
+    not answer is taken unread and then served by the early server, whole."""
+    from hvmctl.daemon.prelude import Prelude
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            monkeypatch.setenv("HVMCTL_STATE_DIR", os.path.join(tmp, "state"))
+            paths = Paths.from_env()
+            paths.domains_dir.mkdir(parents=True)
+            record = {"config": {"name": "web", "uuid": "1" * 8 + "-0000-0000-0000-" + "0" * 12, "memory": 64,
+                                 "vcpus": 1, "serial": "pty", "on_poweroff": "destroy", "on_reboot": "restart",
+                                 "on_crash": "restart"}, "state": "inactive", "runtime": None, "managed": True}
+            (paths.domains_dir / "web.json").write_text(json.dumps(record))
+            path = os.path.join(tmp, "api.sock")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(path)
+            sock.listen(16)
+            first = Prelude(sock, paths, time.time())
+            first.start()
+            status, _, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status == 200 and [d["name"] for d in json.loads(body)["domains"]] == ["web"]
+            assert first.answered == 1
+            post = asyncio.create_task(_ask(
+                path, b"POST /v1/domains/web/start HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"))
+            while not first.held:
+                await asyncio.sleep(0.01)
+            early = EarlyServer(paths, first.started_at)
+            await early.start(sock)
+            await early.adopt(first.stop())
+            early.take_over(_app)
+            status, _, body = await asyncio.wait_for(post, 5)
+            assert status == 201 and json.loads(_dechunk(body))["body"] == "{}"
+            await early.close()
+            sock.close()
+
+    asyncio.run(run())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,19 @@ def paths(tmp_path: Path) -> Paths:
 def sleepers() -> Iterator[list[subprocess.Popen[bytes]]]:
     """Live processes standing in for QEMUs (sleeping: their 'vCPU' shows blocked)."""
     procs = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(2)]
+    deadline = time.monotonic() + 20
+    while not all(thread_state(p.pid) == "S" for p in procs):  # asleep: no flag flips between two reads
+        assert time.monotonic() < deadline, "the stand-in processes never went to sleep"
+        time.sleep(0.01)
     yield procs
     for proc in procs:
         proc.kill()
         proc.wait()
+
+
+def thread_state(pid: int) -> str:
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    return raw[raw.rfind(")") + 2]
 
 
 def _dead_pid() -> tuple[int, int]:
