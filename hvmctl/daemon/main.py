@@ -15,6 +15,7 @@ from hvmctl.errors import DaemonError
 from hvmctl.paths import Paths
 
 if TYPE_CHECKING:
+    from hvmctl.daemon.codestamp import CodeStamp
     from hvmctl.daemon.prelude import Prelude
 
 # asyncio (~25 ms: it imports ssl) and ctypes are imported only once the socket answers
@@ -121,7 +122,7 @@ def _import_daemon() -> tuple[Any, Any, Any]:
     return Daemon, before_daemon_start, on_daemon_start
 
 
-async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prelude") -> None:
+async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prelude", stamp: "CodeStamp") -> None:
     import asyncio
 
     from hvmctl.api.early import EarlyServer
@@ -148,7 +149,9 @@ async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prel
     uvicorn, create_app = await full_api
     from hvmctl.api.audit import Audit
 
-    api = create_app(daemon)
+    from hvmctl.api.codeguard import CodeGuard
+
+    api: Any = CodeGuard(create_app(daemon), stamp)  # no action runs a mix of old and new code
     if daemon.pool is not None:  # commands for other members' domains are relayed to them
         from hvmctl.pool.forward import Forward
 
@@ -233,6 +236,9 @@ def _apply_config_file() -> None:
 
 
 def run() -> None:
+    from hvmctl.daemon.codestamp import CodeStamp
+
+    stamp = CodeStamp()  # first: the code this process runs is the code on disk now
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
     _apply_config_file()
@@ -252,4 +258,4 @@ def run() -> None:
     _become_subreaper()
     import asyncio
 
-    asyncio.run(serve(paths, sock, activated is not None, first))
+    asyncio.run(serve(paths, sock, activated is not None, first, stamp))
