@@ -23,7 +23,8 @@ from typing import Any, Protocol
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.daemon.filemodes import make_run_dir
-from hvmctl.daemon.process import cpu_seconds, thread_running
+from hvmctl.daemon import listing
+from hvmctl.daemon.process import cpu_seconds
 from hvmctl.daemon.state import DomainState, check_action, check_transition
 from hvmctl.daemon import fdtable, sched, vcpus
 from hvmctl.devices import memory
@@ -326,12 +327,8 @@ class Domain:
 
     def flags(self) -> str:
         """xm's state column; a running guest whose vCPUs all sleep is 'blocked' (-b----)."""
-        if self.state is DomainState.RUNNING and self.process is not None and self.runtime is not None:
-            if self.runtime.vcpu_threads and not any(
-                thread_running(self.process.pid, tid) for tid in self.runtime.vcpu_threads
-            ):
-                return "-b----"
-        return self.state.flags
+        return listing.flags(self.state.value, self.process.pid if self.process is not None else None,
+                             self.runtime.vcpu_threads if self.runtime is not None else None)
 
     async def _read_vnc(self) -> None:
         if self.config.vfb is None or self.config.vfb.type != "vnc" or self.monitor is None:
@@ -832,43 +829,17 @@ class Domain:
         return dom
 
     def summary(self) -> dict[str, Any]:
-        """The facts `list`, `info` and the API show about this domain."""
-        rt = self.runtime
-        return {
-            "name": self.name,
-            "uuid": self.uuid,
-            "id": self.domid,
-            "state": self.state.value,
-            "flags": self.flags(),
-            "memory": (rt.memory_mib if rt and rt.memory_mib else self.config.memory),
-            "vcpus": (len(rt.vcpu_threads) if rt and rt.vcpu_threads else self.config.vcpus),
-            "cpu_time": round(self.cpu_time(), 1),
-            "start_time": rt.started_at if rt else None,
-            "pid": self.process.pid if self.process else None,
-            "vnc": f"{rt.vnc_host}:{rt.vnc_port}" if rt and rt.vnc_port else None,
-            "vnc_display": rt.vnc_port - 5900 if rt and rt.vnc_port else None,
-            "serial": self.config.serial,
-            "serial_socket": rt.serial_socket if rt and self.config.serial in ("pty", "vc", "stdio") else None,
-            "console_log": rt.console_log if rt else None,
-            "accel": rt.accel if rt else None,
-            "nics": rt.nics if rt else [],
-            "profile": self.profile_path,
-            "on_poweroff": self.config.on_poweroff,
-            "on_reboot": self.config.on_reboot,
-            "on_crash": self.config.on_crash,
-            "managed": self.managed,
-            "autostart": self.autostart,
-            "handover": self._handover_note(),
-        }
-
-    def _handover_note(self) -> str | None:
-        """Why a paused copy waits (its migration's answer was lost), for list -l / info."""
-        intent = self.intent or {}
-        if intent.get("op") != "migrate-out" or intent.get("handover") != "unconfirmed":
-            return None
-        host = (intent.get("dest") or {}).get("host", "the destination")
-        return (f"its whole state went to {host}, whose answer was lost: paused here (never resumed "
-                f"by hvmctl) until {host} says whether it runs there; asked again periodically")
+        """The facts `list`, `info` and the API show about this domain (hvmctl.daemon.listing:
+        the same function answers a restarted daemon's first list from the records on disk)."""
+        cfg = self.config
+        return listing.row(
+            {key: getattr(cfg, key) for key in listing.CONFIG_KEYS},
+            vars(self.runtime) if self.runtime is not None else None,
+            state=self.state.value,
+            pid=self.process.pid if self.process is not None else None,
+            alive=self.process is not None and self.process.alive,
+            profile=self.profile_path, managed=self.managed, autostart=self.autostart, intent=self.intent,
+        )
 
 
 def _save_complete(intent: dict[str, Any]) -> bool:

@@ -15,48 +15,13 @@ from pathlib import Path
 from typing import Sequence
 
 from hvmctl.daemon import filemodes
+# re-exported: where callers found them before they moved to procfs (lean to import)
+from hvmctl.daemon.procfs import CLK_TCK as CLK_TCK
+from hvmctl.daemon.procfs import cpu_seconds as cpu_seconds
+from hvmctl.daemon.procfs import process_alive as process_alive
+from hvmctl.daemon.procfs import process_start_ticks as process_start_ticks
+from hvmctl.daemon.procfs import thread_running as thread_running
 from hvmctl.errors import QemuError
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def _stat_fields(pid: int) -> list[str] | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    # the command name may hold spaces and parentheses: split after the last ')'
-    return raw[raw.rfind(")") + 2 :].split()
-
-
-def process_start_ticks(pid: int) -> int | None:
-    """Kernel start time of ``pid`` (clock ticks since boot); identifies it against pid reuse."""
-    fields = _stat_fields(pid)
-    return int(fields[19]) if fields else None
-
-
-def process_alive(pid: int, start_ticks: int | None = None) -> bool:
-    fields = _stat_fields(pid)
-    if fields is None or fields[0] in ("Z", "X"):
-        return False
-    return start_ticks is None or int(fields[19]) == start_ticks
-
-
-def thread_running(pid: int, tid: int) -> bool:
-    """Is this thread on a CPU or runnable right now (state R)?"""
-    try:
-        raw = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
-    except OSError:
-        return False
-    return raw[raw.rfind(")") + 2] == "R"
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of the process (xm list's Time(s) column)."""
-    fields = _stat_fields(pid)
-    if not fields:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def rss_kib(pid: int) -> int:

@@ -114,6 +114,7 @@ class FakeNetlink:
         self.calls: list[tuple[Any, ...]] = []
         self.carrier: set[str] = set()
         self.script_fails = False
+        self.listed = 0  # tap listings asked of netlink
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> "FakeNetlink":
         import hvmctl.network.bridge as bridge
@@ -123,6 +124,7 @@ class FakeNetlink:
         monkeypatch.setattr(bridge, "list_bridges", lambda **kw: [BridgeInfo(b, "8000.0", False, ()) for b in self.bridges])
         monkeypatch.setattr(taps, "tap_info", lambda name, **kw: self.taps.get(name))
         monkeypatch.setattr(taps, "tap_carriers", self._carriers)
+        monkeypatch.setattr(nm, "_interface_names", lambda: ["lo", *self.taps])  # /proc/net/dev
         monkeypatch.setattr(taps, "create_tap", self._create)
         monkeypatch.setattr(taps, "delete_tap", self._delete)
         monkeypatch.setattr(vifscript, "run_vif_script", self._script)
@@ -137,6 +139,7 @@ class FakeNetlink:
         return os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
 
     def _carriers(self, *, prefix: str | None = "vif", netns: str | None = None) -> dict[str, bool]:
+        self.listed += 1
         return {n: n in self.carrier for n in self.taps if prefix is None or n.startswith(prefix)}
 
     def _create(self, name: str, **kw: Any) -> None:
@@ -349,6 +352,24 @@ def test_reconcile_removes_what_no_live_qemu_holds(tmp_path: Path, monkeypatch: 
     assert sorted(removed) == ["vif4.0", "vif99.0"]
     assert sorted(net.taps) == ["other0", "vif3.0", "vif98.0"]
     assert list(mgr._load_ledger()) == ["3"]
+
+
+def test_reconcile_asks_netlink_nothing_when_no_tap_of_ours_exists(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host with no vif* interface: the start's reconcile neither lists taps nor (so) loads
+    pyroute2; one vif* interface and it does."""
+    net = FakeNetlink().install(monkeypatch)
+    mgr = manager(tmp_path)
+    net.taps.update({"tap0": {}})
+    assert run(NetworkManager(mgr.paths, mgr.settings).reconcile([])) == []
+    assert net.listed == 0
+    net.taps.update({"vif7.0": {}})
+    assert run(NetworkManager(mgr.paths, mgr.settings).reconcile([])) == ["vif7.0"]
+    assert net.listed == 1
+
+
+def test_interface_names_are_this_netns_interfaces() -> None:
+    assert "lo" in nm._interface_names()
 
 
 # ---- hotplug: the QMP conversation ---------------------------------------------------------------
