@@ -43,12 +43,47 @@ def run_hvmctl(hv: HvEnv, i: int) -> tuple[float, list[str], Path, Path, float]:
     return took, argv, run_dir, log, overhead
 
 
+def _open_passed(argv: list[str], run_dir: Path) -> list[int]:
+    """The fds the argv names (hvmctl passes them: -add-fd ...,opaque=KEY=PATH, the QMP
+    chardev's fd=), opened again under the same numbers, as the daemon does."""
+    import socket
+
+    fds = []
+    for i, arg in enumerate(argv[:-1]):
+        nxt = argv[i + 1]
+        if arg == "-add-fd":
+            opts = dict(kv.split("=", 1) for kv in nxt.split(","))
+            key, _, path = opts["opaque"].partition("=")
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT if key == "console-log" else os.O_RDWR
+            fd = os.open(path, flags, 0o640)
+        elif arg == "-chardev" and nxt.startswith("socket,id=qmp,fd="):
+            sock = socket.socket(socket.AF_UNIX)
+            (run_dir / "qmp.sock").unlink(missing_ok=True)
+            sock.bind(str(run_dir / "qmp.sock"))
+            sock.listen(8)
+            fd = sock.detach()
+            opts = {"fd": nxt.split("fd=")[1].split(",")[0]}
+        else:
+            continue
+        want = int(opts["fd"])
+        if fd != want:
+            os.dup2(fd, want)
+            os.close(fd)
+        fds.append(want)
+    return fds
+
+
 def run_raw(argv: list[str], run_dir: Path, log: Path) -> float:
-    """The identical argv, run by hand after hvmctl's guest is gone (same paths)."""
+    """The identical argv, run by hand after hvmctl's guest is gone (same paths; the fds
+    hvmctl passes opened the same way first, their opening counted in)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fds = _open_passed(argv, run_dir)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            pass_fds=fds)
+    for fd in fds:
+        os.close(fd)
     try:
         return wait_for_text(log, MARKER, start=start)
     finally:

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import HvEnv, median, tiny_profile
+from common import HvEnv, median, tiny_profile, wait_full_api
 
 from hvmctl.daemon.process import rss_kib
 
@@ -63,6 +63,7 @@ def main() -> None:
         assert hv.daemon is not None
         pid = hv.daemon.pid
         hv.hv("list")
+        wait_full_api(hv.env["HVMCTL_SOCKET"])
         rss0 = rss_kib(pid)
         names = [f"g{i:02d}" for i in range(args.guests)]
         hv.write_profile(names[0], tiny_profile(names[0], memory=96))

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench_boot import MARKER, _process_started, _since_boot, run_raw
-from common import HvEnv, tiny_profile, wait_for_text
+from common import HvEnv, tiny_profile, wait_for_text, wait_full_api
 
 from hvmctl.daemon.process import rss_kib
 
@@ -254,6 +254,9 @@ class Hvmctl:
         kill_and_reap(self.pid())
         self.hv.daemon = None
 
+    def wait_full_api(self) -> None:
+        wait_full_api(self.hv.env["HVMCTL_SOCKET"])
+
     def listed(self) -> int:
         proc = run([*self.xm, "list"], self.hv.env, timeout=10)
         if proc.returncode != 0:
@@ -395,6 +398,7 @@ def main() -> None:
         if "help" in wanted:
             line("--help", *interleaved(lambda: wall([*ours.xm, "--help"], ours_env),
                                         lambda: wall(["virsh", "--help"], theirs_env), args.rounds), "ms")
+        ours.wait_full_api()
         rss0 = rss_kib(ours.pid()), rss_kib(theirs.pid())
         if "rss" in wanted:
             line("daemon RSS, no guests", rss0[0] / 1024, rss0[1] / 1024, "MiB")
@@ -412,6 +416,7 @@ def main() -> None:
                                                            lambda: wall(["virsh", "list"], theirs_env),
                                                            args.rounds), "ms")
             if count == args.guests and "rss" in wanted:  # before any restart: the daemon that started them all
+                ours.wait_full_api()
                 rss = rss_kib(ours.pid()), rss_kib(theirs.pid())
                 line(f"daemon RSS per guest ({count} guests)", (rss[0] - rss0[0]) / 1024 / count,
                      (rss[1] - rss0[1]) / 1024 / count, "MiB")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import compileall
+import socket
 import statistics
 import sys
 import time
@@ -17,7 +18,7 @@ from tests.integration.hvenv import HvEnv, tiny_profile  # noqa: E402
 # measure hvmctl as installed (bytecode present), not a first run compiling its sources
 compileall.compile_dir(str(ROOT / "hvmctl"), quiet=1)
 
-__all__ = ["HvEnv", "tiny_profile", "wait_for_text", "median", "ROOT"]
+__all__ = ["HvEnv", "tiny_profile", "wait_for_text", "wait_full_api", "median", "ROOT"]
 
 
 def wait_for_text(path: Path, text: bytes, timeout: float = 120.0, start: float | None = None) -> float:
@@ -32,6 +33,26 @@ def wait_for_text(path: Path, text: bytes, timeout: float = 120.0, start: float 
             pass
         time.sleep(0.005)
     raise TimeoutError(f"{text!r} not in {path} after {timeout} s")
+
+
+def wait_full_api(socket_path: str, timeout: float = 60) -> None:
+    """Until the daemon's full API serves: it answers lists before FastAPI has loaded, so its
+    RSS measured then would be short. A request only the full API answers (a 404), then a
+    moment for the start's last steps (the tap reconcile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(5)
+                sock.connect(socket_path)
+                sock.sendall(b"GET /v1/domains/no-such-guest HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+                if sock.recv(64).startswith(b"HTTP/1.1 404"):
+                    time.sleep(0.5)
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"the daemon's full API did not answer within {timeout} s")
 
 
 def median(values: list[float]) -> float:

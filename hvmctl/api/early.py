@@ -4,8 +4,12 @@ A restarted daemon must list its guests at once (libvirtd does in ~0.09 s), but 
 API (FastAPI + uvicorn) takes ~0.35 s to import. So the socket is bound first, and this
 small HTTP/1.1 server accepts on it while the rest loads:
 
-- the hot reads (``GET /v1/domains``, ``GET /v1/host``) are answered as soon as the
-  domain records are loaded, by the same functions the full API uses (``api/reads.py``);
+- ``GET /v1/domains`` is answered at once (and before this server starts, by the
+  prelude thread of hvmctl.daemon.prelude, which hands over whatever else it took) from the domain records on disk, each QEMU
+  checked against /proc (hvmctl.daemon.listing: the row function ``Domain.summary`` uses),
+  before the daemon's own modules are even imported; once the daemon has re-attached its
+  guests, it and ``GET /v1/host`` are answered by the daemon, by the same functions the full
+  API uses (``api/reads.py``);
 - any other request waits until the full API has loaded and is then run through it as an
   ASGI call, so every route, check and error shape is the full API's own;
 - once uvicorn serves the socket, this server stops accepting (the listening socket is
@@ -17,7 +21,6 @@ One request per connection (``Connection: close``), as the CLI's client sends th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import socket
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -25,10 +28,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from hvmctl.api import reads
+from hvmctl.daemon import listing, prelude
 from hvmctl.errors import HvmctlError, one_line
 
 if TYPE_CHECKING:
     from hvmctl.daemon.service import Daemon
+    from hvmctl.paths import Paths
 
 log = logging.getLogger("hvmctl.api")
 
@@ -48,9 +53,11 @@ FAST_READS: dict[str, Callable[["Daemon"], dict[str, Any]]] = {
 class EarlyServer:
     """Serves the API socket until the full API takes over (see the module docstring)."""
 
-    def __init__(self, daemon: "Daemon", loaded: asyncio.Event) -> None:
-        self.daemon = daemon
-        self.loaded = loaded  # set once the domain records are in memory
+    def __init__(self, paths: "Paths", started_at: float) -> None:
+        self.paths = paths
+        self.started_at = started_at  # the daemon's spawn, for the host row's uptime
+        #: the daemon, once it has re-attached its guests (until then: the records on disk)
+        self.daemon: asyncio.Future["Daemon"] = asyncio.get_running_loop().create_future()
         self.app: asyncio.Future[ASGIApp] = asyncio.get_running_loop().create_future()
         self._server: asyncio.AbstractServer | None = None
         self._handlers: set[asyncio.Task[None]] = set()
@@ -59,6 +66,18 @@ class EarlyServer:
         """Accept on a duplicate of the bound socket (closing ours later leaves it open)."""
         dup = sock.dup()
         self._server = await asyncio.start_unix_server(self._handle, sock=dup)
+
+    async def adopt(self, held: list[socket.socket]) -> None:
+        """Serve the connections the prelude (daemon/prelude.py) took but did not answer."""
+        for conn in held:
+            conn.setblocking(False)
+            reader, writer = await asyncio.open_unix_connection(sock=conn)
+            self._handlers.add(asyncio.create_task(self._handle(reader, writer)))
+
+    def attach(self, daemon: "Daemon") -> None:
+        """The daemon holds every guest now: the reads are its own from here on."""
+        if not self.daemon.done():
+            self.daemon.set_result(daemon)
 
     def take_over(self, app: ASGIApp) -> None:
         if not self.app.done():
@@ -116,9 +135,11 @@ class EarlyServer:
         path, _, query = target.partition("?")
         fast = FAST_READS.get(path) if method == "GET" and not query else None
         if fast is not None and not self.app.done():
-            await self.loaded.wait()
             try:
-                answer = fast(self.daemon)
+                if path == "/v1/domains" and not self.daemon.done():
+                    answer = listing.disk_list(self.paths, self.started_at)
+                else:
+                    answer = fast(await self.daemon)
             except HvmctlError as exc:
                 await _send(writer, exc.http_status, {"error": exc.kind, "message": one_line(exc.message)})
                 return
@@ -129,11 +150,7 @@ class EarlyServer:
 
 
 async def _send(writer: asyncio.StreamWriter, status: int, data: Any) -> None:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    writer.write(
-        f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\ncontent-type: application/json\r\n"
-        f"content-length: {len(payload)}\r\nconnection: close\r\n\r\n".encode() + payload
-    )
+    writer.write(prelude.response(status, REASONS.get(status, "Error"), data))
     await writer.drain()
 
 

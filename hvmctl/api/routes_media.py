@@ -20,6 +20,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from hvmctl.config.model import DiskSpec, DomainConfig
+from hvmctl.daemon import fdtable
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.service import Daemon
 from hvmctl.devices import cdrom
@@ -125,6 +126,12 @@ def _check_image(daemon: Daemon, spec: DiskSpec) -> str:
     return fmt
 
 
+def _is_block(path: str) -> bool:
+    from hvmctl.daemon.hostcheck import is_block_device
+
+    return is_block_device(path)
+
+
 def _locked_hint(exc: QemuError, dom: Domain, vdev: str) -> QemuError:
     if "locked" in exc.message.lower():
         return QemuError(f"domain '{dom.name}': the guest has locked the tray of {vdev} (the CD is in use, "
@@ -144,21 +151,29 @@ async def change_medium(daemon: Daemon, dom: Domain, vdev: str, medium: DiskSpec
                     await dom.qmp("eject", cdrom.eject_args(drive.vdev, force))
                 except QemuError as exc:
                     raise _locked_hint(exc, dom, drive.vdev) from exc
+                await fdtable.remove_fdsets(dom, f"disk:{drive.vdev}")  # closed once the medium is out
         else:
             # the config keeps only an explicit format: a detected one is detected (and
             # checked) again at the next start
             fmt = _check_image(daemon, medium)
-            daemon.grant_disks(dom, [medium])  # the guest's uid may open it before QEMU tries
+            if force:
+                await dom.qmp("blockdev-open-tray", cdrom.open_tray_args(drive.vdev))
+            # the daemon opens the medium (read-only) and passes it; the old medium's set goes
+            # (a host CD drive by name: blockdev-change-medium probes the driver from it)
+            key = f"disk:{drive.vdev}"
+            block = _is_block(medium.target)
+            if block:  # opened by QEMU by name: the guest's uid may, before it tries
+                daemon.grant_disks(dom, [medium])
+            file = medium.target if block else await fdtable.add_fdset(dom, key, medium.target, (os.O_RDONLY,))
             try:
-                if force:
-                    await dom.qmp("blockdev-open-tray", cdrom.open_tray_args(drive.vdev))
-                await dom.qmp("blockdev-change-medium", cdrom.change_medium_args(drive.vdev, medium.target, fmt))
+                await dom.qmp("blockdev-change-medium", cdrom.change_medium_args(drive.vdev, file, fmt))
             except QemuError as exc:
-                daemon.revoke_disks(dom, [medium.target])
+                if not block:
+                    await fdtable.drop(dom, file)  # the old medium stays in, with its set
+                else:
+                    daemon.revoke_disks(dom, [medium.target])
                 raise _locked_hint(exc, dom, drive.vdev) from exc
-            except BaseException:
-                daemon.revoke_disks(dom, [medium.target])
-                raise
+            await fdtable.remove_fdsets(dom, key, keep=file)  # the old medium's
         dom.config = with_medium(dom.config, drive.vdev, medium)  # the live definition
         dom.host.persist(dom)
         daemon.revoke_disks(dom, [drive.target])  # the medium that came out (unless still in a drive)
@@ -180,7 +195,10 @@ async def _drive_view(dom: Domain, vdev: str) -> dict[str, Any]:
     for blk in await dom.qmp("query-block"):
         if blk.get("qdev") in (vdev, f"/machine/peripheral/{vdev}/{vdev}") or blk.get("device") == f"drive-{vdev}":
             inserted = blk.get("inserted") or {}
-            view.update(medium=inserted.get("file"), tray_open=blk.get("tray_open"), locked=blk.get("locked"))
+            medium = inserted.get("file")
+            if isinstance(medium, str) and medium.startswith("/dev/fdset/"):  # passed by fd: its path
+                medium = (await fdtable.fdset_paths(dom)).get(medium, medium)
+            view.update(medium=medium, tray_open=blk.get("tray_open"), locked=blk.get("locked"))
             break
     return view
 

@@ -22,13 +22,15 @@ from typing import Any, Protocol
 
 from hvmctl.config.model import DomainConfig
 from hvmctl.daemon.backend import Backend, GuestMonitor, GuestProcess, argv_uuid
-from hvmctl.daemon.filemodes import make_run_dir, prepare_log
-from hvmctl.daemon.process import cpu_seconds, thread_running
+from hvmctl.daemon.filemodes import make_run_dir
+from hvmctl.daemon import listing
+from hvmctl.daemon.process import cpu_seconds
 from hvmctl.daemon.qemuuser import Identity
 from hvmctl.daemon.state import DomainState, check_action, check_transition
-from hvmctl.daemon import sched, vcpus
+from hvmctl.daemon import fdtable, sched, vcpus
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
+from hvmctl.daemon.fdtable import FdTable
 from hvmctl.qemu.argv import HostFacts, LaunchPlan, build_argv
 from hvmctl.qemu.events import MONITOR_CLOSED
 from hvmctl.qemu.hostpaths import HostPath
@@ -226,6 +228,7 @@ class Domain:
         self.state = DomainState.STARTING
         self._expect_exit = False
         self.ended = asyncio.Event()
+        fds = FdTable(self.host.crash_point)  # what QEMU gets opened: closed here after the spawn
         try:
             make_run_dir(run_dir)  # 0750, HVMCTL_GROUP
             self.qemu_ident = self.host.qemu_identity(self)  # the registry's uid claim from here
@@ -238,6 +241,7 @@ class Domain:
                 secret = Path(plan.vnc_secret_file)
                 secret.touch(mode=0o600)
                 secret.write_text(self.config.vfb.vncpasswd)
+            plan = fdtable.open_launch(self.config, plan, fds)
             facts = self.host.facts_for(self.config)
             argv = build_argv(self.config, facts, plan)
             if paused:
@@ -258,11 +262,14 @@ class Domain:
             # lose it ends the QEMU too; the record written after the spawn is durable
             self.set_intent({"op": op, "paused": paused}, durable=False)
             self.host.crash_point("launch:intent")
-            prepare_log(Path(self.runtime.console_log))  # ours (0640, the log group), then granted
-            self.host.grant_launch(self, plan)  # what QEMU opens by path: its uid's, ledger first
+            self.host.grant_launch(self, plan)  # what QEMU still opens by path: its uid's, ledger first
             self.host.crash_point("launch:granted")
-            # the console log was made above: made again (chmod) it would lose its grant's mask
-            self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log), identity=self.qemu_ident)
+            try:
+                self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
+                                                       logs=[Path(self.runtime.console_log)], pass_fds=fds.fds,
+                                                       identity=self.qemu_ident)
+            finally:
+                fds.close()  # QEMU has its own copies now
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
@@ -281,10 +288,12 @@ class Domain:
             self.set_state(DomainState.PAUSED if paused or incoming else DomainState.RUNNING,
                            intent=self.intent if incoming else None)
         except BaseException as exc:
+            fds.close()
             qemu_log = self.runtime.qemu_log if self.runtime is not None else None
+            argv = self.runtime.argv if self.runtime is not None else []
             await self._abort_launch(run_dir, domid, preserve=op == "relaunch")
             if isinstance(exc, HvmctlError) and qemu_log is not None:
-                reason = _last_line(qemu_log)
+                reason = fdtable.named(_last_line(qemu_log), argv)  # /dev/fdset/N: the path passed
                 if reason and not isinstance(exc, HostError):
                     raise QemuError(f"{self.name}: QEMU refused to start: {reason}", cause=exc) from exc
             raise
@@ -342,12 +351,8 @@ class Domain:
 
     def flags(self) -> str:
         """xm's state column; a running guest whose vCPUs all sleep is 'blocked' (-b----)."""
-        if self.state is DomainState.RUNNING and self.process is not None and self.runtime is not None:
-            if self.runtime.vcpu_threads and not any(
-                thread_running(self.process.pid, tid) for tid in self.runtime.vcpu_threads
-            ):
-                return "-b----"
-        return self.state.flags
+        return listing.flags(self.state.value, self.process.pid if self.process is not None else None,
+                             self.runtime.vcpu_threads if self.runtime is not None else None)
 
     async def _read_vnc(self) -> None:
         if self.config.vfb is None or self.config.vfb.type != "vnc" or self.monitor is None:
@@ -694,13 +699,19 @@ class Domain:
         dump_dir = self.host.dump_dir()
         dump_dir.mkdir(parents=True, exist_ok=True)
         path = dump_dir / f"{time.strftime('%Y-%m-%d-%H%M')}.{self.name}.{self.domid}.core"
-        self.host.grant_paths(self, [HostPath(str(dump_dir), "rwx")])  # QEMU's uid makes the file
+        # the daemon makes the file (0600; a same-minute dump of the same ID is not overwritten)
         try:
-            await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": f"file:{path}"},
-                                       timeout=600)
-            os.chown(path, os.geteuid(), os.getegid())  # the daemon's, not the guest's uid
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            log.warning("domain %s: cannot create %s: %s", self.name, path, exc.strerror)
+            return
+        try:
+            self.monitor.send_fd(fd)
+            await self.monitor.execute("getfd", {"fdname": "hvmctl-coredump"})
         finally:
-            self.host.revoke_paths(self, [str(dump_dir)])
+            os.close(fd)
+        await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": "fd:hvmctl-coredump"},
+                                   timeout=600)
         log.info("domain %s: memory dumped to %s", self.name, path)
 
     # ---- teardown --------------------------------------------------------------------
@@ -847,43 +858,17 @@ class Domain:
         return dom
 
     def summary(self) -> dict[str, Any]:
-        """The facts `list`, `info` and the API show about this domain."""
-        rt = self.runtime
-        return {
-            "name": self.name,
-            "uuid": self.uuid,
-            "id": self.domid,
-            "state": self.state.value,
-            "flags": self.flags(),
-            "memory": (rt.memory_mib if rt and rt.memory_mib else self.config.memory),
-            "vcpus": (len(rt.vcpu_threads) if rt and rt.vcpu_threads else self.config.vcpus),
-            "cpu_time": round(self.cpu_time(), 1),
-            "start_time": rt.started_at if rt else None,
-            "pid": self.process.pid if self.process else None,
-            "vnc": f"{rt.vnc_host}:{rt.vnc_port}" if rt and rt.vnc_port else None,
-            "vnc_display": rt.vnc_port - 5900 if rt and rt.vnc_port else None,
-            "serial": self.config.serial,
-            "serial_socket": rt.serial_socket if rt and self.config.serial in ("pty", "vc", "stdio") else None,
-            "console_log": rt.console_log if rt else None,
-            "accel": rt.accel if rt else None,
-            "nics": rt.nics if rt else [],
-            "profile": self.profile_path,
-            "on_poweroff": self.config.on_poweroff,
-            "on_reboot": self.config.on_reboot,
-            "on_crash": self.config.on_crash,
-            "managed": self.managed,
-            "autostart": self.autostart,
-            "handover": self._handover_note(),
-        }
-
-    def _handover_note(self) -> str | None:
-        """Why a paused copy waits (its migration's answer was lost), for list -l / info."""
-        intent = self.intent or {}
-        if intent.get("op") != "migrate-out" or intent.get("handover") != "unconfirmed":
-            return None
-        host = (intent.get("dest") or {}).get("host", "the destination")
-        return (f"its whole state went to {host}, whose answer was lost: paused here (never resumed "
-                f"by hvmctl) until {host} says whether it runs there; asked again periodically")
+        """The facts `list`, `info` and the API show about this domain (hvmctl.daemon.listing:
+        the same function answers a restarted daemon's first list from the records on disk)."""
+        cfg = self.config
+        return listing.row(
+            {key: getattr(cfg, key) for key in listing.CONFIG_KEYS},
+            vars(self.runtime) if self.runtime is not None else None,
+            state=self.state.value,
+            pid=self.process.pid if self.process is not None else None,
+            alive=self.process is not None and self.process.alive,
+            profile=self.profile_path, managed=self.managed, autostart=self.autostart, intent=self.intent,
+        )
 
 
 def _save_complete(intent: dict[str, Any]) -> bool:

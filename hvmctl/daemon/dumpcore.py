@@ -15,8 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from hvmctl.errors import ConfigError, ConflictError, QemuError
-from hvmctl.qemu.hostpaths import HostPath
+from hvmctl.errors import ConfigError, ConflictError, HostError, QemuError
 
 if TYPE_CHECKING:
     from hvmctl.daemon.domain import Domain
@@ -34,6 +33,23 @@ def check_target(path: str) -> None:
         raise ConfigError(f"{path}: no such directory {os.path.dirname(path)}")
 
 
+FDNAME = "hvmctl-dump"
+
+
+async def _pass_target(dom: "Domain", tmp: str) -> None:
+    if dom.monitor is None:
+        raise ConflictError(f"domain '{dom.name}' has no running QEMU")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise HostError(f"{tmp}: cannot create the dump file: {exc.strerror}", cause=exc) from exc
+    try:
+        dom.monitor.send_fd(fd)
+        await dom.qmp("getfd", {"fdname": FDNAME})
+    finally:
+        os.close(fd)
+
+
 async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIterator[dict[str, Any]]:
     """Dump ``dom``'s memory into ``path``: yields ``{"done", "total"}`` while QEMU writes,
     then ``{"result": {...}}``."""
@@ -44,10 +60,10 @@ async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIte
     async with dom.lock:
         dom.require("dump")
         was = dom.state.value
-        # an unprivileged QEMU makes the file itself: its uid may write in that dir meanwhile
-        dom.host.grant_paths(dom, [HostPath(head, "rwx")])
         try:
-            await dom.qmp("dump-guest-memory", {"paging": False, "protocol": f"file:{tmp}", "detach": True})
+            # the daemon makes the file (new, 0600) and QEMU writes into the fd it is given
+            await _pass_target(dom, tmp)
+            await dom.qmp("dump-guest-memory", {"paging": False, "protocol": f"fd:{FDNAME}", "detach": True})
             while True:
                 await asyncio.sleep(POLL)
                 info = await dom.qmp("query-dump")
@@ -61,13 +77,11 @@ async def dump_core(dom: "Domain", path: str, *, live: bool = False) -> AsyncIte
                 os.link(tmp, path)  # fails, rather than overwrites, if a file appeared meanwhile
             except FileExistsError:
                 raise ConflictError(f"{path}: appeared during the dump; the dump was not kept") from None
-            os.chown(path, os.geteuid(), os.getegid())  # QEMU's uid made it: ours, not a guest's
         finally:
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
-            dom.host.revoke_paths(dom, [head])
     notes = ["QEMU stops the vCPUs while it writes a dump: --live cannot make it live"] if live else []
     yield {"result": {"name": dom.name, "file": path, "bytes": os.path.getsize(path), "state": was,
                       "seconds": round(time.monotonic() - started, 2), "notes": notes}}

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,9 @@ class FakeGuest:
     commands: list[str] = field(default_factory=list)  # every QMP command it was sent
     balloon: int = 0  # the balloon target in bytes (its driver reaches it at once)
     identity: Identity | None = None  # the uid/gid it was started as (None: the daemon's)
+    passed: list[str] = field(default_factory=list)  # what the fds passed at spawn were
+    sockets: dict[int, str] = field(default_factory=dict)  # passed listening socket fd -> its path
+    fdsets: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # QMP add-fd: set -> fds
 
     def option(self, name: str) -> str | None:
         for i, arg in enumerate(self.argv[:-1]):
@@ -68,7 +72,10 @@ class FakeGuest:
         for i, arg in enumerate(self.argv[:-1]):
             if arg == "-chardev" and "id=qmp" in self.argv[i + 1]:
                 m = re.search(r"path=([^,]+)", self.argv[i + 1])
-                return m.group(1) if m else None
+                if m:
+                    return m.group(1)
+                m = re.search(r"fd=(\d+)", self.argv[i + 1])  # a socket the daemon bound
+                return self.sockets.get(int(m.group(1))) if m else None
         return None
 
 
@@ -216,12 +223,12 @@ class FakeWorld:
             notify()
 
     # ---- for FakeBackend ---------------------------------------------------------------
-    def spawn(self, argv: list[str]) -> FakeGuest:
+    def spawn(self, argv: list[str], sockets: dict[int, str] | None = None) -> FakeGuest:
         pid = self.next_pid
         self.next_pid += 1
         self.spawned += 1
         status = "inmigrate" if "-incoming" in argv else "prelaunch" if "-S" in argv else "running"
-        guest = FakeGuest(pid=pid, argv=list(argv), start_ticks=pid * 7, status=status)
+        guest = FakeGuest(pid=pid, argv=list(argv), start_ticks=pid * 7, status=status, sockets=dict(sockets or {}))
         self.guests[pid] = guest
         pidfile = guest.option("-pidfile")
         if pidfile and self.write_pidfile:
@@ -409,6 +416,29 @@ class FakeMonitor:
         self._named[str(a["fdname"])] = self._fds.pop()
         return {}
 
+    def _qmp_add_fd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        """As QEMU: the fd sent with the command joins a set (a new one: the lowest free id);
+        kept as what it is (its path), the fd itself closed."""
+        if not self._fds:
+            raise QemuError(f"{self.name}: add-fd: GenericError: No file descriptor supplied via SCM_RIGHTS")
+        fd = self._fds.pop()
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        os.close(fd)
+        set_id = int(a["fdset-id"]) if "fdset-id" in a else next(i for i in range(len(g.fdsets) + 1)
+                                                                  if i not in g.fdsets)
+        fds = g.fdsets.setdefault(set_id, [])
+        fds.append({"fd": 100 + sum(len(v) for v in g.fdsets.values()), "opaque": a.get("opaque"), "path": target})
+        return {"fdset-id": set_id, "fd": fds[-1]["fd"]}
+
+    def _qmp_remove_fd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        if g.fdsets.pop(int(a["fdset-id"]), None) is None:
+            raise QemuError(f"{self.name}: remove-fd: GenericError: File descriptor named 'fdset-id:{a['fdset-id']}' not found")
+        return {}
+
+    def _qmp_query_fdsets(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        return [{"fdset-id": k, "fds": [{"fd": f["fd"], "opaque": f["opaque"]} for f in v]}
+                for k, v in sorted(g.fdsets.items())]
+
     def _take_fd(self, uri: str) -> int:
         name = uri.removeprefix("fd:")
         if name not in self._named:
@@ -542,8 +572,20 @@ class FakeBackend:
         self.world = world or FakeWorld()
 
     def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
-              identity: Identity | None = None) -> GuestProcess:
-        guest = self.world.spawn(argv)
+              pass_fds: Sequence[int] = (), identity: Identity | None = None) -> GuestProcess:
+        """As QEMU: every passed fd must be open now (the daemon closes its copies after);
+        what each one was is kept with the guest (``FakeGuest.passed``)."""
+        passed, sockets = [], {}
+        for fd in pass_fds:
+            try:
+                passed.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError as exc:
+                raise QemuError(f"fake spawn: fd {fd} is not open: {exc.strerror}") from exc
+            if passed[-1].startswith("socket:"):
+                with socket.socket(fileno=os.dup(fd)) as sock:
+                    sockets[fd] = str(sock.getsockname())
+        guest = self.world.spawn(argv, sockets)
+        guest.passed = passed
         guest.identity = identity
         return FakeProcess(self.world, guest)
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
-import ctypes
 import logging
 import os
 import signal
 import socket
 import stat
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hvmctl.errors import DaemonError
 from hvmctl.paths import Paths
+
+if TYPE_CHECKING:
+    from hvmctl.daemon.codestamp import CodeStamp
+    from hvmctl.daemon.prelude import Prelude
+
+# asyncio (~25 ms: it imports ssl) and ctypes are imported only once the socket answers
+# lists (hvmctl.daemon.prelude): a restarted daemon's first `xm list` does not wait for them
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -22,6 +28,8 @@ log = logging.getLogger("hvmctl.daemon")
 
 def _become_subreaper() -> None:
     """Orphaned QEMUs of ours get reparented to us and reaped at once (PID 1 here is slow)."""
+    import ctypes
+
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
@@ -105,22 +113,29 @@ async def _join_pool(daemon: Any) -> None:
         await daemon.pool.start()
 
 
-async def serve(paths: Paths) -> None:
-    # the socket first: from here on a client queues (or gets its answer) and is never refused
-    activated = _activated_socket()
-    sock = activated or _bind_socket(paths.socket)
-
-    from hvmctl.api.early import EarlyServer
+def _import_daemon() -> tuple[Any, Any, Any]:
+    """The daemon's own modules (~40 ms): loaded in a thread, while the loop already answers
+    `xm list` from the records on disk (api/early.py, daemon/listing.py)."""
     from hvmctl.daemon.service import Daemon
     from hvmctl.migration.startup import before_daemon_start, on_daemon_start
 
+    return Daemon, before_daemon_start, on_daemon_start
+
+
+async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prelude", stamp: "CodeStamp") -> None:
+    import asyncio
+
+    from hvmctl.api.early import EarlyServer
+
+    early = EarlyServer(paths, first.started_at)
+    await early.start(sock)
+    await early.adopt(first.stop())  # the prelude stops: the loop answers from here on
+    Daemon, before_daemon_start, on_daemon_start = await asyncio.to_thread(_import_daemon)
     daemon = Daemon(paths)
     loaded = asyncio.Event()
-    early = EarlyServer(daemon, loaded)
-    await early.start(sock)
 
     async def load_full_api() -> tuple[Any, Any]:
-        # only once the records are listed: an import thread shares the GIL with the loop,
+        # only once the records are loaded: an import thread shares the GIL with the loop,
         # and the first answers (the waiting `xm list`) come first
         await loaded.wait()
         await asyncio.sleep(0.02)
@@ -128,13 +143,15 @@ async def serve(paths: Paths) -> None:
 
     full_api = asyncio.create_task(load_full_api())
     before_daemon_start(paths)  # discard incoming migrations a killed daemon never finished
-    await daemon.start(loaded=loaded)
+    await daemon.start(loaded=loaded, reattached=lambda: early.attach(daemon))
     await _join_pool(daemon)
     migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
     uvicorn, create_app = await full_api
     from hvmctl.api.audit import Audit
 
-    api = create_app(daemon)
+    from hvmctl.api.codeguard import CodeGuard
+
+    api: Any = CodeGuard(create_app(daemon), stamp)  # no action runs a mix of old and new code
     if daemon.pool is not None:  # commands for other members' domains are relayed to them
         from hvmctl.pool.forward import Forward
 
@@ -166,7 +183,7 @@ async def serve(paths: Paths) -> None:
         if daemon.pool is not None:
             await daemon.pool.close()
         await daemon.shutdown_daemon()
-        if activated is None:  # systemd's socket stays for the next daemon
+        if not activated:  # systemd's socket stays for the next daemon
             try:
                 paths.socket.unlink()
             except FileNotFoundError:
@@ -219,6 +236,9 @@ def _apply_config_file() -> None:
 
 
 def run() -> None:
+    from hvmctl.daemon.codestamp import CodeStamp
+
+    stamp = CodeStamp()  # first: the code this process runs is the code on disk now
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
     _apply_config_file()
@@ -226,7 +246,16 @@ def run() -> None:
     if _single_instance(paths) is None:
         log.info("another hvmctl daemon already runs for %s", paths.state_dir)
         return
-    _become_subreaper()
     _private_files(paths)
     (paths.run_dir / "daemon.pid").write_text(f"{os.getpid()}\n")  # for init scripts and tests
-    asyncio.run(serve(paths))
+    # the socket first: from here on a client queues (or gets its answer) and is never refused
+    activated = _activated_socket()
+    sock = activated or _bind_socket(paths.socket)
+    from hvmctl.daemon.prelude import Prelude
+
+    first = Prelude(sock, paths, time.time())
+    first.start()
+    _become_subreaper()
+    import asyncio
+
+    asyncio.run(serve(paths, sock, activated is not None, first, stamp))

@@ -227,13 +227,15 @@ class NetworkManager:
         are removed when domain ID D is not live *and* nobody holds the tap open (no
         carrier): another toolstack's tap in use is never touched.
         """
-        from hvmctl.network.taps import delete_tap, tap_carriers
-
         live = {d.domid for d in domains if d.domid is not None and d.process is not None}
         removed: list[str] = []
         for key in list(self._ledger):
             if int(key) not in live:
                 removed += await self._release_incarnation(int(key))
+        if not any(name.startswith("vif") for name in _interface_names()):
+            return removed  # no tap of ours can be left: netlink (pyroute2, ~13 MiB) not needed
+        from hvmctl.network.taps import delete_tap, tap_carriers
+
         tracked = {n["tap"] for e in self._ledger.values() for n in e["nics"] if n.get("tap")}
         try:
             carriers = await asyncio.to_thread(tap_carriers, prefix="vif")
@@ -339,7 +341,7 @@ class NetworkManager:
         try:
             for index, vif, mac, hotplug, forwards in wanted:
                 plan = self._plan_vif(dom, domid, index, vif, mac, forwards, bridges, ovs)
-                rec = _record(plan, index, vif, hotplug=hotplug) | {"owner": getattr(dom, "qemu_uid", None)}
+                rec = _record(plan, index, vif, hotplug=hotplug)
                 entry["nics"].append(rec)
                 self._save_ledger()
                 if plan.kind == "bridge":
@@ -413,14 +415,12 @@ class NetworkManager:
     def _make_tap(rec: dict[str, Any]) -> None:
         from hvmctl.network.taps import create_tap, delete_tap
 
-        # an unprivileged QEMU attaches a tap (TUNSETIFF) only as its owner: the guest's uid
-        owner = rec.get("owner")
         if not rec.get("ovs"):
-            create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"), owner=owner)
+            create_tap(rec["tap"], bridge=rec["bridge"], guest_mac=rec["mac"], rate=rec.get("rate"))
             return
         from hvmctl.network import ovs
 
-        create_tap(rec["tap"], bridge=None, guest_mac=rec["mac"], rate=rec.get("rate"), owner=owner)
+        create_tap(rec["tap"], bridge=None, guest_mac=rec["mac"], rate=rec.get("rate"))
         try:
             ovs.add_port(ovs.OvsPort.from_dict(rec["ovs"]), rec["tap"])
         except BaseException:
@@ -528,7 +528,7 @@ class NetworkManager:
             except BaseException:
                 self.macs.release(key, index=index)
                 raise
-            rec = _record(plan, index, vif, hotplug=True) | {"owner": getattr(dom, "qemu_uid", None)}
+            rec = _record(plan, index, vif, hotplug=True)
             entry = self._entry(rt.domid, dom)
             entry["nics"].append(rec)
             self._save_ledger()
@@ -554,14 +554,30 @@ class NetworkManager:
 
     @staticmethod
     async def _qmp_add(dom: "Domain", rec: dict[str, Any], slots: dict[str, int]) -> None:
-        """netdev_add + device_add from the same description the argv renders."""
+        """netdev_add + device_add from the same description the argv renders. A bridged
+        NIC's tap is opened by the daemon and passed (getfd; QEMU's netdev takes it over)."""
         index = int(rec["index"])
-        netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or ())
-        if rec["kind"] == "bridge":  # QEMU opens the tap through /dev/net/tun itself
-            from hvmctl.qemu.hostpaths import TUN
+        fdname = None
+        if rec["kind"] == "bridge" and rec.get("tap") and dom.monitor is not None:
+            from hvmctl.network.taps import open_tap
 
-            dom.host.grant_paths(dom, [TUN])
-        await dom.qmp("netdev_add", nicdev.netdev_add_args(netdev))
+            fd = await asyncio.to_thread(open_tap, rec["tap"])
+            try:
+                dom.monitor.send_fd(fd)
+                fdname = f"hvmctl-tap{index}"
+                await dom.qmp("getfd", {"fdname": fdname})
+            finally:
+                os.close(fd)
+        netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or (), fd=fdname)
+        try:
+            await dom.qmp("netdev_add", nicdev.netdev_add_args(netdev))
+        except BaseException:
+            if fdname is not None:
+                try:  # refused before the netdev took the fd: QEMU must not keep it
+                    await dom.qmp("closefd", {"fdname": fdname})
+                except HvmctlError:
+                    pass
+            raise
         try:
             await dom.qmp("device_add", nicdev.device_props(index, rec["model"], rec["mac"], slots))
         except BaseException:
@@ -769,3 +785,14 @@ async def detach_scoped(net: NetworkManager, dom: "Domain", which: str, *, force
             got["mac"] = str(nic["mac"])
         return {"name": dom.name, "nic": nic}
     return await scope.apply(dom, where, change_guest, vif_removed(dom, which, got))
+
+
+def _interface_names() -> list[str]:
+    """The interfaces of this process's network namespace, from /proc/net/dev (per netns,
+    unlike /sys/class/net, which shows the namespace sysfs was mounted in); on a read error,
+    a name that makes the caller look with netlink."""
+    try:
+        with open("/proc/net/dev") as fh:
+            return [line.split(":", 1)[0].strip() for line in fh.readlines()[2:] if ":" in line]
+    except OSError:
+        return ["vif?"]

@@ -16,48 +16,13 @@ from typing import Sequence
 
 from hvmctl.daemon import filemodes
 from hvmctl.daemon.qemuuser import Identity
+# re-exported: where callers found them before they moved to procfs (lean to import)
+from hvmctl.daemon.procfs import CLK_TCK as CLK_TCK
+from hvmctl.daemon.procfs import cpu_seconds as cpu_seconds
+from hvmctl.daemon.procfs import process_alive as process_alive
+from hvmctl.daemon.procfs import process_start_ticks as process_start_ticks
+from hvmctl.daemon.procfs import thread_running as thread_running
 from hvmctl.errors import QemuError
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def _stat_fields(pid: int) -> list[str] | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    # the command name may hold spaces and parentheses: split after the last ')'
-    return raw[raw.rfind(")") + 2 :].split()
-
-
-def process_start_ticks(pid: int) -> int | None:
-    """Kernel start time of ``pid`` (clock ticks since boot); identifies it against pid reuse."""
-    fields = _stat_fields(pid)
-    return int(fields[19]) if fields else None
-
-
-def process_alive(pid: int, start_ticks: int | None = None) -> bool:
-    fields = _stat_fields(pid)
-    if fields is None or fields[0] in ("Z", "X"):
-        return False
-    return start_ticks is None or int(fields[19]) == start_ticks
-
-
-def thread_running(pid: int, tid: int) -> bool:
-    """Is this thread on a CPU or runnable right now (state R)?"""
-    try:
-        raw = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
-    except OSError:
-        return False
-    return raw[raw.rfind(")") + 2] == "R"
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of the process (xm list's Time(s) column)."""
-    fields = _stat_fields(pid)
-    if not fields:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def rss_kib(pid: int) -> int:
@@ -83,13 +48,15 @@ class QemuProcess:
 
     @classmethod
     def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
-              identity: Identity | None = None) -> "QemuProcess":
+              pass_fds: Sequence[int] = (), identity: Identity | None = None) -> "QemuProcess":
         """Start QEMU, its output appended to ``log_path``. ``logs`` are files QEMU itself will
         append to (the console log): made first, so they are 0640 in the log group, and
         QEMU runs with umask 027 so nothing it creates is world-readable (filemodes).
-        ``identity``: the guest's own uid/gid, no supplementary groups; the change of uid
-        away from 0 empties every capability set but the bounding one (which no_new_privs,
-        QEMU's ``-sandbox elevateprivileges=deny``, makes moot)."""
+        ``pass_fds``: the fds the argv names (hvmctl.daemon.fdtable), inherited under the
+        same numbers; every other fd is closed in the child. ``identity``: the guest's own
+        uid/gid, no supplementary groups; the change of uid away from 0 empties every
+        capability set but the bounding one (which no_new_privs, QEMU's ``-sandbox
+        elevateprivileges=deny``, makes moot)."""
         for path in logs:
             filemodes.prepare_log(path)
         log = filemodes.open_log(log_path)
@@ -101,6 +68,7 @@ class QemuProcess:
                 stderr=log,
                 start_new_session=True,
                 close_fds=True,
+                pass_fds=tuple(pass_fds),
                 umask=filemodes.UMASK,
                 user=identity.uid if identity is not None else None,
                 group=identity.gid if identity is not None else None,

@@ -19,10 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hvmctl import __version__
 from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DiskSpec, DomainConfig
-from hvmctl.daemon import grants, hostreport, qemuuser, statefiles, vtpm
+from hvmctl.daemon import grants, hostreport, listing, qemuuser, statefiles, vtpm
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.domain import Domain
@@ -97,10 +96,12 @@ class Daemon:
         return self._sessions
 
     # ---- start-up ----------------------------------------------------------------------
-    async def start(self, loaded: asyncio.Event | None = None) -> None:
+    async def start(self, loaded: asyncio.Event | None = None,
+                    reattached: Callable[[], None] | None = None) -> None:
         """Load every saved record, re-attach to the guests still running, and complete or
         roll back the intent each record was left with (see ``Domain.reattach``). ``loaded``
-        is set once the records are in memory: the early API lists them from then on."""
+        is set once the records are in memory; ``reattached`` is called once every guest is
+        re-attached: the early API lists from the daemon from then on (from disk before)."""
         self.paths.domains_dir.mkdir(parents=True, exist_ok=True)
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
         qemuuser.check_range(self.qemu_users)  # a range an account uses: refused at start
@@ -126,6 +127,8 @@ class Daemon:
         # host files granted to QEMUs that are gone (killed daemon, crash): taken back
         grants.recover(self.paths.state_dir, {d.uuid for d in self.domains.values()
                                               if d.process is not None and d.process.alive})
+        if reattached is not None:
+            reattached()
         from hvmctl.daemon import managed
 
         managed.remove_stale_saves(self)  # after the intents are settled: which saves still count
@@ -479,7 +482,8 @@ class Daemon:
     async def dry_run_argv(self, cfg: DomainConfig, *, paused: bool = False) -> list[str]:
         """The argv ``create`` would run for ``cfg`` now: the same planning and checks as
         :meth:`Domain.launch`, on a domain that is never registered, with no side effects
-        (the domain ID is the next one, not taken)."""
+        (the domain ID is the next one, not taken). Files are named by path: a start
+        passes them as fds (hvmctl.daemon.fdtable), which a dry run does not open."""
         await self.ensure_accel(cfg.accel)
         dom = Domain(self, cfg)
         plan = await self.plan_launch(dom, self._next_domid, self.run_dir_for(dom), dry_run=True)
@@ -515,28 +519,10 @@ class Daemon:
 
     # ---- host ------------------------------------------------------------------------
     def host_info(self) -> dict[str, Any]:
-        mem_total, mem_free = _meminfo()
-        uname = os.uname()
-        return {
-            "host": uname.nodename,
-            "release": uname.release,
-            "version": uname.version,
-            "machine": uname.machine,
-            "nr_cpus": os.cpu_count() or 1,
-            "total_memory": mem_total,
-            "free_memory": mem_free,
-            "hvmctl_version": __version__,
-            "qemu": self.paths.qemu,
-            "accel": self.facts.accel if self._accel_ready else None,
-            "accel_reason": self.accel_reason,
-            "daemon_pid": os.getpid(),
-            "daemon_uptime": round(time.time() - self.started_at, 1),
-            "domains": len(self.domains),
-            "cpu_time": round(_host_cpu_seconds(), 1),
-            "boot_time": _boot_time(),
-            "platform": _platform_string(uname),
-            **hostreport.report(self),
-        }
+        base = listing.host_base(self.paths, started_at=self.started_at, domains=len(self.domains),
+                                 accel=self.facts.accel if self._accel_ready else None,
+                                 accel_reason=self.accel_reason)
+        return {**base, **hostreport.report(self)}
 
     async def shutdown_daemon(self) -> None:
         """Close monitors (guests keep running: they are not the daemon's to end)."""
@@ -565,37 +551,8 @@ def _kernel_boot(cfg: DomainConfig, run_dir: Path, formats: dict[str, str], dry_
     return replace(boot, kernel=moved(boot.kernel) or boot.kernel, initrd=moved(boot.initrd))
 
 
-def _platform_string(uname: os.uname_result) -> str:
-    """What ``platform.platform()`` says (Linux-RELEASE-MACHINE-with-glibcX.Y), without its
-    cost: it runs ``uname -p`` as a subprocess on first use, ~7 ms of a restarted daemon's
-    first answer, with the event loop blocked."""
-    try:
-        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
-    except (ValueError, OSError):
-        libc = ""
-    suffix = f"-with-{libc.replace(' ', '')}" if libc else ""
-    return f"{uname.sysname}-{uname.release}-{uname.machine}{suffix}"
-
-
-def _meminfo() -> tuple[int, int]:
-    values: dict[str, int] = {}
-    with open("/proc/meminfo") as fh:
-        for line in fh:
-            key, _, rest = line.partition(":")
-            values[key] = int(rest.split()[0])
-    return values["MemTotal"] // 1024, values.get("MemAvailable", values["MemFree"]) // 1024
-
-
-def _host_cpu_seconds() -> float:
-    with open("/proc/stat") as fh:
-        parts = fh.readline().split()
-    user, nice, system = (int(x) for x in parts[1:4])
-    return (user + nice + system) / os.sysconf("SC_CLK_TCK")
-
-
-def _boot_time() -> float:
-    with open("/proc/stat") as fh:
-        for line in fh:
-            if line.startswith("btime"):
-                return float(line.split()[1])
-    return 0.0
+# where callers found them before they moved to listing (lean to import)
+_platform_string = listing.platform_string
+_meminfo = listing.meminfo
+_host_cpu_seconds = listing.host_cpu_seconds
+_boot_time = listing.boot_time

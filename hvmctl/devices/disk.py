@@ -75,13 +75,19 @@ def device_props(disk: DiskSpec, slots: Mapping[str, int], bootindex: int | None
     return props
 
 
-def drive_opts(disk: DiskSpec, fmt: str | None) -> str:
-    """The ``-drive`` backend of a disk present at start (every value escaped)."""
+def drive_opts(disk: DiskSpec, fmt: str | None, file: tuple[str, bool] | None = None) -> str:
+    """The ``-drive`` backend of a disk present at start (every value escaped); ``file``:
+    the ``/dev/fdset/ID`` the daemon passed the image as, instead of its path, and whether
+    it is a block device (QEMU cannot probe that from the name)."""
     opts = [f"if=none,id={node_name(disk.vdev)}"]
     if disk.devtype == "cdrom":
         opts.append("media=cdrom")
     if not disk.empty:
-        opts.insert(0, f"file={escape(disk.target)}")
+        opts.insert(0, f"file={escape(file[0] if file else disk.target)}")
+        if file:  # opened read-write from the start: QEMU never swaps fds (see fdtable.disk_flags)
+            opts.append("auto-read-only=off")
+        if file and file[1]:
+            opts.append("file.driver=" + ("host_cdrom" if disk.devtype == "cdrom" else "host_device"))
         opts.append(f"format={escape(fmt or disk.format or 'raw')}")
         if disk.readonly or disk.devtype == "cdrom":
             opts.append("readonly=on")
@@ -93,19 +99,21 @@ def drive_opts(disk: DiskSpec, fmt: str | None) -> str:
 
 
 def disk_args(cfg: DomainConfig, slots: Mapping[str, int], formats: Mapping[str, str],
-              boot: Mapping[str, int], *, ahci: bool = False) -> list[str]:
+              boot: Mapping[str, int], *, ahci: bool = False,
+              files: Mapping[str, tuple[str, bool]] | None = None) -> list[str]:
     args: list[str] = []
     if needs_controller(cfg):
         args += ["-device", render(controller_props(slots))]
     for disk in sorted(cfg.disks, key=lambda d: d.vdev):
-        args += ["-drive", drive_opts(disk, formats.get(disk.vdev)),
+        args += ["-drive", drive_opts(disk, formats.get(disk.vdev), (files or {}).get(disk.vdev)),
                  "-device", render(device_props(disk, slots, boot.get(disk.vdev), ahci=ahci))]
     return args
 
 
-def blockdev_props(disk: DiskSpec, fmt: str, *, block_device: bool) -> dict[str, Any]:
-    """``blockdev-add`` arguments for a hot-plugged disk: the same node the argv's -drive names."""
-    proto: dict[str, Any] = {"driver": "host_device" if block_device else "file", "filename": disk.target,
+def blockdev_props(disk: DiskSpec, fmt: str, *, block_device: bool, file: str | None = None) -> dict[str, Any]:
+    """``blockdev-add`` arguments for a hot-plugged disk: the same node the argv's -drive
+    names (``file``: the ``/dev/fdset/ID`` of the fds the daemon passed, else the path)."""
+    proto: dict[str, Any] = {"driver": "host_device" if block_device else "file", "filename": file or disk.target,
                              "read-only": disk.readonly}
     if disk.shared:
         proto["locking"] = "off"  # w!: sharing allowed on purpose, as xm did

@@ -71,5 +71,6 @@ def pflash_args(cfg: DomainConfig, nvram: PurePath | None, firmware_dir: str = O
     return [
         *secure,
         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={escape(code_file(cfg, firmware_dir))}",
-        "-drive", f"if=pflash,format=raw,unit=1,file={escape(str(nvram))}",
+        "-drive", f"if=pflash,format=raw,unit=1,file={escape(str(nvram))}"
+                  + (",auto-read-only=off" if str(nvram).startswith("/dev/fdset/") else ""),
     ]

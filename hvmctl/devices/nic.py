@@ -61,8 +61,12 @@ def device_props(index: int, model: str, mac: str, slots: Mapping[str, int],
     return props
 
 
-def netdev_props(index: int, kind: str, tap: str | None, hostfwd: Sequence[str]) -> dict[str, Any]:
-    """The host side: a tap opened by name, or user-mode NAT with its port forwards."""
+def netdev_props(index: int, kind: str, tap: str | None, hostfwd: Sequence[str],
+                 fd: int | str | None = None) -> dict[str, Any]:
+    """The host side: a tap the daemon opened (``fd``: its number at start, its ``getfd``
+    name on hot-plug), a tap opened by name, or user-mode NAT with its port forwards."""
+    if kind == "bridge" and fd is not None:
+        return {"type": "tap", "id": netdev_id(index), "fd": str(fd)}
     if kind == "bridge":
         return {"type": "tap", "id": netdev_id(index), "ifname": tap or "", "script": "no", "downscript": "no"}
     props: dict[str, Any] = {"type": "user", "id": netdev_id(index)}

@@ -259,3 +259,37 @@ def delete_tap(name: str, *, netns: str | None = None) -> bool:
         with nl_errors(f"delete tap {name}", ignore=(errno.ENODEV,)):
             ipr.link("del", index=index)
         return True
+
+
+#: linux/if_tun.h
+TUNSETIFF = 0x400454CA
+TUNGETIFF = 0x800454D2
+IFF_TAP = 0x0002
+IFF_NO_PI = 0x1000
+IFF_VNET_HDR = 0x4000
+IFF_PERSIST = 0x0800
+
+
+def open_tap(name: str) -> int:
+    """An fd on the persistent tap ``name`` (``-netdev tap,fd=``), with the flags QEMU's own
+    ``ifname=`` open asks for: no packet info, virtio-net headers (QEMU probes them on the fd).
+    A name that is not a persistent tap is refused: TUNSETIFF would make a new, private one."""
+    import fcntl
+    import os
+    import struct
+
+    check_ifname(name, what="tap name")
+    fd = os.open("/dev/net/tun", os.O_RDWR | os.O_CLOEXEC)
+    try:
+        req = struct.pack("16sH22x", name.encode(), IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)
+        try:
+            fcntl.ioctl(fd, TUNSETIFF, req)
+            got = fcntl.ioctl(fd, TUNGETIFF, bytes(40))
+        except OSError as exc:
+            raise HvmctlError(f"cannot open tap {name}: {exc.strerror}") from exc
+        if not struct.unpack("16sH22x", got)[1] & IFF_PERSIST:
+            raise NotFoundError(f"tap {name} does not exist (it is made before QEMU starts)")
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise

@@ -49,6 +49,22 @@ class NicPlan:
 
 
 @dataclass(frozen=True)
+class FdSet:
+    """One ``-add-fd`` group: files the daemon opened for QEMU (``hvmctl.daemon.fdtable``),
+    which QEMU reaches as ``/dev/fdset/ID`` (one fd each, in the access mode QEMU uses)."""
+
+    set_id: int
+    key: str  # what it is for: "disk:hda", "nvram", "console-log"
+    fds: tuple[int, ...]
+    opaque: str = ""  # shown by query-fdsets (the daemon puts the key and the path there)
+    block: bool = False  # a block device: QEMU cannot tell from /dev/fdset/N, the argv says so
+
+    @property
+    def path(self) -> str:
+        return f"/dev/fdset/{self.set_id}"
+
+
+@dataclass(frozen=True)
 class KernelBoot:
     """A kernel booted directly (PV profiles, or what pygrub found in the image)."""
 
@@ -71,6 +87,14 @@ class LaunchPlan:
     log_dir: PurePath | None = None  # where console logs outlive the run dir
     name: str = "guest"
     nvram: PurePath | None = None  # an OVMF guest's own variable store (kept with the domain)
+    # fds the daemon opened and passes (empty: QEMU opens the paths itself, as in dry runs)
+    fdsets: tuple[FdSet, ...] = ()
+    tap_fds: dict[int, int] = field(default_factory=dict)  # NIC index -> open tap fd
+    socket_fds: dict[str, int] = field(default_factory=dict)  # "qmp" -> the listening socket
+
+    def fdset_path(self, key: str) -> str | None:
+        """``/dev/fdset/ID`` of the fds passed for ``key``, None when QEMU opens the path."""
+        return next((s.path for s in self.fdsets if s.key == key), None)
 
     @property
     def qmp_socket(self) -> PurePath:
@@ -105,7 +129,8 @@ def build_argv(cfg: DomainConfig, facts: HostFacts, plan: LaunchPlan) -> list[st
         *control_args(plan),
         *lifecycle_args(),
         *sandbox_args(),
-        *firmware.pflash_args(cfg, plan.nvram, facts.firmware_dir),
+        *add_fd_args(plan),
+        *firmware.pflash_args(cfg, _nvram(plan), facts.firmware_dir),
         *firmware_args(cfg, plan),
         *disk_args(cfg, plan, slots, ahci=firmware.is_q35(machine_type(cfg, facts))),
         *nic_args(cfg, plan, slots),
@@ -151,8 +176,10 @@ def cpu_memory_args(cfg: DomainConfig, facts: HostFacts | None = None) -> list[s
 
 def control_args(plan: LaunchPlan) -> list[str]:
     """The toolstack's handles on the process: QMP socket and pidfile."""
+    qmp = plan.socket_fds.get("qmp")
+    where = f"fd={qmp}" if qmp is not None else f"path={escape(str(plan.qmp_socket))}"
     return [
-        "-chardev", f"socket,id=qmp,path={escape(str(plan.qmp_socket))},server=on,wait=off",
+        "-chardev", f"socket,id=qmp,{where},server=on,wait=off",
         "-mon", "chardev=qmp,mode=control",
         "-pidfile", str(plan.pidfile),
     ]
@@ -166,6 +193,21 @@ def lifecycle_args() -> list[str]:
 
 def sandbox_args() -> list[str]:
     return ["-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"]
+
+
+def add_fd_args(plan: LaunchPlan) -> list[str]:
+    """The fd sets the daemon passes: each fd is inherited under the same number."""
+    args: list[str] = []
+    for fdset in plan.fdsets:
+        for fd in fdset.fds:
+            opaque = f",opaque={escape(fdset.opaque)}" if fdset.opaque else ""
+            args += ["-add-fd", f"fd={fd},set={fdset.set_id}{opaque}"]
+    return args
+
+
+def _nvram(plan: LaunchPlan) -> PurePath | None:
+    passed = plan.fdset_path("nvram")
+    return PurePath(passed) if passed is not None else plan.nvram
 
 
 def firmware_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
@@ -210,7 +252,8 @@ def disk_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None 
     boot = boot_indexes(cfg, len(plan.nics)) if plan.kernel_boot is None and not cfg.kernel else {}
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
-    return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci)
+    files = {s.key[5:]: (s.path, s.block) for s in plan.fdsets if s.key.startswith("disk:")}
+    return disk.disk_args(cfg, slots, plan.disk_formats, boot, ahci=ahci, files=files)
 
 
 def _escape(value: str) -> str:
@@ -224,7 +267,7 @@ def nic_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None =
     if slots is None:
         slots = slots_for(cfg, [n.index for n in plan.nics])
     for n in plan.nics:
-        backend = nic.netdev_opts(nic.netdev_props(n.index, n.kind, n.tap, n.hostfwd))
+        backend = nic.netdev_opts(nic.netdev_props(n.index, n.kind, n.tap, n.hostfwd, fd=plan.tap_fds.get(n.index)))
         device = nic.device_props(n.index, n.model, n.mac, slots, boot.get(nic.device_id(n.index)))
         args += ["-netdev", backend, "-device", render(device)]
     return args
@@ -233,7 +276,9 @@ def nic_args(cfg: DomainConfig, plan: LaunchPlan, slots: dict[str, int] | None =
 def serial_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     """Every serial port of the profile (see hvmctl.devices.serial): the first one logs to
     console.log, and ``pty`` (the default) becomes the socket the daemon hands to ``xm console``."""
-    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, plan.console_log)
+    passed = plan.fdset_path("console-log")
+    log_file = PurePath(passed) if passed is not None else plan.console_log
+    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, log_file)
 
 
 def display_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:

@@ -1,4 +1,4 @@
-"""Every host path a guest's QEMU opens by name, with the access it needs.
+"""Every host path a guest's QEMU still opens by name, with the access it needs.
 
 An unprivileged QEMU can open only what its uid may: each path here is granted to the
 guest's uid for the incarnation (daemon/grants.py) and taken back after. One pure function
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hvmctl.config.model import DiskSpec, DomainConfig
-from hvmctl.qemu.argv import LaunchPlan
+from hvmctl.qemu.argv import KernelBoot, LaunchPlan
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,20 @@ def host_paths(cfg: DomainConfig, plan: LaunchPlan, *, accel: str = "tcg",
                iommu_groups: Mapping[str, str] | None = None) -> list[HostPath]:
     """What QEMU of ``cfg`` started with ``plan`` opens by path (not the run dir, which is
     the guest's own for the incarnation). ``iommu_groups``: bdf -> group of passed-through
-    functions (QEMU opens /dev/vfio/GROUP)."""
-    out = [HostPath(str(plan.run_dir), "rwx")]
-    out += disk_paths(list(cfg.disks))
-    if plan.nvram is not None:
+    functions (QEMU opens /dev/vfio/GROUP). What the daemon opened and passes as an fd set
+    (``plan.fdsets``: images, media, nvram, the console log) or fd (taps) is not here."""
+    out = [HostPath(str(plan.run_dir), "rwx")]  # pidfile, serial/vnc sockets, swtpm's socket
+    out += disk_paths([d for d in cfg.disks if plan.fdset_path(f"disk:{d.vdev}") is None])
+    if plan.nvram is not None and plan.fdset_path("nvram") is None:
         out.append(HostPath(str(plan.nvram), "rw"))
     boot = plan.kernel_boot
+    if boot is None and cfg.kernel:  # an HVM profile's direct boot (as argv.firmware_args)
+        boot = KernelBoot(cfg.kernel, cfg.ramdisk)
     if boot is not None:
         out.append(HostPath(boot.kernel, "r"))
         if boot.initrd:
             out.append(HostPath(boot.initrd, "r"))
-    if cfg.serial not in ("none", ""):
+    if cfg.serial not in ("none", "") and plan.fdset_path("console-log") is None:
         out.append(HostPath(str(plan.console_log), "rw"))  # serial0's logfile=
     out += [HostPath(p, "rw") for p in serial_files([cfg.serial, *cfg.more_serials])]
     if cfg.vfb is not None and cfg.vfb.vncpasswd:
@@ -57,7 +60,7 @@ def host_paths(cfg: DomainConfig, plan: LaunchPlan, *, accel: str = "tcg",
         group = (iommu_groups or {}).get(bdf)
         if group is not None:
             out.append(HostPath(f"/dev/vfio/{group}", "rw"))
-    if any(n.kind == "bridge" for n in plan.nics):
+    if any(n.kind == "bridge" and n.index not in plan.tap_fds for n in plan.nics):
         out.append(TUN)
     if accel == "kvm":
         out.append(HostPath("/dev/kvm", "rw"))

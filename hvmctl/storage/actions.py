@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from hvmctl.config.keys import Mismatch
 from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.config.specs import parse_disk
-from hvmctl.daemon import hostcheck
+from hvmctl.daemon import fdtable, hostcheck
 from hvmctl.daemon.state import DomainState
 from hvmctl.devices import disk as diskdev
 from hvmctl.devices import layout, pci
@@ -85,11 +85,13 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
         # the live definition with the disk, so every later argv puts them where they are now
         where = f"domain '{dom.name}'"
         slots = layout.pin(dom.config).slots  # a record from before slots were kept: as QEMU chose
-        daemon.grant_disks(dom, [disk])  # an unprivileged QEMU opens it: its uid's first
+        # the daemon opens the image; QEMU gets the fds (add-fd) and opens /dev/fdset/N
+        key = f"disk:{disk.vdev}"
+        file = await fdtable.add_fdset(dom, key, disk.target, fdtable.disk_flags(disk))
         try:
-            await dom.qmp("blockdev-add", diskdev.blockdev_props(disk, fmt, block_device=block))
+            await dom.qmp("blockdev-add", diskdev.blockdev_props(disk, fmt, block_device=block, file=file))
         except BaseException:
-            daemon.revoke_disks(dom, [disk.target])
+            await fdtable.remove_fdsets(dom, key)
             raise
         try:
             if disk.bus == "scsi" and diskdev.SCSI_CONTROLLER not in await _peripherals(dom):
@@ -101,9 +103,9 @@ async def block_attach(daemon: "Daemon", dom: "Domain", uname: str, vdev: str, m
         except BaseException:
             try:
                 await dom.qmp("blockdev-del", {"node-name": node})
+                await fdtable.remove_fdsets(dom, key)
             except HvmctlError:
                 pass
-            daemon.revoke_disks(dom, [disk.target])
             raise
         dom.config = replace(dom.config, disks=dom.config.disks + (disk,), slots=slots)
         daemon.persist(dom)
@@ -152,11 +154,11 @@ async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: floa
             await dom.qmp("blockdev-del", {"node-name": f"drive-{vdev}"})
         except QemuError:
             pass
+        await fdtable.remove_fdsets(dom, f"disk:{vdev}")  # its fds: QEMU closes them now
         # the controller of an sdX stays (the guest has it; a migration stream carries it)
         dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev),
                              slots={k: v for k, v in dom.config.slots.items() if k != vdev})
         daemon.persist(dom)
-        daemon.revoke_disks(dom, [disk.target])  # QEMU has closed it
     return {"name": dom.name, "vdev": vdev, "target": disk.target}
 
 
@@ -294,6 +296,18 @@ async def _freeze(dom: "Domain", images: list[bundles.ExportImage]) -> list[tupl
     return plan
 
 
+def _point_at_image(dom: "Domain", vdev: str, overlay: str) -> None:
+    """Worker thread: the overlay QEMU made names its base as QEMU knew it -- /dev/fdset/N
+    when the daemon passed the image -- so an offline commit is told the image's path."""
+    from hvmctl.storage.images import detect_format, run_qemu_img
+
+    disk = next((d for d in dom.config.disks if d.vdev == vdev), None)
+    if disk is None:
+        return
+    fmt = disk.format or ("raw" if disk.backend == "phy" else detect_format(disk.target))
+    run_qemu_img(["rebase", "-q", "-u", "-f", "qcow2", "-b", disk.target, "-F", fmt, overlay], JOB_TIMEOUT)
+
+
 async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
     """Fold each overlay back into its image (active commit), then delete it. If QEMU is gone
     meanwhile, commit the overlay offline so no write the guest made is lost."""
@@ -310,6 +324,7 @@ async def _thaw(dom: "Domain", plan: list[tuple[str, str, str]]) -> None:
         except HvmctlError as exc:
             if dom.process is None or not dom.process.alive:
                 try:
+                    await asyncio.to_thread(_point_at_image, dom, vdev, overlay)
                     await asyncio.to_thread(run_qemu_img, ["commit", "-q", "-f", "qcow2", overlay], JOB_TIMEOUT)
                     os.unlink(overlay)
                     continue

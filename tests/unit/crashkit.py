@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import time
 from collections.abc import Awaitable, Callable
@@ -82,12 +83,20 @@ class Crasher:
         if self.arm_at is not None and len(self.seen) - 1 == self.arm_at:
             files = self.root.with_name(self.root.name + ".photo")
             shutil.rmtree(files, ignore_errors=True)
-            shutil.copytree(self.root, files, symlinks=True)
+            shutil.copytree(self.root, files, symlinks=True, ignore=_sockets)
             self.photo = Photo(name, self.world.snapshot(), files)
             if self.fired is not None:
                 self.fired.set()
             self.crashed_in = asyncio.current_task()
             raise SimulatedCrash(name)
+
+
+def _sockets(folder: str, names: list[str]) -> list[str]:
+    """Listening sockets (the daemon binds QMP's): not files to copy; the fake world knows
+    them by path (its guests outlive the daemon, as QEMU keeps the listening fd)."""
+    import stat
+
+    return [n for n in names if stat.S_ISSOCK(os.lstat(os.path.join(folder, n)).st_mode)]
 
 
 Scenario = Callable[[Daemon, FakeWorld], Awaitable[None]]

@@ -8,9 +8,13 @@ import json
 import os
 import socket
 import tempfile
+import time
 from typing import Any
 
+import pytest
+
 from hvmctl.api.early import EarlyServer
+from hvmctl.paths import Paths
 
 
 class _Dom:
@@ -58,22 +62,28 @@ async def _app(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": answer[5:], "more_body": False})
 
 
-def test_reads_first_then_everything_through_the_full_api() -> None:
+def test_reads_first_then_everything_through_the_full_api(monkeypatch: pytest.MonkeyPatch) -> None:
     async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
+            monkeypatch.setenv("HVMCTL_STATE_DIR", os.path.join(tmp, "state"))
             path = os.path.join(tmp, "api.sock")
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.bind(path)
             sock.listen(16)
-            loaded = asyncio.Event()
-            early = EarlyServer(_Daemon(), loaded)  # type: ignore[arg-type]  # duck-typed stand-in
+            early = EarlyServer(Paths.from_env(), time.time())
             await early.start(sock)
-            # a list before the records are loaded waits for them; then it is answered
-            pending = asyncio.create_task(_ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n"))
+            # a list before the daemon is there is answered from the records on disk (none here)
+            status, headers, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status == 200 and json.loads(body)["domains"] == []
+            assert json.loads(body)["host"]["daemon_pid"] == os.getpid()
+            # xm info waits for the daemon; once it is attached, both reads are the daemon's
+            pending = asyncio.create_task(_ask(path, b"GET /v1/host HTTP/1.1\r\nHost: x\r\n\r\n"))
             await asyncio.sleep(0.05)
             assert not pending.done()
-            loaded.set()
+            early.attach(_Daemon())  # type: ignore[arg-type]  # duck-typed stand-in
             status, headers, body = await asyncio.wait_for(pending, 5)
+            assert status == 200 and json.loads(body) == {"host": "h"}
+            status, headers, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
             assert status == 200 and json.loads(body)["domains"] == [{"name": "demo1", "id": 3}]
             # a write waits for the full API, then runs through it (chunked out: no length given)
             post = asyncio.create_task(_ask(
@@ -102,10 +112,50 @@ def test_oversized_body_is_refused_in_the_one_error_shape() -> None:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.bind(path)
             sock.listen(4)
-            early = EarlyServer(_Daemon(), asyncio.Event())  # type: ignore[arg-type]  # duck-typed stand-in
+            early = EarlyServer(Paths.from_env(), time.time())
             await early.start(sock)
             status, _, body = await _ask(path, b"POST /v1/domains HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
             assert status == 413 and json.loads(body)["error"] == "too-large"
+            await early.close()
+            sock.close()
+
+    asyncio.run(run())
+
+
+def test_the_prelude_lists_from_disk_and_hands_everything_else_to_the_early_server(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before asyncio is imported, a thread answers lists from the records; a request it does
+    not answer is taken unread and then served by the early server, whole."""
+    from hvmctl.daemon.prelude import Prelude
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            monkeypatch.setenv("HVMCTL_STATE_DIR", os.path.join(tmp, "state"))
+            paths = Paths.from_env()
+            paths.domains_dir.mkdir(parents=True)
+            record = {"config": {"name": "web", "uuid": "1" * 8 + "-0000-0000-0000-" + "0" * 12, "memory": 64,
+                                 "vcpus": 1, "serial": "pty", "on_poweroff": "destroy", "on_reboot": "restart",
+                                 "on_crash": "restart"}, "state": "inactive", "runtime": None, "managed": True}
+            (paths.domains_dir / "web.json").write_text(json.dumps(record))
+            path = os.path.join(tmp, "api.sock")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(path)
+            sock.listen(16)
+            first = Prelude(sock, paths, time.time())
+            first.start()
+            status, _, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status == 200 and [d["name"] for d in json.loads(body)["domains"]] == ["web"]
+            assert first.answered == 1
+            post = asyncio.create_task(_ask(
+                path, b"POST /v1/domains/web/start HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"))
+            while not first.held:
+                await asyncio.sleep(0.01)
+            early = EarlyServer(paths, first.started_at)
+            await early.start(sock)
+            await early.adopt(first.stop())
+            early.take_over(_app)
+            status, _, body = await asyncio.wait_for(post, 5)
+            assert status == 201 and json.loads(_dechunk(body))["body"] == "{}"
             await early.close()
             sock.close()
 

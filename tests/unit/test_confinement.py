@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.daemon import grants, hostacl, qemuuser
 from hvmctl.errors import ConfigError, HostError
-from hvmctl.qemu.argv import KernelBoot, LaunchPlan
+from hvmctl.qemu.argv import FdSet, KernelBoot, LaunchPlan
 from hvmctl.qemu.hostpaths import HostPath, host_paths
 
 from tests.unit import crashkit as ck
@@ -133,14 +134,22 @@ def test_host_paths_of_a_plan() -> None:
     assert got == {("/run/x", "rwx"), ("/img/a.img", "rw"), ("/iso/b.iso", "r"), ("/state/nv.fd", "rw"),
                    ("/boot/k", "r"), ("/boot/i", "r"), ("/log/g.console.log", "rw"),
                    ("/var/log/g.serial", "rw"), ("/dev/kvm", "rw")}
+    # what the daemon passes as fds leaves the list: the one place that shrinks with fd passing
+    passed = replace(plan, fdsets=(FdSet(1, "disk:hda", (10,)), FdSet(2, "nvram", (11,)),
+                                   FdSet(3, "console-log", (12,))))
+    got = {(h.path, h.access) for h in host_paths(cfg, passed)}
+    assert got == {("/run/x", "rwx"), ("/iso/b.iso", "r"), ("/boot/k", "r"), ("/boot/i", "r"),
+                   ("/var/log/g.serial", "rw")}
 
 
 # ---- the daemon: a uid per guest, grants in the ledger, crash safety ---------------------------
-def _disk(tmp_path: Path) -> Path:
+def _disk(tmp_path: Path, name: str = "vmlinuz") -> Path:
+    """A root-only kernel in a root-only dir: QEMU opens a direct-boot kernel by name
+    (images and media are passed as fds, so they need no grant)."""
     images = tmp_path / "images"
-    images.mkdir(mode=0o700, parents=True)
+    images.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(images, 0o700)
-    disk = images / "disk.img"
+    disk = images / name
     disk.write_bytes(b"\0" * 65536)
     os.chmod(disk, 0o600)
     return disk
@@ -148,27 +157,24 @@ def _disk(tmp_path: Path) -> Path:
 
 def _create(disk: Path, name: str = "demo", uuid: str = ck.UUID) -> ck.Scenario:
     async def create(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
-        await daemon.create(ck.profile(name, uuid, f'disk = ["file:{disk},hda,w"]\n'),
-                            filename=f"/etc/xen/{name}", overrides=[])
+        await daemon.create(ck.profile(name, uuid, f'kernel = "{disk}"\n'), filename=f"/etc/xen/{name}", overrides=[])
     return create
 
 
 def test_each_guest_its_own_uid_and_nothing_granted_after_destroy(tmp_path: Path) -> None:
     disk = _disk(tmp_path)
-    other = tmp_path / "images" / "other.img"
-    other.write_bytes(b"\0" * 65536)
+    other = _disk(tmp_path, "other-vmlinuz")
     before = {p: _state(p) for p in (disk, other, disk.parent)}
     seen: dict[str, object] = {}
 
     async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
         await _create(disk)(daemon, world)
-        await daemon.create(ck.profile("other", ck.OTHER_UUID, f'disk = ["file:{other},hda,w"]\n'),
-                            filename="/etc/xen/other", overrides=[])
+        await _create(other, "other", ck.OTHER_UUID)(daemon, world)
         a, b = daemon.lookup("demo"), daemon.lookup("other")
         ga = next(g for g in world.alive() if g.uuid == ck.UUID)
         seen["uids"] = (a.qemu_uid, b.qemu_uid, ga.identity)
         seen["record_uid"] = ck.records(tmp_path / "h")[ck.UUID]["runtime"]["qemu_uid"]
-        seen["a_can"] = hostacl.allows(str(disk), a.qemu_uid or 0, a.qemu_uid or 0, "rw")
+        seen["a_can"] = hostacl.allows(str(disk), a.qemu_uid or 0, a.qemu_uid or 0, "r")
         seen["b_cannot"] = not hostacl.allows(str(disk), b.qemu_uid or 0, b.qemu_uid or 0, "r")
         await a.destroy()
         await b.destroy()
@@ -186,7 +192,7 @@ def test_daemon_killed_right_after_the_grant_takes_it_back_on_start(tmp_path: Pa
     disk = _disk(tmp_path / "h2")  # on the host the photo keeps: what the dying daemon does after is undone
     before = {p: _state(p) for p in (disk, disk.parent)}
     create = _create(disk)
-    points = ["launch:domid", "launch:intent", "launch:granted"]
+    points = ck.count_points(tmp_path / "count", None, _create(_disk(tmp_path / "count-host")))
     crasher, _ = ck.run_until_crash(tmp_path / "h2", None, create, points.index("launch:granted"))
     assert crasher.photo is not None and crasher.photo.point == "launch:granted"
     world = ck.restore_photo(tmp_path / "h2", crasher.photo)
@@ -219,7 +225,7 @@ def test_rename_restart_old_qemu_keeps_its_uid_and_grants(tmp_path: Path) -> Non
     seen: dict[str, object] = {}
 
     async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
-        await daemon.create(ck.profile("demo", ck.UUID, f'disk = ["file:{disk},hda,w!"]\non_crash = "rename-restart"\n'),
+        await daemon.create(ck.profile("demo", ck.UUID, f'kernel = "{disk}"\non_crash = "rename-restart"\n'),
                             filename="/etc/xen/demo", overrides=[])
         first = daemon.lookup("demo")
         uid = first.qemu_uid

@@ -12,7 +12,9 @@ from hvmctl.errors import ConflictError
 
 from tests.unit import crashkit as ck
 
-CREATE_POINTS = ["launch:domid", "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
+#: one per fd the launch opens: the console log, the QMP socket
+FD_POINTS = ["launch:fd"] * 2
+CREATE_POINTS = ["launch:domid", *FD_POINTS, "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
                  "launch:ready", "launch:committed"]
 
 
@@ -99,8 +101,8 @@ def test_qemu_that_refuses_to_start_gives_its_id_back(tmp_path: Path) -> None:
     async def scenario(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
         real_spawn = world.spawn
 
-        def dying(argv: list[str]) -> ck.FakeGuest:
-            guest = real_spawn(argv)
+        def dying(argv: list[str], sockets: dict[int, str] | None = None) -> ck.FakeGuest:
+            guest = real_spawn(argv)  # not reachable by the QMP socket the daemon passed
             asyncio.get_running_loop().call_soon(world.exit, guest.pid)
             guest.argv = [a.replace("qmp.sock", "nowhere.sock") for a in guest.argv]
             return guest

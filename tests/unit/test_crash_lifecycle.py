@@ -13,9 +13,11 @@ from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
 from tests.unit import crashkit as ck
 
+#: one per fd the launch opens: the console log, the QMP socket
+FD_POINTS = ["launch:fd"] * 2
 DESTROY_POINTS = ["destroy:intent", "teardown:quit", "teardown:released", "destroy:torn-down"]
 RESTART_POINTS = ["restart:intent", "teardown:quit", "teardown:released", "restart:torn-down",
-                  "launch:domid", "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
+                  "launch:domid", *FD_POINTS, "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
                   "launch:ready", "launch:committed"]
 
 
@@ -123,8 +125,8 @@ def test_restart_that_cannot_start_leaves_guest_preserved_crashed(tmp_path: Path
         dom = daemon.lookup("demo")
         real_spawn = world.spawn
 
-        def refused(argv: list[str]) -> ck.FakeGuest:
-            guest = real_spawn(argv)
+        def refused(argv: list[str], sockets: dict[int, str] | None = None) -> ck.FakeGuest:
+            guest = real_spawn(argv, sockets)
             world.exit(guest.pid)  # QEMU refuses the argv (a disk gone meanwhile, say)
             return guest
 

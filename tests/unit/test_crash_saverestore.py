@@ -12,9 +12,11 @@ from hvmctl.daemon.state import DomainState
 from hvmctl.migration import saverestore
 from tests.unit import crashkit as ck
 
+#: one per fd the launch opens: the console log, the QMP socket
+FD_POINTS = ["launch:fd"] * 2
 SAVE_POINTS = ["save:intent", "save:stopped", "save:streamed", "save:renamed", "save:committed",
                "teardown:quit", "teardown:released"]
-RESTORE_POINTS = ["launch:domid", "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
+RESTORE_POINTS = ["launch:domid", *FD_POINTS, "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
                   "launch:ready", "launch:committed", "restore:launched", "restore:fed", "restore:committed"]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from hvmctl.daemon import fdtable
 from hvmctl.daemon.process import QemuProcess
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import ConfigError, ConflictError, HvmctlError
@@ -47,6 +48,9 @@ class Host:
             raise HvmctlError("spawn stubbed out by the test")
 
         monkeypatch.setattr(QemuProcess, "spawn", staticmethod(spawn))
+        # the fds a real start passes (test_fdtable) are the one thing a dry run cannot show:
+        # it names the files QEMU is given; compared here, the plan with its paths
+        monkeypatch.setattr(fdtable, "open_launch", lambda cfg, plan, table, open_tap=None: plan)
 
 
 def _daemon(tmp: Path) -> Daemon:

@@ -13,7 +13,7 @@ import pytest
 
 from hvmctl.config import parse_profile
 from hvmctl.config.writer import write_xl, write_xm
-from hvmctl.daemon import hostacl, managed, statefiles
+from hvmctl.daemon import managed, statefiles
 from hvmctl.devices import firmware
 from hvmctl.errors import ConfigError
 from hvmctl.migration import saverestore
@@ -104,12 +104,16 @@ def test_transient_domain_store_made_at_start_and_gone_with_it(tmp_path: Path) -
         assert not nvram(root).exists()  # a dry-run makes nothing
         await daemon.create(uefi(), filename="/etc/xen/demo", overrides=[])
         assert nvram(root).read_bytes() == TEMPLATE.read_bytes()
-        # 0600: the guest's QEMU uid has an ACL entry of its own (the group bits show its mask),
-        # the file's group still gets nothing
-        st = nvram(root).stat()
-        assert oct(st.st_mode & 0o707) == "0o600"
-        assert not hostacl.allows(str(nvram(root)), 4242, st.st_gid, "r")
-        assert f"if=pflash,format=raw,unit=1,file={nvram(root)}" in daemon.lookup("demo").runtime.argv  # type: ignore[union-attr]
+        assert oct(nvram(root).stat().st_mode & 0o777) == "0o600"
+        argv = daemon.lookup("demo").runtime.argv  # type: ignore[union-attr]
+        # passed as an fd set (the daemon opened it): QEMU gets the fds, the argv no path
+        (add_fd,) = [argv[i + 1] for i, a in enumerate(argv) if a == "-add-fd" and "opaque=nvram=" in argv[i + 1]
+                     and argv[i + 1].startswith("fd=")][:1]
+        set_id = add_fd.split(",")[1].removeprefix("set=")
+        assert f"if=pflash,format=raw,unit=1,file=/dev/fdset/{set_id},auto-read-only=off" in argv
+        assert str(nvram(root)) not in " ".join(a for a in argv if not a.startswith("fd="))
+        (guest,) = world.alive_with_uuid(ck.UUID)
+        assert guest.passed.count(str(nvram(root))) == 1
         await daemon.lookup("demo").destroy()
         assert not nvram(root).exists()
 

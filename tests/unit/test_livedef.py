@@ -54,8 +54,14 @@ class _FakeDom:
             {"type": "qemu64-x86_64-cpu", "vcpus-count": 1, "props": {"socket-id": 0, "core-id": c, "thread-id": 0}}
             for c in (1, 2, 3)]  # QEMU 7.2 with -smp 1,maxcpus=4: one socket, four cores
         self.persisted = 0
+        self.monitor = self  # fd passing: send_fd + add-fd/remove-fd/query-fdsets below
+        self.sent: list[str] = []
+        self.fdsets: dict[int, list[dict[str, Any]]] = {}
 
     name = property(lambda self: self.config.name)
+
+    def send_fd(self, fd: int) -> None:
+        self.sent.append(os.readlink(f"/proc/self/fd/{fd}"))
 
     def persist(self, dom: Any) -> None:
         self.persisted += 1
@@ -87,6 +93,17 @@ class _FakeDom:
             return [dict(c) for c in self.cpus]
         elif command == "query-balloon":
             return {"actual": 96 << 20}
+        elif command == "add-fd":
+            assert args is not None and self.sent, "add-fd without an fd sent"
+            set_id = int(args.get("fdset-id", max(self.fdsets, default=-1) + 1))
+            self.fdsets.setdefault(set_id, []).append({"fd": 90, "opaque": args.get("opaque"),
+                                                       "path": self.sent.pop()})
+            return {"fdset-id": set_id, "fd": 90}
+        elif command == "remove-fd":
+            assert args is not None
+            del self.fdsets[int(args["fdset-id"])]
+        elif command == "query-fdsets":
+            return [{"fdset-id": k, "fds": v} for k, v in self.fdsets.items()]
         return {}
 
 
@@ -103,12 +120,6 @@ class _FakeDaemon:
         self.registry = LocalRegistry(lambda: self.domains.values())
 
     def persist(self, dom: Any) -> None:
-        pass
-
-    def grant_disks(self, dom: Any, disks: Any) -> None:
-        pass  # QEMU of these tests is no process: nothing to grant
-
-    def revoke_disks(self, dom: Any, targets: Any) -> None:
         pass
 
 
@@ -135,9 +146,14 @@ def test_argv_after_disk_hotplug_has_the_device_hotplug_made(tmp_path: Path) -> 
     assert dom.config.slots == {"xvda": 3, "nic0": 4, "xvdb": 5}
     argv = argv_of(dom.config, (NicPlan(0, "00:16:3e:00:00:01", "virtio"),))
     assert render(added[0]) in devices(argv)  # the very same description
-    # detach: the slot is free again and a later attach takes it
+    # the image passed by fd (read-write and read-only, one set), not opened by QEMU by name
+    (node,) = [a for c, a in dom.log if c == "blockdev-add"]
+    assert node is not None and node["file"]["filename"] == "/dev/fdset/0"
+    assert [f["path"] for f in dom.fdsets[0]] == [str(tmp_path / "b.img")]
+    # detach: the slot is free again and a later attach takes it; QEMU keeps no fd set
     dom.peripherals.discard("xvdb")
     run(actions.block_detach(FakeDaemon(), dom, "xvdb"))
+    assert dom.fdsets == {}
     assert "xvdb" not in dom.config.slots and not any("xvdb" in d for d in devices(argv_of(dom.config)))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,15 @@ class FakeHost:
     def persist(self, dom: Any) -> None:
         self.persisted += 1
 
-    def grant_paths(self, dom: Any, items: Any) -> None:
-        pass  # no QEMU process here: nothing to grant
+
+class _FakeMonitor:
+    """Only the fd passing: what was sent (the fd's target; the caller closes its fd)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send_fd(self, fd: int) -> None:
+        self.sent.append(os.readlink(f"/proc/self/fd/{fd}"))
 
 
 class _FakeDomain:
@@ -55,7 +63,7 @@ class _FakeDomain:
         self.config = DomainConfig(name=name, uuid=uuid, vifs=vifs)
         self.runtime = FakeRuntime(domid) if domid is not None else None
         self.process: object | None = object() if domid is not None else None
-        self.monitor: object | None = object() if domid is not None else None
+        self.monitor: _FakeMonitor | None = _FakeMonitor() if domid is not None else None
         self.state = DomainState.RUNNING
         self.lock = asyncio.Lock()
         self.host = FakeHost()
@@ -106,6 +114,7 @@ class FakeNetlink:
         self.calls: list[tuple[Any, ...]] = []
         self.carrier: set[str] = set()
         self.script_fails = False
+        self.listed = 0  # tap listings asked of netlink
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> "FakeNetlink":
         import hvmctl.network.bridge as bridge
@@ -115,12 +124,22 @@ class FakeNetlink:
         monkeypatch.setattr(bridge, "list_bridges", lambda **kw: [BridgeInfo(b, "8000.0", False, ()) for b in self.bridges])
         monkeypatch.setattr(taps, "tap_info", lambda name, **kw: self.taps.get(name))
         monkeypatch.setattr(taps, "tap_carriers", self._carriers)
+        monkeypatch.setattr(nm, "_interface_names", lambda: ["lo", *self.taps])  # /proc/net/dev
         monkeypatch.setattr(taps, "create_tap", self._create)
         monkeypatch.setattr(taps, "delete_tap", self._delete)
         monkeypatch.setattr(vifscript, "run_vif_script", self._script)
+        monkeypatch.setattr(taps, "open_tap", self._open)
         return self
 
+    def _open(self, name: str) -> int:
+        """A tap the daemon opens for QEMU: one it made (a /dev/null fd stands for it)."""
+        if name not in self.taps:
+            raise NotFoundError(f"tap {name} does not exist")
+        self.calls.append(("open", name))
+        return os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
+
     def _carriers(self, *, prefix: str | None = "vif", netns: str | None = None) -> dict[str, bool]:
+        self.listed += 1
         return {n: n in self.carrier for n in self.taps if prefix is None or n.startswith(prefix)}
 
     def _create(self, name: str, **kw: Any) -> None:
@@ -335,6 +354,24 @@ def test_reconcile_removes_what_no_live_qemu_holds(tmp_path: Path, monkeypatch: 
     assert list(mgr._load_ledger()) == ["3"]
 
 
+def test_reconcile_asks_netlink_nothing_when_no_tap_of_ours_exists(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host with no vif* interface: the start's reconcile neither lists taps nor (so) loads
+    pyroute2; one vif* interface and it does."""
+    net = FakeNetlink().install(monkeypatch)
+    mgr = manager(tmp_path)
+    net.taps.update({"tap0": {}})
+    assert run(NetworkManager(mgr.paths, mgr.settings).reconcile([])) == []
+    assert net.listed == 0
+    net.taps.update({"vif7.0": {}})
+    assert run(NetworkManager(mgr.paths, mgr.settings).reconcile([])) == ["vif7.0"]
+    assert net.listed == 1
+
+
+def test_interface_names_are_this_netns_interfaces() -> None:
+    assert "lo" in nm._interface_names()
+
+
 # ---- hotplug: the QMP conversation ---------------------------------------------------------------
 def _running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[NetworkManager, Any, FakeNetlink]:
     net = FakeNetlink(bridges=("xenbr0", "xenbr1")).install(monkeypatch)
@@ -344,7 +381,7 @@ def _running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[NetworkMa
     dom = FakeDomain("g", UUID_A, cfg.vifs)
     plans = run(mgr.plan_nics(dom, 5))
     dom.runtime = FakeRuntime(5, [vars(p) | {"hostfwd": list(p.hostfwd)} for p in plans])
-    dom.process = dom.monitor = object()
+    dom.process, dom.monitor = object(), _FakeMonitor()
     return mgr, dom, net
 
 
@@ -352,11 +389,13 @@ def test_attach_creates_tap_then_netdev_then_device(tmp_path: Path, monkeypatch:
     mgr, dom, net = _running(tmp_path, monkeypatch)
     nic = run(mgr.attach(dom, ["bridge=xenbr1", "model=e1000"], [dom]))
     assert (nic["index"], nic["tap"], nic["bridge"], nic["hotplug"]) == (1, "vif5.1", "xenbr1", True)
-    assert dom.qmp_log == [
-        ("netdev_add", {"id": "net1", "type": "tap", "ifname": "vif5.1", "script": "no", "downscript": "no"}),
+    assert dom.qmp_log == [  # the tap opened by the daemon and passed (never by name)
+        ("getfd", {"fdname": "hvmctl-tap1"}),
+        ("netdev_add", {"id": "net1", "type": "tap", "fd": "hvmctl-tap1"}),
         ("device_add", {"driver": "e1000", "netdev": "net1", "mac": nic["mac"], "id": "nic1", "bus": "pci.0",
                         "addr": "0x4", "romfile": ""}),
     ]
+    assert dom.monitor.sent == ["/dev/null"] and ("open", "vif5.1") in net.calls
     assert dom.runtime.nics[-1] == nic and dom.host.persisted == 1
     # the live definition has it, with the number, MAC and slot the hot-plug used
     live = dom.config.vifs[-1]
