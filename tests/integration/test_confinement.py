@@ -84,7 +84,7 @@ def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: 
     # in a cgroup of its own from the start (no weight or cap asked)
     groups = Path(f"/proc/{dom['pid']}/cgroup").read_text()
     assert f"/hvmctl/{dom['uuid']}" in groups, groups
-    # the guest writes its disk: the grant works (the image lives in a 0700 dir)
+    # the guest writes its disk (0600 in a 0700 dir: the daemon opened it and passed the fd)
     hv.hv("console", "conf1", input="dd if=/dev/zero of=/dev/vdb bs=4k count=4 && echo WROTE-$((20+1))\n",
           timeout=30)
     hv.wait_console("conf1", "WROTE-21")
@@ -97,7 +97,7 @@ def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: 
     assert "Permission denied" in answer, answer
     hv.start_daemon()  # adopts the guest; its grants stay while it runs
     assert hv.domain("conf1")["pid"] == dom["pid"]
-    assert os.getxattr(disk, XATTR)
+    assert os.getxattr(run_dir, XATTR)  # its run dir: still its uid's (a live guest's grants stay)
 
     hv.hv("destroy", "conf1")
     after = _photo(watched)
