@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import aetcd
+# Before grpc loads: its fork support (pthread_atfork handlers) makes a plain fork() child
+# die before exec while gRPC threads run. The daemon forks -- not vforks -- every QEMU it
+# starts as the guest's own uid, and those children were dying silently ("QEMU exited
+# before its monitor answered", an empty QEMU log). We never use gRPC in a forked child.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
+
+import aetcd  # noqa: E402
 import aetcd.rpc
 import aetcd.watcher
 import grpc
