@@ -105,6 +105,22 @@ def record_row(record: Mapping[str, Any]) -> dict[str, Any]:
                intent=record.get("intent"))
 
 
+#: a record with one of these intents and no live QEMU is a start the daemon died in; the
+#: daemon forgets it when it re-attaches (Domain._recover_launch), so a list from disk leaves
+#: it out (a ``relaunch`` stays: the daemon starts that guest again)
+FORGOTTEN_IF_DEAD = frozenset({"create", "restore", "migrate-in"})
+
+
+def forgotten(record: Mapping[str, Any]) -> bool:
+    """Will the daemon drop this record at start (an unfinished first start, dead QEMU)?"""
+    op = (record.get("intent") or {}).get("op")
+    if op not in FORGOTTEN_IF_DEAD:
+        return False
+    rt = record.get("runtime") or {}
+    pid = rt.get("pid")
+    return pid is None or not process_alive(int(pid), rt.get("start_ticks"))
+
+
 def sort_key(r: Mapping[str, Any]) -> tuple[bool, int, str]:
     """The daemon's order: by domain ID, inactive definitions last, then by name."""
     return (r["id"] is None, r["id"] or 0, r["name"])
@@ -120,7 +136,9 @@ def from_disk(paths: "Paths") -> list[dict[str, Any]]:
     for name in names:
         try:
             with open(os.path.join(paths.domains_dir, name)) as fh:
-                rows.append(record_row(json.load(fh)))
+                record = json.load(fh)
+            if not forgotten(record):
+                rows.append(record_row(record))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
     rows.sort(key=sort_key)

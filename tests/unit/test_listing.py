@@ -56,14 +56,14 @@ def _dead_pid() -> tuple[int, int]:
 
 
 def _record(paths: Paths, name: str, uuid: str, state: str, *, pid: int | None = None, ticks: int | None = None,
-            domid: int | None = None, managed: bool = False, **runtime: Any) -> None:
+            domid: int | None = None, managed: bool = False, intent: str | None = None, **runtime: Any) -> None:
     cfg = DomainConfig(name=name, uuid=uuid, memory=64 + len(name), vcpus=2, serial="pty", on_crash="preserve")
     rt = None
     if domid is not None:
         rt = vars(Runtime(domid=domid, run_dir=str(paths.run_dir / "dom" / uuid[:8]), argv=["qemu"], pid=pid,
                           start_ticks=ticks, console_log=f"/log/{name}.console.log", **runtime))
     record = {"version": 1, "config": cfg.to_dict(), "profile_path": f"/etc/xen/{name}", "state": state,
-              "intent": None, "runtime": rt, "managed": managed, "autostart": managed, "definition": None}
+              "intent": {"op": intent} if intent else None, "runtime": rt, "managed": managed, "autostart": managed, "definition": None}
     paths.domains_dir.mkdir(parents=True, exist_ok=True)
     write_json_atomic(paths.domains_dir / f"{uuid}.json", record)
 
@@ -114,6 +114,21 @@ def test_a_qemu_that_died_while_the_daemon_was_away_is_not_listed_running(
     for name in ("gone", "reused"):
         assert (rows[name]["state"], rows[name]["flags"], rows[name]["pid"], rows[name]["cpu_time"]) == \
             ("crashed", "----c-", None, 0.0)
+
+
+def test_a_start_the_daemon_died_in_is_not_listed_when_its_qemu_is_gone(
+        paths: Paths, sleepers: list[subprocess.Popen[bytes]]) -> None:
+    """An unfinished create/restore/migrate-in whose QEMU is dead is forgotten by the daemon's
+    re-attach: the first list (from disk) must not show it either; a relaunch stays (the
+    daemon starts it again), and a live QEMU of an unfinished start is shown."""
+    dead, dead_ticks = _dead_pid()
+    live = sleepers[0]
+    for i, op in enumerate(("create", "restore", "migrate-in", "relaunch")):
+        _record(paths, f"d-{op}", f"9999999{i}-0000-0000-0000-00000000000{i}", "starting", pid=dead,
+                ticks=dead_ticks, domid=10 + i, intent=op)
+    _record(paths, "alive", "aaaaaaaa-0000-0000-0000-00000000000a", "paused", pid=live.pid,
+            ticks=process_start_ticks(live.pid), domid=20, intent="migrate-in")
+    assert [r["name"] for r in listing.from_disk(paths)] == ["d-relaunch", "alive"]
 
 
 def test_an_unreadable_record_is_skipped_not_fatal(paths: Paths) -> None:
