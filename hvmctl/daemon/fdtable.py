@@ -76,6 +76,26 @@ class FdTable:
         self.close()
 
 
+class PlannedFds(FdTable):
+    """A dry run's table: nothing is opened; each fd is a number counted from 3, in the
+    order a start opens them, so a dry run prints the argv a start runs (fd passing
+    included) with only the fd numbers differing (a start's are the daemon's own)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._next = 3
+
+    def open(self, key: str, path: str, flags: int, mode: int = 0o600) -> int:
+        return self.keep(key, self.placeholder())  # the plan has checked the images exist
+
+    def placeholder(self) -> int:
+        self._next += 1
+        return self._next - 1
+
+    def close(self) -> None:
+        self._fds = {}
+
+
 def named(text: str, argv: list[str]) -> str:
     """QEMU's words with each ``/dev/fdset/N`` replaced by the path the daemon passed in it
     (from the argv's ``-add-fd ...,opaque=KEY=PATH``): an error names the user's file."""
@@ -105,7 +125,14 @@ def disk_flags(disk: DiskSpec) -> tuple[int, ...]:
 
 def _fdset(table: FdTable, set_id: int, key: str, path: str, flags: tuple[int, ...]) -> FdSet:
     fds = tuple(table.open(f"{key}#{i}", path, f) for i, f in enumerate(flags))
-    return FdSet(set_id, key, fds, opaque=f"{key}={path}", block=stat.S_ISBLK(os.fstat(fds[0]).st_mode))
+    if isinstance(table, PlannedFds):
+        try:
+            block = stat.S_ISBLK(os.stat(path).st_mode)
+        except OSError:
+            block = False
+    else:
+        block = stat.S_ISBLK(os.fstat(fds[0]).st_mode)
+    return FdSet(set_id, key, fds, opaque=f"{key}={path}", block=block)
 
 
 def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,
@@ -119,18 +146,23 @@ def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,
             sets.append(_fdset(table, len(sets) + 1, f"disk:{disk.vdev}", disk.target, disk_flags(disk)))
     if firmware.uses_ovmf(cfg) and plan.nvram is not None:
         sets.append(_fdset(table, len(sets) + 1, "nvram", str(plan.nvram), (os.O_RDWR,)))
+    planned = isinstance(table, PlannedFds)
     if _logs_console(cfg):
         from hvmctl.daemon import filemodes
 
-        filemodes.prepare_log(Path(plan.console_log))  # our mode and group, before it is opened
+        if not planned:
+            filemodes.prepare_log(Path(plan.console_log))  # our mode and group, before it is opened
         sets.append(_fdset(table, len(sets) + 1, "console-log", str(plan.console_log),
                            (os.O_WRONLY | os.O_APPEND,)))
     sockets = {}
     if len(os.fsencode(str(plan.qmp_socket))) < UNIX_PATH_MAX:  # else QEMU says it is too long
-        sockets["qmp"] = table.keep("socket:qmp", listen_unix(str(plan.qmp_socket)))
+        qmp = table.placeholder() if isinstance(table, PlannedFds) else listen_unix(str(plan.qmp_socket))
+        sockets["qmp"] = table.keep("socket:qmp", qmp)
     taps: dict[int, int] = {}
     for nic in plan.nics:
         if nic.kind == "bridge" and nic.tap:
+            if isinstance(table, PlannedFds):
+                open_tap = lambda _name: table.placeholder()  # noqa: E731 -- nothing opened
             if open_tap is None:
                 from hvmctl.network import taps as tapmod
 

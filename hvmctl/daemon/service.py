@@ -482,11 +482,15 @@ class Daemon:
     async def dry_run_argv(self, cfg: DomainConfig, *, paused: bool = False) -> list[str]:
         """The argv ``create`` would run for ``cfg`` now: the same planning and checks as
         :meth:`Domain.launch`, on a domain that is never registered, with no side effects
-        (the domain ID is the next one, not taken). Files are named by path: a start
-        passes them as fds (hvmctl.daemon.fdtable), which a dry run does not open."""
+        (the domain ID is the next one, not taken). The files a start passes as fds are
+        planned, not opened (fdtable.PlannedFds): the argv is the start's but for the fd
+        numbers, and ``-add-fd ...,opaque=KEY=PATH`` names each file."""
+        from hvmctl.daemon import fdtable
+
         await self.ensure_accel(cfg.accel)
         dom = Domain(self, cfg)
         plan = await self.plan_launch(dom, self._next_domid, self.run_dir_for(dom), dry_run=True)
+        plan = fdtable.open_launch(dom.config, plan, fdtable.PlannedFds())
         # dom.config, not cfg: planning may settle parts of the definition (as at a real start)
         argv = build_argv(dom.config, self.facts_for(dom.config), plan)
         return argv + ["-S"] if paused else argv
