@@ -98,10 +98,19 @@ class HvEnv:
         self.daemon = None
 
     def daemon_log(self) -> str:
+        """The daemon's log tail, then each QEMU's own last lines (why a QEMU exited)."""
         try:
-            return (self.base / "daemon.log").read_text()[-3000:]
+            text = (self.base / "daemon.log").read_text()[-3000:]
         except OSError:
-            return ""
+            text = ""
+        for qlog in sorted((self.base / "state" / "log").glob("*.qemu.log")):
+            try:
+                tail = qlog.read_text(errors="replace").splitlines()[-5:]
+            except OSError:
+                continue
+            if tail:
+                text += f"\n--- {qlog.name}:\n" + "\n".join(tail)
+        return text
 
     def hv(self, *args: str, check: bool = True, timeout: float = 120, input: str | None = None) -> CliResult:
         argv = [sys.executable, "-m", "hvmctl", *args]

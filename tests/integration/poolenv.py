@@ -25,6 +25,18 @@ def member(cluster: EtcdCluster, host: str, *, prefix: str, ttl: int = 4, extra:
     return env
 
 
+def listening_members(cluster: EtcdCluster, names: list[str], *, prefix: str, into: list[HvEnv]) -> list[HvEnv]:
+    """Members each with a remote API on its own loopback port (how forwarding reaches them),
+    appended to ``into`` as they start (so the caller's cleanup stops those that did), and
+    seen by each other in the pool."""
+    from tests.integration.etcdcluster import free_ports
+
+    for name, port in zip(names, free_ports(len(names))):
+        into.append(member(cluster, name, prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{port}"}))
+    wait_members(into[-1], set(names))
+    return into[-len(names):]
+
+
 def new_prefix() -> str:
     return "t" + uuid.uuid4().hex[:10]
 

@@ -84,7 +84,7 @@ def test_tiny_acpi_powerdown(tiny: guests.Guest, vm: Callable[..., RawQemu]) -> 
             ev = await q.wait_event("SHUTDOWN", 10)
             assert ev["data"]["guest"] is True
             assert ev["data"]["reason"] == "guest-shutdown"
-            await q.wait_serial(r"^HVMCTL-POWERDOWN$", 5)
+            await q.wait_serial(r"^HVMCTL-POWERDOWN$", 15)  # the CI runs two tests per core
             await q.wait_exit(10)
 
     run(scenario())

@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.etcdcluster import EtcdCluster, free_ports
 from tests.integration.hvenv import HvEnv, tiny_profile
-from tests.integration.poolenv import member, new_prefix, qemu_pids, wait_members
+from tests.integration.poolenv import listening_members, member, new_prefix, qemu_pids, wait_members
 
 READY = "HVMCTL-READY"
 
@@ -80,11 +80,7 @@ def test_console_of_another_members_guest(etcd: EtcdCluster) -> None:
     prefix = new_prefix()
     hosts: list[HvEnv] = []
     try:
-        pa, pb = free_ports(2)
-        hosts.append(member(etcd, "ca", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pa}"}))
-        hosts.append(member(etcd, "cb", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pb}"}))
-        a, b = hosts
-        wait_members(a, {"ca", "cb"})
+        a, b = listening_members(etcd, ["ca", "cb"], prefix=prefix, into=hosts)
         b.write_profile("con", tiny_profile("con", vnc=False))
         b.hv("create", "con")
         b.wait_console("con", READY, timeout=120)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.etcdcluster import EtcdCluster, free_ports
+from tests.integration.etcdcluster import EtcdCluster
 from tests.integration.hvenv import HvEnv, tiny_profile
-from tests.integration.poolenv import kill_member, member, new_prefix, qemu_pids, wait_members
+from tests.integration.poolenv import kill_member, listening_members, member, new_prefix, qemu_pids, wait_members
 
 READY = "HVMCTL-READY"
 
@@ -98,11 +98,7 @@ def test_create_with_console_follows_the_guest_to_its_member(etcd: EtcdCluster) 
     prefix = new_prefix()
     hosts: list[HvEnv] = []
     try:
-        pa, pb = free_ports(2)
-        hosts.append(member(etcd, "xa", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pa}"}))
-        hosts.append(member(etcd, "xb", prefix=prefix, extra={"HVMCTL_LISTEN": f"127.0.0.1:{pb}"}))
-        a, b = hosts
-        wait_members(a, {"xa", "xb"})
+        a, b = listening_members(etcd, ["xa", "xb"], prefix=prefix, into=hosts)
         a.write_profile("cc", tiny_profile("cc", vnc=False))
         proc = subprocess.Popen([sys.executable, "-m", "hvmctl", "create", "-c", "cc", "--host", "xb"], env=a.env,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -231,9 +231,10 @@ def test_rename_restart_old_qemu_keeps_its_uid_and_grants(tmp_path: Path) -> Non
         uid = first.qemu_uid
         assert first.process is not None
         world.guest_panic(first.process.pid)
-        for _ in range(100):
+        for _ in range(500):  # until the new incarnation has launched (its grants come after its domid)
             await asyncio.sleep(0.01)
-            if daemon.lookup("demo").domid != 1:
+            again = daemon.lookup("demo")
+            if again.domid != 1 and again.state.value == "running":
                 break
         old = next(d for d in daemon.domains.values() if d.name.startswith("Domain-"))
         new = daemon.lookup("demo")
