@@ -263,9 +263,12 @@ def test_destination_killed_mid_migration() -> None:
         # the destination comes back with nothing half-created
         Path(h.dst.env["HVMCTL_SOCKET"]).unlink(missing_ok=True)
         h.dst.start_daemon()
-        assert h.dst.domains() == []
-        assert list((h.dst.base / "state" / "domains").glob("*.json")) == []
+        assert h.dst.domains() == []  # its first list already (from disk, before re-attach)
+        # re-attach then removes what the killed daemon half-made (it answers lists before that)
+        h.dst.wait_for(lambda: not list((h.dst.base / "state" / "domains").glob("*.json")), timeout=30,
+                       what="the incoming record removed")
         assert list((h.dst.base / "state" / "migration").glob("incoming-*")) == []
+        assert h.dst.domains() == []
 
 
 def test_link_cut_mid_copy_storage_migration() -> None:
