@@ -58,7 +58,9 @@ def test_uefi_guest_boots_and_keeps_its_variables(hv: HvEnv, tmp_path: Path) -> 
     hv.write_profile("uefi", uefi_profile("uefi", disk))
     dry = hv.hv("create", "uefi", "--dry-run", "--json").json()
     nvram = hv.base / "state" / "nvram" / f"{UUID}.fd"
-    assert f"if=pflash,format=raw,unit=1,file={nvram}" in dry["argv"]
+    # the domain's own store, passed as an fd set (the dry run names the file in it)
+    fdset = next(a for a in dry["argv"] if a.endswith(f",opaque=nvram={nvram}")).split(",set=")[1].split(",")[0]
+    assert f"if=pflash,format=raw,unit=1,file=/dev/fdset/{fdset},auto-read-only=off" in dry["argv"]
     assert not [w for w in dry["warnings"] if "bios" in w]
 
     hv.hv("create", "uefi")
