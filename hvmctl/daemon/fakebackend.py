@@ -37,6 +37,23 @@ FIRST_FAKE_PID = 5_000_000
 STREAM_MAGIC = QEMU_MAGIC + b"FAKE-QEMU-STREAM\n"  # QEMU's own magic first, as savefile checks
 
 
+class Listeners:
+    """The listening sockets a fake QEMU was passed, kept open as QEMU keeps them (path ->
+    socket): a test accepts on the one the daemon bound (a serial console's). The process
+    is one across world snapshots, so a deep copy shares them."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, socket.socket] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Listeners":
+        return self
+
+    def close(self) -> None:
+        socks, self.by_path = self.by_path, {}
+        for sock in socks.values():
+            sock.close()
+
+
 @dataclass
 class FakeGuest:
     """One fake QEMU process as data: what it was started with and what it is doing."""
@@ -56,6 +73,11 @@ class FakeGuest:
     passed: list[str] = field(default_factory=list)  # what the fds passed at spawn were
     sockets: dict[int, str] = field(default_factory=dict)  # passed listening socket fd -> its path
     fdsets: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # QMP add-fd: set -> fds
+    listeners: Listeners = field(default_factory=Listeners)
+
+    def listener(self, path: str) -> socket.socket | None:
+        """The passed listening socket bound at ``path`` (None: not passed, or exited)."""
+        return self.listeners.by_path.get(path)
 
     def option(self, name: str) -> str | None:
         for i, arg in enumerate(self.argv[:-1]):
@@ -217,6 +239,7 @@ class FakeWorld:
             return
         guest.alive = False
         guest.status = "exited"
+        guest.listeners.close()
         for mon in list(self._monitors.pop(pid, [])):
             mon.lost()
         for notify in self._watchers.pop(pid, []):
@@ -575,16 +598,19 @@ class FakeBackend:
               pass_fds: Sequence[int] = (), identity: Identity | None = None) -> GuestProcess:
         """As QEMU: every passed fd must be open now (the daemon closes its copies after);
         what each one was is kept with the guest (``FakeGuest.passed``)."""
-        passed, sockets = [], {}
+        passed, sockets, listeners = [], {}, Listeners()
         for fd in pass_fds:
             try:
                 passed.append(os.readlink(f"/proc/self/fd/{fd}"))
             except OSError as exc:
+                listeners.close()
                 raise QemuError(f"fake spawn: fd {fd} is not open: {exc.strerror}") from exc
             if passed[-1].startswith("socket:"):
-                with socket.socket(fileno=os.dup(fd)) as sock:
-                    sockets[fd] = str(sock.getsockname())
+                sock = socket.socket(fileno=os.dup(fd))
+                sockets[fd] = str(sock.getsockname())
+                listeners.by_path[sockets[fd]] = sock
         guest = self.world.spawn(argv, sockets)
+        guest.listeners = listeners
         guest.passed = passed
         guest.identity = identity
         return FakeProcess(self.world, guest)

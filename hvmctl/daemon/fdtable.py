@@ -2,7 +2,8 @@
 
 QEMU is to open nothing that needs privilege: the daemon opens a launch's disk images, CD
 media, ``phy:`` devices, the OVMF variable store, the console log and the bridged taps, and
-binds the QMP socket (QEMU listens on the fd, and need not write into the run dir), keeps
+binds the QMP socket and the serial consoles' sockets (QEMU listens on the fd, and need
+not write into the run dir), keeps
 the fds in an ``FdTable`` keyed by what each is for, and the LaunchPlan carries only their
 numbers (the argv stays pure). ``spawn`` passes exactly those fds (inherited under the same
 numbers); the daemon closes its copies after the spawn, or when the launch fails. Hot-plug
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.config.model import DiskSpec, DomainConfig
-from hvmctl.devices import firmware
+from hvmctl.devices import firmware, serial
 from hvmctl.errors import HostError, HvmctlError
 from hvmctl.qemu.argv import FdSet, LaunchPlan
 
@@ -155,9 +156,13 @@ def open_launch(cfg: DomainConfig, plan: LaunchPlan, table: FdTable,
         sets.append(_fdset(table, len(sets) + 1, "console-log", str(plan.console_log),
                            (os.O_WRONLY | os.O_APPEND,)))
     sockets = {}
-    if len(os.fsencode(str(plan.qmp_socket))) < UNIX_PATH_MAX:  # else QEMU says it is too long
-        qmp = table.placeholder() if isinstance(table, PlannedFds) else listen_unix(str(plan.qmp_socket))
-        sockets["qmp"] = table.keep("socket:qmp", qmp)
+    wanted = [("qmp", plan.qmp_socket)]
+    wanted += [(f"serial{i}", serial.socket_path(plan.run_dir, i))
+               for i in serial.console_ports([cfg.serial, *cfg.more_serials])]
+    for name, path in wanted:
+        if len(os.fsencode(str(path))) < UNIX_PATH_MAX:  # else QEMU says it is too long
+            fd = table.placeholder() if isinstance(table, PlannedFds) else listen_unix(str(path))
+            sockets[name] = table.keep(f"socket:{name}", fd)
     taps: dict[int, int] = {}
     for nic in plan.nics:
         if nic.kind == "bridge" and nic.tap:

@@ -90,7 +90,7 @@ class LaunchPlan:
     # fds the daemon opened and passes (empty: QEMU opens the paths itself, as in dry runs)
     fdsets: tuple[FdSet, ...] = ()
     tap_fds: dict[int, int] = field(default_factory=dict)  # NIC index -> open tap fd
-    socket_fds: dict[str, int] = field(default_factory=dict)  # "qmp" -> the listening socket
+    socket_fds: dict[str, int] = field(default_factory=dict)  # "qmp", "serialN" -> the listening socket
 
     def fdset_path(self, key: str) -> str | None:
         """``/dev/fdset/ID`` of the fds passed for ``key``, None when QEMU opens the path."""
@@ -278,7 +278,8 @@ def serial_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
     console.log, and ``pty`` (the default) becomes the socket the daemon hands to ``xm console``."""
     passed = plan.fdset_path("console-log")
     log_file = PurePath(passed) if passed is not None else plan.console_log
-    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, log_file)
+    sockets = {int(k[6:]): fd for k, fd in plan.socket_fds.items() if k.startswith("serial")}
+    return serial.serial_args([cfg.serial, *cfg.more_serials], plan.run_dir, log_file, sockets)
 
 
 def display_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:

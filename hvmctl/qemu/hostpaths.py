@@ -40,7 +40,8 @@ def host_paths(cfg: DomainConfig, plan: LaunchPlan, *, accel: str = "tcg",
     the guest's own for the incarnation). ``iommu_groups``: bdf -> group of passed-through
     functions (QEMU opens /dev/vfio/GROUP). What the daemon opened and passes as an fd set
     (``plan.fdsets``: images, media, nvram, the console log) or fd (taps) is not here."""
-    out = [HostPath(str(plan.run_dir), "rwx")]  # pidfile, serial/vnc sockets, swtpm's socket
+    # the pidfile and swtpm's socket; the daemon binds the QMP and serial sockets and passes them
+    out = [HostPath(str(plan.run_dir), "rwx")]
     out += disk_paths([d for d in cfg.disks if plan.fdset_path(f"disk:{d.vdev}") is None])
     if plan.nvram is not None and plan.fdset_path("nvram") is None:
         out.append(HostPath(str(plan.nvram), "rw"))

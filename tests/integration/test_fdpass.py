@@ -55,6 +55,11 @@ def test_boot_write_hotplug_and_cd_change_by_fd(hv: HvEnv, tmp_path: Path) -> No
     assert f"file={disk}" not in cmdline and f"file={iso1}" not in cmdline
     fds = _fd_targets(pid)
     assert fds.count(str(disk)) >= 1 and str(iso1) in fds
+    # the console socket is the daemon's, bound before the spawn: QEMU listens on the fd
+    # (each _type below is an `xm console` that connects, types and leaves: reconnects work)
+    sock = Path(hv.domain("fd")["serial_socket"])
+    assert "socket,id=serial0,fd=" in cmdline and "serial.sock" not in cmdline
+    assert sock.is_socket() and sock.stat().st_uid == os.getuid()
     # the guest reads and writes the passed disk
     _type(hv, "fd", "echo R\"\"D $(dd if=/dev/vda bs=18 count=1 2>/dev/null); "
           "echo GUEST-WROTE-THIS | dd of=/dev/vda bs=512 seek=100 conv=fsync 2>/dev/null; echo W\"\"DONE")

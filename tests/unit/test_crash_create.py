@@ -12,8 +12,8 @@ from hvmctl.errors import ConflictError
 
 from tests.unit import crashkit as ck
 
-#: one per fd the launch opens: the console log, the QMP socket
-FD_POINTS = ["launch:fd"] * 2
+#: one per fd the launch opens: the console log, the QMP and serial sockets
+FD_POINTS = ["launch:fd"] * 3
 CREATE_POINTS = ["launch:domid", *FD_POINTS, "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",
                  "launch:ready", "launch:committed"]
 

@@ -13,8 +13,8 @@ from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState
 from tests.unit import crashkit as ck
 
-#: one per fd the launch opens: the console log, the QMP socket
-FD_POINTS = ["launch:fd"] * 2
+#: one per fd the launch opens: the console log, the QMP and serial sockets
+FD_POINTS = ["launch:fd"] * 3
 DESTROY_POINTS = ["destroy:intent", "teardown:quit", "teardown:released", "destroy:torn-down"]
 RESTART_POINTS = ["restart:intent", "teardown:quit", "teardown:released", "restart:torn-down",
                   "launch:domid", *FD_POINTS, "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",

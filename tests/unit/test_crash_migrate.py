@@ -67,7 +67,7 @@ def test_destination_killed_before_commit_discards(tmp_path: Path, qemu_status: 
         guest.status = qemu_status  # still loading, or loaded and resumed by QEMU itself
         daemon.crash_point("migrate-in:loaded")
 
-    crasher, _ = ck.run_until_crash(root, None, incoming, 10)  # after the 10 points of the launch
+    crasher, _ = ck.run_until_crash(root, None, incoming, 11)  # after the 11 points of the launch
     assert crasher.photo is not None and crasher.photo.point == "migrate-in:loaded"
     world = ck.restore_photo(root, crasher.photo)
     out = ck.restart(root, world)

@@ -12,8 +12,8 @@ from hvmctl.daemon.state import DomainState
 from hvmctl.migration import saverestore
 from tests.unit import crashkit as ck
 
-#: one per fd the launch opens: the console log, the QMP socket
-FD_POINTS = ["launch:fd"] * 2
+#: one per fd the launch opens: the console log, the QMP and serial sockets
+FD_POINTS = ["launch:fd"] * 3
 SAVE_POINTS = ["save:intent", "save:stopped", "save:streamed", "save:renamed", "save:committed",
                "teardown:quit", "teardown:released"]
 RESTORE_POINTS = ["launch:domid", *FD_POINTS, "launch:intent", "launch:granted", "launch:spawned", "launch:pid", "launch:connected",

@@ -36,7 +36,8 @@ def open_fds() -> set[str]:
 
 def test_golden_argv_with_passed_fds() -> None:
     """lists.phy (file and phy: disks, a cdrom, bridged vifs): every image is /dev/fdset/N,
-    every tap fd=N, the console log an fd set; numbers fixed by the plan, nothing opened."""
+    every tap fd=N, the console log an fd set, the QMP and console sockets fd=N; numbers
+    fixed by the plan, nothing opened."""
     name = "lists.phy"
     cfg = parse_profile((SEED / name).read_text(), filename=f"/etc/xen/{name}", default_name=name).config
     nics = tuple(NicPlan(i, f"00:16:3e:00:00:{i:02x}", v.nic_model, "bridge", f"vif7.{i}")
@@ -51,7 +52,8 @@ def test_golden_argv_with_passed_fds() -> None:
     sets.append(FdSet(len(sets) + 1, "console-log", (fd,), "console-log=/var/log/hvmctl/x.console.log"))
     plan = LaunchPlan(domid=7, run_dir=PurePath("/run/hvmctl/dom/ffc68565"), nics=nics,
                       log_dir=PurePath("/var/log/hvmctl"), name=cfg.name, fdsets=tuple(sets),
-                      tap_fds={n.index: 60 + n.index for n in nics}, socket_fds={"qmp": 70})
+                      tap_fds={n.index: 60 + n.index for n in nics},
+                      socket_fds={"qmp": 70, "serial0": 71})
     argv = build_argv(cfg, FACTS, plan)
     text = "\n".join(argv) + "\n"
     golden = GOLDEN / "fdpass.txt"
@@ -62,6 +64,8 @@ def test_golden_argv_with_passed_fds() -> None:
     assert drives and all(a.startswith("file=/dev/fdset/") for a in drives)
     assert not any("ifname=" in a for a in argv)
     assert "tap,id=net0,fd=60" in argv and "socket,id=qmp,fd=70,server=on,wait=off" in argv
+    assert f"socket,id=serial0,fd=71,server=on,wait=off,logfile={plan.fdset_path('console-log')},logappend=on" in argv
+    assert not [a for a in argv if ".sock" in a]  # QEMU binds no socket of its own in the run dir
     assert "file=/dev/fdset/2,if=none,id=drive-hdb,auto-read-only=off,file.driver=host_device,format=raw,cache=none,aio=native" in argv
     # only the -add-fd opaque strings name the paths (query-fdsets shows them)
     assert not [a for a in argv if any(d.target in a for d in cfg.disks if d.target) and "opaque=" not in a]
@@ -94,13 +98,14 @@ def test_open_launch_opens_each_resource_with_its_mode(tmp_path: Path) -> None:
     assert taps == ["vif1.0"] and list(got.tap_fds) == [0]
     assert set(table.fds) == ({fd for s in got.fdsets for fd in s.fds} | set(got.tap_fds.values())
                               | set(got.socket_fds.values()))
-    assert list(got.socket_fds) == ["qmp"]  # bound and listening, QEMU gets the fd
-    assert (tmp_path / "qmp.sock").is_socket() and (tmp_path / "qmp.sock").stat().st_mode & 0o777 == 0o700
+    assert list(got.socket_fds) == ["qmp", "serial0"]  # bound and listening, QEMU gets the fds
+    for sock in ("qmp.sock", "serial.sock"):
+        assert (tmp_path / sock).is_socket() and (tmp_path / sock).stat().st_mode & 0o777 == 0o700
     assert got.fdset_path("disk:hda") == "/dev/fdset/1"
     argv = " ".join(build_argv(cfg, FACTS, got))
     assert f"tap,id=net0,fd={got.tap_fds[0]}" in argv and "file=/dev/fdset/1," in argv
     assert f"socket,id=qmp,fd={got.socket_fds['qmp']},server=on,wait=off" in argv
-    assert "socket,id=serial0,path=" in argv  # the console socket: QEMU's own, in the run dir
+    assert f"socket,id=serial0,fd={got.socket_fds['serial0']},server=on,wait=off,logfile=/dev/fdset/3" in argv
     assert f"opaque=disk:hda={tmp_path}/a.img" in argv
     table.close()
     table.close()  # idempotent
@@ -139,7 +144,7 @@ def test_create_passes_exactly_the_argv_fds_and_keeps_none(tmp_path: Path) -> No
         assert sorted(p for p in guest.passed if p.startswith(img)) == [f"{img}/a.img", f"{img}/b.img"]
         named = [a for i, a in enumerate(guest.argv[1:]) if guest.argv[i] in ("-add-fd", "-chardev", "-netdev")
                  and ("fd=" in a.split(",")[0] or ",fd=" in a)]
-        assert len(guest.passed) == len(named) == 4  # exactly the fds the argv names: 3 files, QMP
+        assert len(guest.passed) == len(named) == 5  # exactly the fds the argv names: 3 files, QMP, serial
         assert not [a for a in guest.argv if img in a and "opaque=" not in a]
         assert not [f for f in open_fds() - before if img in f], "the daemon kept an image open"
 
@@ -173,7 +178,7 @@ def test_crash_at_every_open_leaks_nothing(tmp_path: Path) -> None:
 
     points = ck.count_points(tmp_path / "count", None, create)
     at = [i for i, p in enumerate(points) if p == "launch:fd"]
-    assert len(at) == 4  # hda rw, hdb ro, the console log, the QMP socket
+    assert len(at) == 5  # hda rw, hdb ro, the console log, the QMP and serial sockets
     for n, index in enumerate(at):
         root = tmp_path / f"h{n}"
         before = open_fds()

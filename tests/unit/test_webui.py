@@ -29,7 +29,7 @@ from hvmctl.api.app import create_app
 from hvmctl.api.listen import FREE_FAILURES, Guard
 from hvmctl.api.ui import feed, relay
 from hvmctl.daemon.changes import ChangeFeed
-from hvmctl.daemon.fakebackend import FakeWorld
+from hvmctl.daemon.fakebackend import FakeBackend, FakeWorld
 from hvmctl.daemon.service import Daemon
 from hvmctl.daemon.state import ACTIONS as STATE_ACTIONS
 from tests.unit.crashkit import new_daemon, profile
@@ -162,14 +162,13 @@ def test_event_stream_sends_the_view_and_ends_on_revoke(site: tuple[TestClient, 
 
 
 class SerialPort:
-    """A stand-in for QEMU's serial chardev: a Unix listener that records what it is sent."""
+    """A stand-in for QEMU's serial chardev: accepts on the socket the daemon bound and
+    passed to the (fake) QEMU, and records what it is sent."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, sock: socket.socket) -> None:
         self.got = b""
         self.connections = 0
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(path)
-        self.sock.listen(1)
+        self.sock = sock
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -190,7 +189,9 @@ def _domain_with_serial(client: TestClient, daemon: Daemon, log: bytes = b"") ->
     row = daemon.lookup("demo").summary()
     Path(row["console_log"]).parent.mkdir(parents=True, exist_ok=True)
     Path(row["console_log"]).write_bytes(log)
-    return row, SerialPort(row["serial_socket"])
+    assert isinstance(daemon.backend, FakeBackend)
+    (listener,) = [s for g in daemon.backend.world.alive() if (s := g.listener(row["serial_socket"]))]
+    return row, SerialPort(listener)
 
 
 def test_serial_relay_tails_the_log_types_into_the_port_and_closes_on_revoke(
