@@ -9,16 +9,12 @@ import time
 from pathlib import Path
 
 from tests.integration.hvenv import HvEnv, tiny_profile
+from tests.integration.test_storage_disks import _image
 
 READY = "HVMCTL-READY"
 MARK = b"HVMCTL-FDPASS-MARK"
 
 
-def _image(path: Path, size: int = 8 << 20, mark: bytes = MARK) -> Path:
-    with path.open("wb") as fh:
-        fh.write(mark)
-        fh.truncate(size)
-    return path
 
 
 def _type(hv: HvEnv, name: str, line: str) -> None:
@@ -40,7 +36,7 @@ def _fd_targets(pid: int) -> list[str]:
 
 
 def test_boot_write_hotplug_and_cd_change_by_fd(hv: HvEnv, tmp_path: Path) -> None:
-    disk = _image(tmp_path / "root.img")
+    disk = _image(tmp_path / "root.img", 8 << 20, MARK)
     iso1 = _image(tmp_path / "one.iso", 1 << 20, b"CD-ONE")
     iso2 = _image(tmp_path / "two.iso", 1 << 20, b"CD-TWO")
     extra = _image(tmp_path / "extra.img", 4 << 20, b"HOTPLUG-MARK")
