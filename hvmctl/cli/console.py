@@ -20,22 +20,33 @@ if TYPE_CHECKING:
 ESCAPE = b"\x1d"  # Ctrl-]
 
 
+class RawStdin:
+    """Standard input in raw mode while a console is attached (a terminal's settings are
+    given back on the way out); input from a pipe is left as it is."""
+
+    def __enter__(self) -> "RawStdin":
+        self.fd = sys.stdin.fileno()
+        self.interactive = os.isatty(self.fd)
+        self._saved = termios.tcgetattr(self.fd) if self.interactive else None
+        if self.interactive:
+            tty.setraw(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+
 def attach(socket_path: str, name: str) -> int:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(socket_path)
     except OSError as exc:
         raise HvmctlError(f"domain '{name}': cannot reach the serial console at {socket_path}: {exc.strerror}") from exc
-    stdin = sys.stdin.fileno()
-    interactive = os.isatty(stdin)
-    saved = termios.tcgetattr(stdin) if interactive else None
-    if interactive:
-        tty.setraw(stdin)
     try:
-        return _pump(sock, stdin, interactive)
+        with RawStdin() as raw:
+            return _pump(sock, raw.fd, raw.interactive)
     finally:
-        if saved is not None:
-            termios.tcsetattr(stdin, termios.TCSADRAIN, saved)
         sock.close()
 
 
@@ -95,12 +106,8 @@ def relay(name: str, output: "Iterator[bytes]", send: "Callable[[bytes], None]")
 
     reader = threading.Thread(target=show, name=f"console-{name}", daemon=True)
     reader.start()
-    stdin = sys.stdin.fileno()
-    interactive = os.isatty(stdin)
-    saved = termios.tcgetattr(stdin) if interactive else None
-    if interactive:
-        tty.setraw(stdin)
-    try:
+    with RawStdin() as raw:
+        stdin, interactive = raw.fd, raw.interactive
         while not ended.is_set():
             ready, _, _ = select.select([stdin], [], [], 0.2)
             if not ready:
@@ -118,6 +125,3 @@ def relay(name: str, output: "Iterator[bytes]", send: "Callable[[bytes], None]")
                 return 0
             send(data)
         return 0
-    finally:
-        if saved is not None:
-            termios.tcsetattr(stdin, termios.TCSADRAIN, saved)
