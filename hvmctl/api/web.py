@@ -84,6 +84,8 @@ class ActionApp:
         try:
             if path == OPENAPI and method in ("GET", "HEAD"):
                 return JSONResponse(self.openapi())
+            # the same call on the same path as the remote API's role check and the audit log
+            # (scope["path"], not raw_path): a request runs the action it was judged as
             found = routing.match(method, path)
             if found is None:
                 return self._unrouted(method, path)
