@@ -63,9 +63,11 @@ class ActionApp:
             return
         path = str(scope.get("path", ""))
         if path.startswith(UI + "/"):
+            # as a starlette Mount does it, in place: the wrappers around us see what the console set
             root = str(scope.get("root_path", ""))
-            await self.ui({**scope, "root_path": root + UI, "app_root_path": scope.get("app_root_path", root)},
-                          receive, send)
+            scope.setdefault("app_root_path", root)
+            scope["root_path"] = root + UI
+            await self.ui(scope, receive, send)
             return
         if kind != "http":
             await send({"type": "websocket.close", "code": 1000})
