@@ -69,8 +69,8 @@ def _mountpoint(target: str, is_dir: bool) -> None:
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644))
 
 
-def _bind(source: str, target: str, readonly: bool, recursive: bool = False) -> None:
-    mount(source, target, None, MS_BIND | (MS_REC if recursive else 0))
+def _bind(source: str, target: str, readonly: bool) -> None:
+    mount(source, target, None, MS_BIND)
     if readonly:  # a bind takes its flags only from a remount
         mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
 
@@ -88,7 +88,7 @@ def build(root: str, mounts: list[list[str]]) -> None:
                 mount("proc", inside, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible,subset=pid")
             except JailError:  # a kernel before 5.8: the pid list, hidden
                 mount("proc", inside, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
-        elif kind in ("ro", "rw", "rro"):
+        elif kind in ("ro", "rw"):
             try:
                 is_dir = os.path.isdir(source)
             except OSError:
@@ -96,7 +96,7 @@ def build(root: str, mounts: list[list[str]]) -> None:
             if not os.path.exists(source):
                 continue  # QEMU says so, in its words, as without the jail
             _mountpoint(inside, is_dir)
-            _bind(source, inside, kind != "rw", recursive=kind == "rro")
+            _bind(source, inside, kind != "rw")
         else:
             raise JailError(f"unknown mount kind {kind!r}")
 

@@ -355,9 +355,10 @@ class Daemon:
     def grant_paths(self, dom: Domain, items: list[hostpaths.HostPath]) -> None:
         """Paths a running QEMU opens next by name: its uid's, and in its tree if jailed."""
         grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, items)
-        self._bind_into(dom, items)
+        self.bind_paths(dom, items)
 
-    def _bind_into(self, dom: Domain, items: list[hostpaths.HostPath]) -> None:
+    def bind_paths(self, dom: Domain, items: list[hostpaths.HostPath]) -> None:
+        """Paths a running QEMU opens next by name, in its mount namespace if it has one."""
         if self.jail.on and dom.process is not None and dom.runtime is not None:
             jail.bind_into(dom.process.pid, dom.runtime.run_dir, items)
 
@@ -371,7 +372,7 @@ class Daemon:
     def grant_disks(self, dom: Domain, disks: list[DiskSpec]) -> None:
         """A hot-plugged disk or a new medium: its uid's before the QMP call opens it."""
         grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, hostpaths.disk_paths(disks))
-        self._bind_into(dom, hostpaths.disk_paths(disks))
+        self.bind_paths(dom, hostpaths.disk_paths(disks))
 
     def revoke_disks(self, dom: Domain, targets: list[str]) -> None:
         """A detached disk or an ejected medium: taken back, unless another drive of the
@@ -407,8 +408,10 @@ class Daemon:
 
         exe = os.path.realpath(shutil.which(argv[0]) or argv[0])
         assert self.jail.layout is not None
-        mounts = jailplan.jail_mounts(dom.config, plan, self._launch_paths(dom, plan), exe=exe,
-                                      layout=self.jail.layout)
+        items = self._launch_paths(dom, plan)
+        if firmware.uses_ovmf(dom.config):  # public, so not granted; there if outside /usr
+            items.append(hostpaths.HostPath(firmware.code_file(dom.config, self.facts.firmware_dir), "r"))
+        mounts = jailplan.jail_mounts(dom.config, plan, items, exe=exe, layout=self.jail.layout)
         return jail.prefix(self.jail, dom.qemu_ident.uid, dom.qemu_ident.gid, exe, mounts)
 
     def state_files(self, dom: Domain) -> dict[str, Any]:

@@ -29,7 +29,7 @@ NAT_ETC_FILES = ("/etc/resolv.conf", "/etc/hosts")  # user networking forwards t
 
 @dataclass(frozen=True)
 class Mount:
-    """``kind``: ro/rw (a bind), rro (a read-only recursive bind), link (a symlink to
+    """``kind``: ro/rw (a bind), link (a symlink to
     ``source``), proc (a new proc mount). ``target``: the path inside."""
 
     kind: str
@@ -78,7 +78,7 @@ def jail_mounts(cfg: DomainConfig, plan: LaunchPlan, items: Sequence[HostPath], 
     out += [Mount("rw", d, d) for d in DEVICES]
     out.append(Mount("proc", "proc", "/proc"))
     if cfg.pci:
-        out.append(Mount("rro", "/sys", "/sys"))
+        out.append(Mount("ro", "/sys", "/sys"))  # sysfs alone: its submounts stay out
         out.append(Mount("rw", "/dev/vfio/vfio", "/dev/vfio/vfio"))
     out.append(Mount("rw", run_dir, run_dir))
     seen = {m.target for m in out}
