@@ -79,8 +79,10 @@ def has_cap_sys_admin(status: str = "/proc/self/status") -> bool:
 def _probe(root: str) -> str | None:
     """None when the kernel builds a jail here (an empty one, exec'ing ``true``)."""
     true = shutil.which("true") or "/usr/bin/true"
+    layout = jailplan.probe()
     mounts = jailplan.flat([jailplan.Mount("ro", "/usr", "/usr"), jailplan.Mount("proc", "proc", "/proc")]
-                           + [jailplan.Mount("link", d, t) for t, d in jailplan.probe().links])
+                           + [jailplan.Mount("link", d, t) for t, d in layout.links]
+                           + [jailplan.Mount("ro", d, d) for d in layout.dirs])
     try:
         done = subprocess.run([*helper_argv(), "65534", "65534", root, os.path.realpath(true), *mounts, true],
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
