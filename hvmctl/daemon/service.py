@@ -388,7 +388,7 @@ class Daemon:
             from hvmctl.daemon import passthrough
 
             groups = {bdf: g for bdf in dom.config.pci if (g := passthrough.iommu_group(bdf)) is not None}
-        return hostpaths.host_paths(dom.config, plan, accel=self.facts.accel, iommu_groups=groups)
+        return hostpaths.host_paths(dom.config, plan, accel=self.facts_for(dom.config).accel, iommu_groups=groups)
 
     def grant_launch(self, dom: Domain, plan: LaunchPlan) -> None:
         """Give the guest's uid what its QEMU opens by path (qemu/hostpaths.py)."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.integration.hvenv import HvEnv, tiny_profile
 from tests.integration.test_confinement import _qmp
 
@@ -66,3 +68,24 @@ def test_off_by_config_and_said_so(hv: HvEnv) -> None:
     assert hv.daemon is not None
     assert os.readlink(f"/proc/{pid}/ns/mnt") == os.readlink(f"/proc/{hv.daemon.pid}/ns/mnt")
     hv.hv("destroy", "jail2")
+
+
+def _kvm_usable() -> bool:
+    try:
+        os.close(os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _kvm_usable(), reason="no usable /dev/kvm")
+def test_a_kvm_guest_gets_dev_kvm_in_its_tree(hv: HvEnv) -> None:
+    """QEMU made its KVM VM from inside its tree (whether the guest then boots is the host's
+    nested KVM's business: on this test host it does not, jail or not)."""
+    hv.write_profile("jailkvm", tiny_profile("jailkvm", more='accel = "kvm"\n'))
+    hv.hv("create", "jailkvm")
+    pid = int(hv.domain("jailkvm")["pid"])
+    assert sorted(os.listdir(f"/proc/{pid}/root/dev")) == ["full", "kvm", "null", "random", "urandom", "zero"]
+    fds = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    assert "anon_inode:kvm-vm" in fds, fds  # create returns once QMP answers: the VM exists by then
+    hv.hv("destroy", "jailkvm")
