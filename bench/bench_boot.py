@@ -56,10 +56,11 @@ def _open_passed(argv: list[str], run_dir: Path) -> list[int]:
             key, _, path = opts["opaque"].partition("=")
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT if key == "console-log" else os.O_RDWR
             fd = os.open(path, flags, 0o640)
-        elif arg == "-chardev" and nxt.startswith("socket,id=qmp,fd="):
+        elif arg == "-chardev" and nxt.startswith("socket,id=") and ",fd=" in nxt:  # QMP, serial ports
+            name = nxt.split("id=")[1].split(",")[0]
             sock = socket.socket(socket.AF_UNIX)
-            (run_dir / "qmp.sock").unlink(missing_ok=True)
-            sock.bind(str(run_dir / "qmp.sock"))
+            (run_dir / f"{name}.sock").unlink(missing_ok=True)
+            sock.bind(str(run_dir / f"{name}.sock"))
             sock.listen(8)
             fd = sock.detach()
             opts = {"fd": nxt.split("fd=")[1].split(",")[0]}

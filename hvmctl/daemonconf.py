@@ -39,6 +39,7 @@ KEYS = frozenset({  # one per line: branches that add keys do not conflict
     "pool_ttl",
     "profile_dir",
     "qemu",
+    "qemu_mount_namespace",
     "qemu_uids",
     "qemu_user",
     "remote_listen",

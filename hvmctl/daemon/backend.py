@@ -55,7 +55,8 @@ class Backend(Protocol):
     """Spawn, adopt, find and talk to guest processes."""
 
     def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
-              pass_fds: Sequence[int] = (), identity: Identity | None = None) -> GuestProcess: ...
+              pass_fds: Sequence[int] = (), identity: Identity | None = None,
+              prefix: Sequence[str] = ()) -> GuestProcess: ...
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None: ...
     def monitor(self, socket_path: str, name: str) -> GuestMonitor: ...
     def cmdline(self, pid: int) -> list[str] | None: ...
@@ -96,8 +97,10 @@ class QemuBackend:
     """Real QEMU processes and QMP connections."""
 
     def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
-              pass_fds: Sequence[int] = (), identity: Identity | None = None) -> GuestProcess:
-        return proc.QemuProcess.spawn(argv, log_path, logs=logs, pass_fds=pass_fds, identity=identity)
+              pass_fds: Sequence[int] = (), identity: Identity | None = None,
+              prefix: Sequence[str] = ()) -> GuestProcess:
+        return proc.QemuProcess.spawn(argv, log_path, logs=logs, pass_fds=pass_fds, identity=identity,
+                                       prefix=prefix)
 
     def adopt(self, pid: int, start_ticks: int | None) -> GuestProcess | None:
         return proc.QemuProcess.adopt(pid, start_ticks)

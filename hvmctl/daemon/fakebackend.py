@@ -595,7 +595,8 @@ class FakeBackend:
         self.world = world or FakeWorld()
 
     def spawn(self, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
-              pass_fds: Sequence[int] = (), identity: Identity | None = None) -> GuestProcess:
+              pass_fds: Sequence[int] = (), identity: Identity | None = None,
+              prefix: Sequence[str] = ()) -> GuestProcess:
         """As QEMU: every passed fd must be open now (the daemon closes its copies after);
         what each one was is kept with the guest (``FakeGuest.passed``)."""
         passed, sockets, listeners = [], {}, Listeners()

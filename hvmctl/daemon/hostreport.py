@@ -55,6 +55,7 @@ def report(daemon: "Daemon") -> dict[str, Any]:
         "bridges": " ".join(bridges) or "none",
         "tun_device": device_state("/dev/net/tun"),
         "cgroup": cgroup_mode(CGROUP),
+        "mount_namespace": daemon.jail.summary,  # each QEMU's own tree (daemon/jail.py)
     }
     facts["missing"] = missing_features(
         flags=flags, kvm_dev=kvm_dev, verdict=verdict, forced=forced, qemu=qemu, qemu_path=qemu_path,

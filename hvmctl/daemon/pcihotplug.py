@@ -83,12 +83,24 @@ async def attach(dom: "Domain", bdf_text: str, vslot: str | int | None,
             slots[dev_id] = slot
         else:
             slots = pci.assign(slots, [dev_id], where=f"domain '{dom.name}'")
+        _grant_vfio(dom, bdf)
         await dom.qmp("device_add", {"driver": passthrough.VFIO, "host": bdf, "id": dev_id,
                                      **pci.bus_props(slots, dev_id)})
         dom.config = replace(dom.config, pci=dom.config.pci + (bdf,), slots=slots)
         dom.host.persist(dom)
         log.info("domain %s: attached host PCI %s at slot %s", dom.name, bdf, pci.addr(slots[dev_id]))
         return {"name": dom.name, "bdf": bdf, "id": dev_id, "slot": slots[dev_id]}
+
+
+def _grant_vfio(dom: "Domain", bdf: str) -> None:
+    """What QEMU opens by name for vfio-pci, as create gives it (qemu/hostpaths.py): the
+    group's node for its uid, and in its mount namespace the vfio nodes and /sys."""
+    from hvmctl.qemu.hostpaths import HostPath
+
+    group = passthrough.iommu_group(bdf)
+    items = [HostPath(f"/dev/vfio/{group}", "rw")] if group is not None else []
+    dom.host.grant_paths(dom, [*items, HostPath("/dev/vfio/vfio", "rw")])
+    dom.host.bind_paths(dom, [HostPath("/sys", "r")])  # world-readable: nothing to grant
 
 
 async def detach(dom: "Domain", bdf_text: str, *, timeout: float = DETACH_TIMEOUT) -> dict[str, Any]:

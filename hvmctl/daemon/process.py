@@ -48,7 +48,8 @@ class QemuProcess:
 
     @classmethod
     def spawn(cls, argv: list[str], log_path: Path, *, logs: Sequence[Path] = (),
-              pass_fds: Sequence[int] = (), identity: Identity | None = None) -> "QemuProcess":
+              pass_fds: Sequence[int] = (), identity: Identity | None = None,
+              prefix: Sequence[str] = ()) -> "QemuProcess":
         """Start QEMU, its output appended to ``log_path``. ``logs`` are files QEMU itself will
         append to (the console log): made first, so they are 0640 in the log group, and
         QEMU runs with umask 027 so nothing it creates is world-readable (filemodes).
@@ -56,10 +57,13 @@ class QemuProcess:
         same numbers; every other fd is closed in the child. ``identity``: the guest's own
         uid/gid, no supplementary groups; the change of uid away from 0 empties every
         capability set but the bounding one (which no_new_privs, QEMU's ``-sandbox
-        elevateprivileges=deny``, makes moot)."""
+        elevateprivileges=deny``, makes moot). ``prefix``: the exec helper that jails QEMU
+        (daemon/jail.py); it runs as root and drops to ``identity`` itself, after its mounts."""
         for path in logs:
             filemodes.prepare_log(path)
         log = filemodes.open_log(log_path)
+        if prefix:
+            argv, identity = [*prefix, *argv], None
         try:
             popen = subprocess.Popen(
                 argv,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvmctl.atomic import write_bytes_atomic
 from hvmctl.config.model import DiskSpec, DomainConfig
-from hvmctl.daemon import grants, hostreport, listing, qemuuser, statefiles, vtpm
+from hvmctl.daemon import grants, hostreport, jail, listing, qemuuser, statefiles, vtpm
 from hvmctl.daemon.backend import Backend, QemuBackend, argv_name, argv_uuid
 from hvmctl.daemon.changes import ChangeFeed
 from hvmctl.daemon.domain import Domain
@@ -77,6 +77,8 @@ class Daemon:
         #: who guests' QEMUs run as (one uid each from a range, or root): daemon/qemuuser.py
         self.qemu_users = qemuuser.Settings.from_env()
         self._last_uid = 0
+        #: each QEMU's own mount namespace (daemon/jail.py): decided at start
+        self.jail = jail.Jail(False, "not decided yet")
 
     # ---- remote API: tokens and web sessions (made on first use: the start stays lean) --
     @property
@@ -106,6 +108,8 @@ class Daemon:
         self.paths.run_dir.mkdir(parents=True, exist_ok=True)
         qemuuser.check_range(self.qemu_users)  # a range an account uses: refused at start
         qemuuser.announce(self.qemu_users)
+        self.jail = await asyncio.to_thread(jail.decide, self.paths.run_dir, qemu_as_root=self.qemu_users.root,
+                                            fake=not isinstance(self.backend, QemuBackend))
         self._remove_stale_temps()
         records = sorted(self.paths.domains_dir.glob("*.json"))
         for path in records:
@@ -349,7 +353,14 @@ class Daemon:
         return ident
 
     def grant_paths(self, dom: Domain, items: list[hostpaths.HostPath]) -> None:
+        """Paths a running QEMU opens next by name: its uid's, and in its tree if jailed."""
         grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, items)
+        self.bind_paths(dom, items)
+
+    def bind_paths(self, dom: Domain, items: list[hostpaths.HostPath]) -> None:
+        """Paths a running QEMU opens next by name, in its mount namespace if it has one."""
+        if self.jail.on and dom.process is not None and dom.runtime is not None:
+            jail.bind_into(dom.process.pid, dom.runtime.run_dir, items)
 
     def revoke_paths(self, dom: Domain, paths: list[str]) -> None:
         grants.revoke(self.paths.state_dir, dom.uuid, paths)
@@ -361,6 +372,7 @@ class Daemon:
     def grant_disks(self, dom: Domain, disks: list[DiskSpec]) -> None:
         """A hot-plugged disk or a new medium: its uid's before the QMP call opens it."""
         grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, hostpaths.disk_paths(disks))
+        self.bind_paths(dom, hostpaths.disk_paths(disks))
 
     def revoke_disks(self, dom: Domain, targets: list[str]) -> None:
         """A detached disk or an ejected medium: taken back, unless another drive of the
@@ -370,20 +382,37 @@ class Daemon:
         if gone:
             grants.revoke(self.paths.state_dir, dom.uuid, gone)
 
-    def grant_launch(self, dom: Domain, plan: LaunchPlan) -> None:
-        """Give the guest's uid what its QEMU opens by path (qemu/hostpaths.py)."""
-        if dom.qemu_ident is None:
-            return
+    def _launch_paths(self, dom: Domain, plan: LaunchPlan) -> list[hostpaths.HostPath]:
         groups: dict[str, str] = {}
         if dom.config.pci:
             from hvmctl.daemon import passthrough
 
             groups = {bdf: g for bdf in dom.config.pci if (g := passthrough.iommu_group(bdf)) is not None}
+        return hostpaths.host_paths(dom.config, plan, accel=self.facts_for(dom.config).accel, iommu_groups=groups)
+
+    def grant_launch(self, dom: Domain, plan: LaunchPlan) -> None:
+        """Give the guest's uid what its QEMU opens by path (qemu/hostpaths.py)."""
+        if dom.qemu_ident is None:
+            return
         for port in hostpaths.serial_files([dom.config.serial, *dom.config.more_serials]):
             if os.path.isdir(os.path.dirname(port)) and not os.path.exists(port):
                 os.close(os.open(port, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o640))
-        grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident,
-                     hostpaths.host_paths(dom.config, plan, accel=self.facts.accel, iommu_groups=groups))
+        grants.grant(self.paths.state_dir, dom.uuid, dom.qemu_ident, self._launch_paths(dom, plan))
+
+    def jail_prefix(self, dom: Domain, plan: LaunchPlan, argv: list[str]) -> list[str]:
+        """The exec helper that puts QEMU in its own mount namespace (daemon/jail.py), or
+        nothing: the jail is off on this host, or QEMU of this guest runs as root."""
+        if not self.jail.on or dom.qemu_ident is None:
+            return []
+        from hvmctl.qemu import jailplan
+
+        exe = os.path.realpath(shutil.which(argv[0]) or argv[0])
+        assert self.jail.layout is not None
+        items = self._launch_paths(dom, plan)
+        if firmware.uses_ovmf(dom.config):  # public, so not granted; there if outside /usr
+            items.append(hostpaths.HostPath(firmware.code_file(dom.config, self.facts.firmware_dir), "r"))
+        mounts = jailplan.jail_mounts(dom.config, plan, items, exe=exe, layout=self.jail.layout)
+        return jail.prefix(self.jail, dom.qemu_ident.uid, dom.qemu_ident.gid, exe, mounts)
 
     def state_files(self, dom: Domain) -> dict[str, Any]:
         """What a save file or a migration carries besides the record (UEFI variables)."""

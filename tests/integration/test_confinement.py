@@ -63,9 +63,6 @@ def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: 
     disk = images / "data.img"
     subprocess.run(["truncate", "-s", "8M", str(disk)], check=True, timeout=10)
     os.chmod(disk, 0o600)
-    secret = hv.base / "root-only"
-    secret.write_text("not for guests\n")
-    os.chmod(secret, 0o600)
     cache = Path(os.environ.get("HVMCTL_GUEST_CACHE", "/var/cache/hvmctl-guests"))
     watched = [hv.base, cache] if cache.is_dir() else [hv.base]
     before = _photo(watched)
@@ -89,9 +86,13 @@ def test_qemu_unprivileged_refused_an_ungiven_file_and_nothing_left_granted(hv: 
           timeout=30)
     hv.wait_console("conf1", "WROTE-21")
 
-    # QEMU asked directly for a file it was not given: the kernel refuses its uid
+    # QEMU asked directly for a file it was not given: the kernel refuses its uid. In its
+    # run dir (its own, in its mount namespace too): anything else it cannot even see
     hv.kill_daemon()
     run_dir = Path(hv.base / "run" / "dom" / str(dom["uuid"])[:8])
+    secret = run_dir / "root-only"
+    secret.write_text("not for guests\n")
+    os.chmod(secret, 0o600)
     answer = _qmp(str(run_dir / "qmp.sock"), "blockdev-add",
                   {"driver": "file", "node-name": "stolen", "filename": str(secret), "read-only": True})
     assert "Permission denied" in answer, answer
