@@ -417,7 +417,7 @@ class FakeMonitor:
 
     def _qmp_query_vnc(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         vnc = g.option("-vnc")
-        if vnc is None:
+        if vnc is None or vnc.split(",")[0] == "none":  # as QEMU: a display that listens nowhere
             return {"enabled": False}
         host, _, rest = vnc.partition(",")[0].rpartition(":")
         return {"enabled": True, "host": host or "127.0.0.1", "service": str(5900 + int(rest or 0)),
@@ -437,6 +437,28 @@ class FakeMonitor:
         if not self._fds:
             raise QemuError(f"{self.name}: getfd: GenericError: No file descriptor supplied via SCM_RIGHTS")
         self._named[str(a["fdname"])] = self._fds.pop()
+        return {}
+
+    def _qmp_add_client(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        """A VNC client handed over: greeted as QEMU's VNC server does (the RFB version), and
+        kept open with the guest (``Listeners``: closed when it exits)."""
+        fd = self._named.pop(str(a["fdname"]), None)
+        if fd is None:
+            raise QemuError(f"{self.name}: add_client: GenericError: File descriptor named '{a['fdname']}' not found")
+        if a.get("protocol") != "vnc" or g.option("-vnc") is None:
+            os.close(fd)
+            raise QemuError(f"{self.name}: add_client: GenericError: Invalid parameter 'protocol'")
+        sock = socket.socket(fileno=fd)
+        sock.setblocking(True)
+        sock.sendall(b"RFB 003.008\n")
+        g.listeners.by_path[f"vnc-client:{fd}"] = sock
+        return {}
+
+    def _qmp_closefd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        fd = self._named.pop(str(a["fdname"]), None)
+        if fd is None:
+            raise QemuError(f"{self.name}: closefd: GenericError: File descriptor named '{a['fdname']}' not found")
+        os.close(fd)
         return {}
 
     def _qmp_add_fd(self, g: FakeGuest, a: dict[str, Any]) -> Any:

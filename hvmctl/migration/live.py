@@ -361,8 +361,7 @@ class MigrationJob:
         sock = await self.channel.tunnel(str(session["host"]), int(session["port"]))
         try:
             assert self.dom.monitor is not None
-            self.dom.monitor.send_fd(sock.fileno())
-            await self.dom.qmp("getfd", {"fdname": "hvmctl-migrate"})
+            await self.dom.pass_fd(sock.fileno(), "getfd", {"fdname": "hvmctl-migrate"})
         finally:
             sock.close()  # QEMU holds its own copy now
         return "fd:hvmctl-migrate"
