@@ -9,8 +9,10 @@ gets the screen).
 
 from __future__ import annotations
 
+import os
 import random
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +143,76 @@ def test_vncpasswd_is_enforced(hv: HvEnv) -> None:
         assert vnc.name == "QEMU (locked)"
         text = screen_text(vnc.capture())
     assert "SeaBIOS" in text, text  # the guest's real screen, behind the password
+
+
+def _tcp_listeners(pid: int) -> list[int]:
+    """The TCP ports a process holds a listening socket of (its fds against /proc/net/tcp*)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    ports = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv: HvEnv) -> None:
+    hv.write_profile("owned", _direct("owned", 'vfb = ["type=vnc,vncunused=1,vncpasswd=s3cr3t"]'))
+    hv.hv("create", "owned")
+    wait_log(hv, "owned", "HVMCTL-READY", timeout=120)
+    dom = hv.domain("owned")
+    host, port = _vnc(hv, "owned")
+    # QEMU listens on no TCP port at all; the daemon holds the VNC one
+    assert _tcp_listeners(dom["pid"]) == []
+    assert hv.daemon is not None and port in _tcp_listeners(hv.daemon.pid)
+    argv = (Path(f"/proc/{dom['pid']}/cmdline").read_bytes()).split(b"\0")
+    assert argv[argv.index(b"-vnc") + 1] == b"none,password-secret=vncpass"
+    with pytest.raises(AuthFailed, match="requires authentication"):
+        RfbClient(host, port)  # QEMU still asks for the password: security type 2 only
+    with pytest.raises(AuthFailed):
+        RfbClient(host, port, password="wrong")
+
+    with RfbClient(host, port, password="s3cr3t") as session:
+        assert session.name == "QEMU (owned)"
+        hv.kill_daemon()  # kill -9: QEMU holds the session's fd, the listener is gone with the daemon
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((host, port), timeout=5).close()
+        assert "SeaBIOS" in screen_text(session.capture())  # the open session goes on
+        hv.start_daemon()
+        hv.wait_for(lambda: _connects(host, port, "s3cr3t"), timeout=30, what="VNC served again after re-attach")
+        assert "SeaBIOS" in screen_text(session.capture())
+    assert hv.domain("owned")["vnc"] == f"{host}:{port}"
+
+
+def _connects(host: str, port: int, password: str) -> bool:
+    try:
+        with RfbClient(host, port, password=password) as vnc:
+            return vnc.name.startswith("QEMU (")
+    except OSError:
+        return False
+
+
+def test_save_restore_keeps_the_display_and_serves_it(hv: HvEnv) -> None:
+    hv.write_profile("kept", _direct("kept", 'vfb = ["type=vnc,vncunused=1"]'))
+    hv.hv("create", "kept")
+    wait_log(hv, "kept", "HVMCTL-READY", timeout=120)
+    before = hv.domain("kept")["vnc"]
+    save = hv.base / "kept.save"
+    hv.hv("save", "kept", str(save))
+    restored = hv.hv("restore", "--json", str(save)).json()
+    host, port = _vnc(hv, "kept")
+    if restored["vnc"] != before:  # only if another program took the display in the gap
+        with socket.socket() as s, pytest.raises(OSError):
+            s.bind(("127.0.0.1", int(before.rsplit(":", 1)[1])))
+    with RfbClient(host, port) as vnc:
+        assert vnc.name == "QEMU (kept)"
+        assert "SeaBIOS" in screen_text(vnc.capture())
+    assert _tcp_listeners(hv.domain("kept")["pid"]) == []
