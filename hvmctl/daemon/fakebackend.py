@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import stat
 import socket
 import time
 from collections.abc import Callable
@@ -503,11 +504,26 @@ class FakeMonitor:
         """The stream goes to another world's listening QEMU on the next turn of the loop
         (a daemon killed before that leaves it ``active``: its snapshot never sends it)."""
         g.migration = "active"
+        # the destination's daemon accepts on a real socket and hands the connection to its
+        # QEMU (which then joins the fake network under that port): connect for real first
+        try:
+            conn: socket.socket | None = socket.create_connection(("127.0.0.1", port), timeout=1.0)
+        except OSError:
+            conn = None
+        waited = [0]
 
         def send() -> None:
             if self.world.superseded or not g.alive or g.migration != "active":
+                if conn is not None:
+                    conn.close()
                 return
             peer = self.world.net.listeners.pop(port, None) if self.world.net else None
+            if peer is None and conn is not None and waited[0] < 400:  # not handed over yet
+                waited[0] += 1
+                asyncio.get_running_loop().call_later(0.005, send)
+                return
+            if conn is not None:
+                conn.close()
             state = {"uuid": g.uuid, "devices": g.devices, "pid": g.pid}
             if self.world.migrate_error or peer is None or not peer[0].receive(peer[1], state):
                 g.migration, g.migration_error = "failed", self.world.migrate_error or "Connection refused"
@@ -566,6 +582,17 @@ class FakeMonitor:
             g.migration = "listening"
             return {}
         fd = self._take_fd(str(a["uri"]))
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            sock = socket.socket(fileno=fd)
+            if sock.family in (socket.AF_INET, socket.AF_INET6):  # a migration's connection
+                port = int(sock.getsockname()[1])  # the port the source connected to
+                sock.close()
+                if self.world.net is None:
+                    raise QemuError(f"{self.name}: migrate-incoming: GenericError: no network in this fake world")
+                self.world.net.listeners[port] = (self.world, g.pid)
+                g.migration = "listening"
+                return {}
+            sock.detach()
         try:
             data = b""
             while chunk := os.read(fd, 1 << 16):
