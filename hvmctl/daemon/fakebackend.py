@@ -500,16 +500,18 @@ class FakeMonitor:
     def _qmp_query_migrate_parameters(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         return {"tls-creds": ""}
 
-    def _migrate_tcp(self, g: FakeGuest, port: int) -> Any:
+    def _migrate_tcp(self, g: FakeGuest, port: int, made: socket.socket | None = None) -> Any:
         """The stream goes to another world's listening QEMU on the next turn of the loop
         (a daemon killed before that leaves it ``active``: its snapshot never sends it)."""
         g.migration = "active"
         # the destination's daemon accepts on a real socket and hands the connection to its
         # QEMU (which then joins the fake network under that port): connect for real first
-        try:
-            conn: socket.socket | None = socket.create_connection(("127.0.0.1", port), timeout=1.0)
-        except OSError:
-            conn = None
+        conn = made  # the connection the daemon made and passed (migrate fd:)
+        if conn is None:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=1.0)
+            except OSError:
+                conn = None
         waited = [0]
 
         def send() -> None:
@@ -542,6 +544,11 @@ class FakeMonitor:
         if str(a["uri"]).startswith("tcp:"):
             return self._migrate_tcp(g, int(str(a["uri"]).rsplit(":", 1)[1]))
         fd = self._take_fd(str(a["uri"]))
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            sock = socket.socket(fileno=fd)
+            if sock.family in (socket.AF_INET, socket.AF_INET6):  # to a destination's listener
+                return self._migrate_tcp(g, int(sock.getpeername()[1]), sock)
+            sock.detach()
         try:
             if self.world.migrate_error:
                 g.migration, g.migration_error = "failed", self.world.migrate_error
