@@ -9,7 +9,6 @@ gets the screen).
 
 from __future__ import annotations
 
-import os
 import random
 import socket
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from tests.fixtures.guests import installer_iso, tiny_guest
 from tests.integration.hvenv import HvEnv
 from tests.integration.rfb import AuthFailed, RfbClient
+from tests.integration.sockets import tcp_listeners
 from tests.integration.screen import decode_png, png_text, screen_text
 from tests.integration.seedprof import wait_log
 
@@ -145,34 +145,19 @@ def test_vncpasswd_is_enforced(hv: HvEnv) -> None:
     assert "SeaBIOS" in text, text  # the guest's real screen, behind the password
 
 
-def _tcp_listeners(pid: int) -> list[int]:
-    """The TCP ports a process holds a listening socket of (its fds against /proc/net/tcp*)."""
-    inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    ports = []
-    for table in ("tcp", "tcp6"):
-        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
-                ports.append(int(fields[1].rsplit(":", 1)[1], 16))
-    return ports
-
-
 def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv: HvEnv) -> None:
-    hv.write_profile("owned", _direct("owned", 'vfb = ["type=vnc,vncunused=1,vncpasswd=s3cr3t"]'))
+    # a fixed display well above the low ones other tests' vncunused guests take: while our
+    # daemon is dead its port is free, and a stranger's guest must not take it meanwhile
+    n = _free_display()
+    hv.write_profile("owned", _direct("owned", f'vfb = ["type=vnc,vncunused=0,vncdisplay={n},vncpasswd=s3cr3t"]'))
     hv.hv("create", "owned")
     wait_log(hv, "owned", "HVMCTL-READY", timeout=120)
     dom = hv.domain("owned")
     host, port = _vnc(hv, "owned")
+    assert port == 5900 + n
     # QEMU listens on no TCP port at all; the daemon holds the VNC one
-    assert _tcp_listeners(dom["pid"]) == []
-    assert hv.daemon is not None and port in _tcp_listeners(hv.daemon.pid)
+    assert tcp_listeners(dom["pid"]) == []
+    assert hv.daemon is not None and port in tcp_listeners(hv.daemon.pid)
     argv = (Path(f"/proc/{dom['pid']}/cmdline").read_bytes()).split(b"\0")
     assert argv[argv.index(b"-vnc") + 1] == b"none,password-secret=vncpass"
     with pytest.raises(AuthFailed, match="requires authentication"):
@@ -215,4 +200,4 @@ def test_save_restore_keeps_the_display_and_serves_it(hv: HvEnv) -> None:
     with RfbClient(host, port) as vnc:
         assert vnc.name == "QEMU (kept)"
         assert "SeaBIOS" in screen_text(vnc.capture())
-    assert _tcp_listeners(hv.domain("kept")["pid"]) == []
+    assert tcp_listeners(hv.domain("kept")["pid"]) == []
