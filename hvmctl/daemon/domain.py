@@ -27,7 +27,7 @@ from hvmctl.daemon import listing
 from hvmctl.daemon.process import cpu_seconds
 from hvmctl.daemon.qemuuser import Identity
 from hvmctl.daemon.state import DomainState, check_action, check_transition
-from hvmctl.daemon import fdtable, sched, vcpus, vncserve
+from hvmctl.daemon import fdtable, sched, vcpus, vnckeeper, vncserve
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.daemon.fdtable import FdTable
@@ -94,6 +94,7 @@ class Runtime:
     started_at: float = field(default_factory=time.time)
     vnc_host: str | None = None
     vnc_port: int | None = None
+    vnc_keeper: list[int] | None = None  # [pid, start ticks, fd]: keeps the VNC port open (vnckeeper)
     nics: list[dict[str, Any]] = field(default_factory=list)
     accel: str = "tcg"
     console_log: str = ""
@@ -278,6 +279,8 @@ class Domain:
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
+            if self.vnc is not None:  # the port stays open should the daemon die (vnckeeper)
+                self.runtime.vnc_keeper = self.vnc.keep(self.process.pid)
             sched.apply_at_start(self)  # its own cgroup, before it runs long
             self.host.persist(self)
             self.host.crash_point("launch:pid")
@@ -363,6 +366,10 @@ class Domain:
         if self.vnc is not None:
             self.vnc.close()
             self.vnc = None
+        elif self.runtime is not None and self.runtime.vnc_keeper:  # a predecessor's, never taken back
+            vnckeeper.stop(self.runtime.vnc_keeper)
+        if self.runtime is not None:
+            self.runtime.vnc_keeper = None
 
     # ---- re-attach after a daemon restart -----------------------------------------------
     def _find_process(self) -> GuestProcess | None:

@@ -133,3 +133,41 @@ def test_relay_end_is_a_socketpair_handed_over(tmp_path: Path) -> None:
 
 async def _noop(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
     return None
+
+
+def test_a_keeper_holds_the_port_hands_it_back_and_ends_with_its_qemu() -> None:
+    import subprocess
+    import time
+
+    from hvmctl.daemon import vnckeeper
+    from hvmctl.daemon.procfs import process_alive
+
+    qemu = subprocess.Popen(["sleep", "30"])  # stands in for the guest's QEMU process
+    try:
+        sock = vncserve.bind("127.0.0.1", [_free_display()])
+        port = sock.getsockname()[1]
+        keeper = vnckeeper.start(sock.fileno(), qemu.pid)
+        assert keeper is not None and process_alive(keeper[0], keeper[1])
+        sock.close()  # the daemon dies: its copy is gone, the keeper's is not
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as waiting:  # in the backlog
+            back = vnckeeper.take(keeper)
+            assert back is not None and back.getsockname()[1] == port
+            back.setblocking(True)
+            conn, _ = back.accept()  # the very connection made while nobody served
+            conn.sendall(b"hi")
+            assert waiting.recv(2) == b"hi"
+            conn.close()
+            back.close()
+        qemu.kill()
+        qemu.wait(5)
+        deadline = time.monotonic() + 5  # tail --pid looks once a second
+        while process_alive(keeper[0], keeper[1]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not process_alive(keeper[0], keeper[1]), "the keeper outlived its QEMU"
+        vnckeeper.stop(keeper)  # reaped
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        assert vnckeeper.start(3, 5_000_000) is None  # no such process (a fake QEMU): no keeper
+    finally:
+        qemu.kill()
+        qemu.wait(5)
