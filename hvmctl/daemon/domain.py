@@ -27,7 +27,7 @@ from hvmctl.daemon import listing
 from hvmctl.daemon.process import cpu_seconds
 from hvmctl.daemon.qemuuser import Identity
 from hvmctl.daemon.state import DomainState, check_action, check_transition
-from hvmctl.daemon import fdtable, sched, vcpus
+from hvmctl.daemon import fdtable, sched, vcpus, vnckeeper, vncserve
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.daemon.fdtable import FdTable
@@ -96,6 +96,7 @@ class Runtime:
     started_at: float = field(default_factory=time.time)
     vnc_host: str | None = None
     vnc_port: int | None = None
+    vnc_keeper: list[int] | None = None  # [pid, start ticks, fd]: keeps the VNC port open (vnckeeper)
     nics: list[dict[str, Any]] = field(default_factory=list)
     accel: str = "tcg"
     console_log: str = ""
@@ -136,6 +137,8 @@ class Domain:
         self.last_event: str | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._tpm_watch: asyncio.Task[str | None] | None = None
+        self.vnc: vncserve.VncListener | None = None  # the VNC socket the daemon serves for QEMU
+        self._fd_lock = asyncio.Lock()  # one SCM_RIGHTS fd and the command taking it at a time
         self._expect_exit = False
         # a managed domain (xm new) keeps its definition when it stops: it goes back to
         # inactive (or suspended) instead of being forgotten; ``autostart``: with the host
@@ -259,6 +262,9 @@ class Domain:
                 qemu_uid=self.qemu_uid,
                 qemu_gid=self.qemu_ident.gid if self.qemu_ident is not None else None,
             )
+            self.vnc = vncserve.listen(self, domid, plan.vnc_display)  # HOST:5900+N, bound by us
+            if self.vnc is not None:
+                self.runtime.vnc_host, self.runtime.vnc_port = self.vnc.host, self.vnc.port
             # write-ahead: a QEMU may exist from now on. Not fsynced (create's latency): a
             # killed daemon's successor reads it all the same, and a host crash that could
             # lose it ends the QEMU too; the record written after the spawn is durable
@@ -276,12 +282,13 @@ class Domain:
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
+            if self.vnc is not None:  # the port stays open should the daemon die (vnckeeper)
+                self.runtime.vnc_keeper = self.vnc.keep(self.process.pid)
             sched.apply_at_start(self)  # its own cgroup, before it runs long
             self.host.persist(self)
             self.host.crash_point("launch:pid")
             await self._connect(timeout=15.0)
             self.host.crash_point("launch:connected")
-            await self._read_vnc()
             await self._read_vcpu_threads()
             vcpus.apply_pins(self)  # the profile's cpus= and vcpu-pin's pins
             if not incoming and memory.needs_target_at_start(self.config):  # a restore's stream has it
@@ -314,6 +321,7 @@ class Domain:
         failed leaves the domain preserved as crashed (``preserve``); a first start is
         forgotten by its caller (until then the record's intent says: clean up)."""
         ran = self.monitor is not None
+        self._close_vnc()
         if self.monitor is not None:
             await self.monitor.close()
             self.monitor = None
@@ -357,14 +365,14 @@ class Domain:
         return listing.flags(self.state.value, self.process.pid if self.process is not None else None,
                              self.runtime.vcpu_threads if self.runtime is not None else None)
 
-    async def _read_vnc(self) -> None:
-        if self.config.vfb is None or self.config.vfb.type != "vnc" or self.monitor is None:
-            return
-        info = await self.monitor.execute("query-vnc")
-        assert self.runtime is not None
-        if info.get("enabled") and info.get("service"):
-            self.runtime.vnc_host = info.get("host")
-            self.runtime.vnc_port = int(info["service"])
+    def _close_vnc(self) -> None:
+        if self.vnc is not None:
+            self.vnc.close()
+            self.vnc = None
+        elif self.runtime is not None and self.runtime.vnc_keeper:  # a predecessor's, never taken back
+            vnckeeper.stop(self.runtime.vnc_keeper)
+        if self.runtime is not None:
+            self.runtime.vnc_keeper = None
 
     # ---- re-attach after a daemon restart -----------------------------------------------
     def _find_process(self) -> GuestProcess | None:
@@ -500,7 +508,6 @@ class Domain:
                 await self.launch(intent="relaunch")
             return
         log.info("domain %s: adopting the QEMU of an unfinished %s (state %s)", self.name, op, status)
-        await self._read_vnc()
         await self._read_vcpu_threads()
         self._start_supervisor()
         assert status is not None
@@ -573,6 +580,10 @@ class Domain:
         self._supervisor = asyncio.create_task(
             self._supervise(self.monitor, self.process, self.runtime.domid), name=f"supervise-{self.name}"
         )
+        if self.vnc is None:  # re-attach: the port of the record, bound again
+            self.vnc = vncserve.relisten(self)
+        if self.vnc is not None:
+            self.vnc.start(self.process.exited)
         if self.config.vtpm is not None:  # its swtpm is watched too (hvmctl.daemon.vtpmwatch)
             from hvmctl.daemon import vtpmwatch
 
@@ -687,6 +698,9 @@ class Domain:
         new_uuid = str(uuidlib.uuid4())
         old = Domain(self.host, replace(self.config, name=f"Domain-{new_uuid}", uuid=new_uuid), self.profile_path)
         old.runtime, old.process, old.monitor = self.runtime, self.process, self.monitor
+        self._close_vnc()  # the preserved one has no console; the new start binds its own
+        if self.runtime is not None:
+            self.runtime.vnc_port = None
         old.qemu_ident, self.qemu_ident = self.qemu_ident, None  # its QEMU keeps its uid...
         self.host.move_grants(self.uuid, new_uuid)  # ...and what that uid was given
         old.state = DomainState.CRASHED if what == "crash" else DomainState.SHUTDOWN
@@ -709,8 +723,7 @@ class Domain:
             log.warning("domain %s: cannot create %s: %s", self.name, path, exc.strerror)
             return
         try:
-            self.monitor.send_fd(fd)
-            await self.monitor.execute("getfd", {"fdname": "hvmctl-coredump"})
+            await self.pass_fd(fd, "getfd", {"fdname": "hvmctl-coredump"})
         finally:
             os.close(fd)
         await self.monitor.execute("dump-guest-memory", {"paging": False, "protocol": "fd:hvmctl-coredump"},
@@ -723,6 +736,7 @@ class Domain:
         self._expect_exit = True
         if self.state is not DomainState.DYING:
             self.state = DomainState.DYING
+        self._close_vnc()  # no new viewers; QEMU's sessions end with it
         proc, mon = self.process, self.monitor
         if proc is not None and proc.alive:
             if mon is not None:
@@ -825,6 +839,16 @@ class Domain:
         if self.monitor is None:
             raise StateError(f"domain '{self.name}' has no running QEMU")
         return await self.monitor.execute(command, args, timeout)
+
+    async def pass_fd(self, fd: int, command: str, args: dict[str, Any], timeout: float = 30.0) -> Any:
+        """Send ``fd`` (SCM_RIGHTS) and run the command that takes it (``getfd``, ``add-fd``)
+        as one step: QEMU keeps only the last fd it received, and VNC hand-overs run beside
+        every other user of the monitor, so two senders must not interleave."""
+        async with self._fd_lock:
+            if self.monitor is None:
+                raise StateError(f"domain '{self.name}' has no running QEMU")
+            self.monitor.send_fd(fd)
+            return await self.monitor.execute(command, args, timeout)
 
     # ---- views -----------------------------------------------------------------------
     def cpu_time(self) -> float:

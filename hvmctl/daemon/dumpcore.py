@@ -44,8 +44,7 @@ async def _pass_target(dom: "Domain", tmp: str) -> None:
     except OSError as exc:
         raise HostError(f"{tmp}: cannot create the dump file: {exc.strerror}", cause=exc) from exc
     try:
-        dom.monitor.send_fd(fd)
-        await dom.qmp("getfd", {"fdname": FDNAME})
+        await dom.pass_fd(fd, "getfd", {"fdname": FDNAME})
     finally:
         os.close(fd)
 

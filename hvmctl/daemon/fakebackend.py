@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import stat
 import socket
 import time
 from collections.abc import Callable
@@ -417,7 +418,7 @@ class FakeMonitor:
 
     def _qmp_query_vnc(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         vnc = g.option("-vnc")
-        if vnc is None:
+        if vnc is None or vnc.split(",")[0] == "none":  # as QEMU: a display that listens nowhere
             return {"enabled": False}
         host, _, rest = vnc.partition(",")[0].rpartition(":")
         return {"enabled": True, "host": host or "127.0.0.1", "service": str(5900 + int(rest or 0)),
@@ -437,6 +438,28 @@ class FakeMonitor:
         if not self._fds:
             raise QemuError(f"{self.name}: getfd: GenericError: No file descriptor supplied via SCM_RIGHTS")
         self._named[str(a["fdname"])] = self._fds.pop()
+        return {}
+
+    def _qmp_add_client(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        """A VNC client handed over: greeted as QEMU's VNC server does (the RFB version), and
+        kept open with the guest (``Listeners``: closed when it exits)."""
+        fd = self._named.pop(str(a["fdname"]), None)
+        if fd is None:
+            raise QemuError(f"{self.name}: add_client: GenericError: File descriptor named '{a['fdname']}' not found")
+        if a.get("protocol") != "vnc" or g.option("-vnc") is None:
+            os.close(fd)
+            raise QemuError(f"{self.name}: add_client: GenericError: Invalid parameter 'protocol'")
+        sock = socket.socket(fileno=fd)
+        sock.setblocking(True)
+        sock.sendall(b"RFB 003.008\n")
+        g.listeners.by_path[f"vnc-client:{fd}"] = sock
+        return {}
+
+    def _qmp_closefd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
+        fd = self._named.pop(str(a["fdname"]), None)
+        if fd is None:
+            raise QemuError(f"{self.name}: closefd: GenericError: File descriptor named '{a['fdname']}' not found")
+        os.close(fd)
         return {}
 
     def _qmp_add_fd(self, g: FakeGuest, a: dict[str, Any]) -> Any:
@@ -477,15 +500,32 @@ class FakeMonitor:
     def _qmp_query_migrate_parameters(self, g: FakeGuest, a: dict[str, Any]) -> Any:
         return {"tls-creds": ""}
 
-    def _migrate_tcp(self, g: FakeGuest, port: int) -> Any:
+    def _migrate_tcp(self, g: FakeGuest, port: int, made: socket.socket | None = None) -> Any:
         """The stream goes to another world's listening QEMU on the next turn of the loop
         (a daemon killed before that leaves it ``active``: its snapshot never sends it)."""
         g.migration = "active"
+        # the destination's daemon accepts on a real socket and hands the connection to its
+        # QEMU (which then joins the fake network under that port): connect for real first
+        conn = made  # the connection the daemon made and passed (migrate fd:)
+        if conn is None:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=1.0)
+            except OSError:
+                conn = None
+        waited = [0]
 
         def send() -> None:
             if self.world.superseded or not g.alive or g.migration != "active":
+                if conn is not None:
+                    conn.close()
                 return
             peer = self.world.net.listeners.pop(port, None) if self.world.net else None
+            if peer is None and conn is not None and waited[0] < 400:  # not handed over yet
+                waited[0] += 1
+                asyncio.get_running_loop().call_later(0.005, send)
+                return
+            if conn is not None:
+                conn.close()
             state = {"uuid": g.uuid, "devices": g.devices, "pid": g.pid}
             if self.world.migrate_error or peer is None or not peer[0].receive(peer[1], state):
                 g.migration, g.migration_error = "failed", self.world.migrate_error or "Connection refused"
@@ -504,6 +544,11 @@ class FakeMonitor:
         if str(a["uri"]).startswith("tcp:"):
             return self._migrate_tcp(g, int(str(a["uri"]).rsplit(":", 1)[1]))
         fd = self._take_fd(str(a["uri"]))
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            sock = socket.socket(fileno=fd)
+            if sock.family in (socket.AF_INET, socket.AF_INET6):  # to a destination's listener
+                return self._migrate_tcp(g, int(sock.getpeername()[1]), sock)
+            sock.detach()
         try:
             if self.world.migrate_error:
                 g.migration, g.migration_error = "failed", self.world.migrate_error
@@ -544,6 +589,17 @@ class FakeMonitor:
             g.migration = "listening"
             return {}
         fd = self._take_fd(str(a["uri"]))
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            sock = socket.socket(fileno=fd)
+            if sock.family in (socket.AF_INET, socket.AF_INET6):  # a migration's connection
+                port = int(sock.getsockname()[1])  # the port the source connected to
+                sock.close()
+                if self.world.net is None:
+                    raise QemuError(f"{self.name}: migrate-incoming: GenericError: no network in this fake world")
+                self.world.net.listeners[port] = (self.world, g.pid)
+                g.migration = "listening"
+                return {}
+            sock.detach()
         try:
             data = b""
             while chunk := os.read(fd, 1 << 16):

@@ -217,12 +217,11 @@ async def add_fdset(dom: "Domain", key: str, path: str, flags: tuple[int, ...]) 
     with FdTable() as table:
         for i, flag in enumerate(flags):
             fd = table.open(f"{key}#{i}", path, flag)
-            dom.monitor.send_fd(fd)
             args: dict[str, Any] = {"opaque": f"{key}={path}"}
             if set_id is not None:
                 args["fdset-id"] = set_id
             try:
-                info = await dom.qmp("add-fd", args)
+                info = await dom.pass_fd(fd, "add-fd", args)
             except BaseException:
                 if set_id is not None:
                     await _remove(dom, set_id)

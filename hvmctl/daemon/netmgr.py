@@ -563,9 +563,8 @@ class NetworkManager:
 
             fd = await asyncio.to_thread(open_tap, rec["tap"])
             try:
-                dom.monitor.send_fd(fd)
                 fdname = f"hvmctl-tap{index}"
-                await dom.qmp("getfd", {"fdname": fdname})
+                await dom.pass_fd(fd, "getfd", {"fdname": fdname})
             finally:
                 os.close(fd)
         netdev = nicdev.netdev_props(index, rec["kind"], rec.get("tap"), rec.get("hostfwd") or (), fd=fdname)

@@ -355,14 +355,16 @@ class MigrationJob:
         return {"tls_dir": str(directory), "tls_endpoint": "client", "tls_hostname": host}
 
     async def _stream_uri(self, session: dict[str, Any]) -> str:
-        if not isinstance(self.channel, sshlink.SshChannel):
-            return str(session["uri"])
-        # ssh: QEMU writes into an ``ssh -W`` to the destination's loopback listener
-        sock = await self.channel.tunnel(str(session["host"]), int(session["port"]))
+        """QEMU writes into a connection the daemon made (``migrate fd:``): an ``ssh -W`` to
+        the destination's loopback listener, or (TLS endpoint) a TCP connection to the
+        destination's listener, QEMU's own TLS on it (``tls-hostname`` names the peer)."""
+        if isinstance(self.channel, sshlink.SshChannel):
+            sock = await self.channel.tunnel(str(session["host"]), int(session["port"]))
+        else:
+            sock = await _connect_tcp(str(session["host"]), int(session["port"]))
         try:
             assert self.dom.monitor is not None
-            self.dom.monitor.send_fd(sock.fileno())
-            await self.dom.qmp("getfd", {"fdname": "hvmctl-migrate"})
+            await self.dom.pass_fd(sock.fileno(), "getfd", {"fdname": "hvmctl-migrate"})
         finally:
             sock.close()  # QEMU holds its own copy now
         return "fd:hvmctl-migrate"
@@ -572,3 +574,16 @@ async def start_migration(daemon: "Daemon", dom: Domain, req: MigrateRequest) ->
 
 def get_job(job_id: str) -> MigrationJob:
     return JOBS.get(job_id)
+
+
+async def _connect_tcp(host: str, port: int, timeout: float = 10.0) -> socket.socket:
+    """A TCP connection to the destination's stream listener, for QEMU to write into."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        await asyncio.wait_for(asyncio.get_running_loop().sock_connect(sock, (host, port)), timeout)
+    except (OSError, asyncio.TimeoutError) as exc:
+        sock.close()
+        raise DaemonError(f"cannot reach {host}:{port} for the migration stream: {exc}") from exc
+    return sock

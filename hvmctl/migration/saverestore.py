@@ -103,8 +103,7 @@ async def save_domain(dom: Domain, path: Path, *, checkpoint: bool = False) -> d
                 dom.host.crash_point("save:stopped")
                 assert dom.monitor is not None
                 phases["prepare"] = time.monotonic() - started
-                dom.monitor.send_fd(fh.fileno())
-                await dom.qmp("getfd", {"fdname": "hvmctl-save"})
+                await dom.pass_fd(fh.fileno(), "getfd", {"fdname": "hvmctl-save"})
                 await dom.qmp("migrate", {"uri": "fd:hvmctl-save"})
                 info = await qmpmig.wait_outgoing(dom, stall_timeout=60.0, poll=SAVE_POLL)
                 dom.host.crash_point("save:streamed")
@@ -310,8 +309,7 @@ async def feed_incoming(dom: Domain, fd: int) -> None:
     dom.expect_exit(True)  # a bad stream makes QEMU exit: not a crash to restart from
     assert dom.monitor is not None
     await qmpmig.prepare(dom)
-    dom.monitor.send_fd(fd)
-    await dom.qmp("getfd", {"fdname": "hvmctl-restore"})
+    await dom.pass_fd(fd, "getfd", {"fdname": "hvmctl-restore"})
     listener = dom.monitor.listen(["MIGRATION", "RESUME"])  # before the stream can end
     try:
         await dom.qmp("migrate-incoming", {"uri": "fd:hvmctl-restore"})

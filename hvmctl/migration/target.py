@@ -188,11 +188,35 @@ def firmware_problem(cfg: DomainConfig, firmware_dir: str, check: Any) -> None:
               (f"present ({found})" if found else "not found here (Debian packages swtpm, swtpm-tools)"))
 
 
-def _free_port(host: str) -> int:
+def _listen_tcp(host: str) -> socket.socket:
+    """A listening socket on ``host``, a port the kernel picks (non-blocking, for the loop)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
         sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+        sock.listen(1)
+        sock.setblocking(False)
+    except OSError as exc:
+        sock.close()
+        raise HostError(f"cannot listen on {host} for the incoming migration: {exc.strerror or exc}",
+                        cause=exc) from exc
+    return sock
+
+
+async def _hand_stream(dom: Domain, server: socket.socket) -> None:
+    """Accept the source's stream connection and give it to the waiting QEMU
+    (``getfd`` + ``migrate-incoming fd:``); the listener is closed after the first one."""
+    try:
+        conn, peer = await asyncio.get_running_loop().sock_accept(server)
+    finally:
+        server.close()
+    with conn:
+        try:
+            await dom.pass_fd(conn.fileno(), "getfd", {"fdname": "hvmctl-incoming"})
+            await dom.qmp("migrate-incoming", {"uri": "fd:hvmctl-incoming"})
+        except HvmctlError as exc:
+            log.warning("incoming migration of %s: the stream from %s not handed over: %s",
+                        dom.name, peer[0], exc.message)
 
 
 def _hostport(host: str, port: int) -> str:
@@ -222,6 +246,7 @@ class IncomingSession:
         self.done = False
         self._preflighted: tuple[str, float] | None = None  # (request digest, when) that passed
         self._watch: asyncio.Task[dict[str, Any]] | None = None
+        self._stream: asyncio.Task[None] | None = None  # accepts the stream, hands it to QEMU
         self.job = ""  # the source's job ID: the ledger of received migrations names it
 
     def _write_marker(self, uuid: str) -> None:
@@ -289,18 +314,22 @@ class IncomingSession:
         await qmpmig.prepare(dom, tls_dir=tls_dir, tls_endpoint="server")
         assert dom.monitor is not None
         listener = dom.monitor.listen(["MIGRATION", "RESUME"])  # before the stream can start
-        await dom.qmp("migrate-incoming", {"uri": f"tcp:{_hostport(self.listen_host, 0)}"})
-        info = await dom.qmp("query-migrate")
-        port = int(info["socket-address"][0]["port"])
+        server = _listen_tcp(self.listen_host)  # ours: QEMU listens on nothing, it gets the connection
+        port = int(server.getsockname()[1])
+        self._stream = asyncio.create_task(_hand_stream(dom, server), name=f"incoming-stream-{dom.name}")
         self._watch = asyncio.create_task(self._commit_when_loaded(dom, listener, resume),
                                           name=f"incoming-{dom.name}")
         self.daemon.crash_point("migrate-in:listening")
         result: dict[str, Any] = {"uri": f"tcp:{_hostport(self.listen_host, port)}", "host": self.listen_host,
                                   "port": port, "domid": dom.domid, "tls": self.tls, "self_resume": True}
-        if copy:
-            nbd_port = _free_port(self.listen_host)
-            await dom.qmp("nbd-server-start", {"addr": {"type": "inet", "data": {
-                "host": self.listen_host, "port": str(nbd_port)}}})
+        if copy:  # the NBD server accepts on a socket the daemon bound and passed (type fd)
+            nbd_server = _listen_tcp(self.listen_host)
+            nbd_port = int(nbd_server.getsockname()[1])
+            try:
+                await dom.pass_fd(nbd_server.fileno(), "getfd", {"fdname": "hvmctl-nbd"})
+            finally:
+                nbd_server.close()  # QEMU holds its own copy
+            await dom.qmp("nbd-server-start", {"addr": {"type": "fd", "data": {"str": "hvmctl-nbd"}}})
             self.nbd = True
             for vdev in copy:
                 await dom.qmp("nbd-server-add", {"device": f"drive-{vdev}", "writable": True})
@@ -393,6 +422,8 @@ class IncomingSession:
         self.done = True
         if self._watch is not None and not self._watch.done():
             self._watch.cancel()
+        if self._stream is not None and not self._stream.done():
+            self._stream.cancel()  # its finally closes the listener
         if self.dom is not None:
             log.warning("incoming migration of %s discarded: %s", self.dom.name, why)
             try:

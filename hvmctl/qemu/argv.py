@@ -293,19 +293,10 @@ def display_args(cfg: DomainConfig, plan: LaunchPlan) -> list[str]:
 
 
 def vnc_args(vfb: VfbSpec, plan: LaunchPlan, keymap: str | None) -> list[str]:
-    """VNC on 127.0.0.1 unless ``vnclisten`` says otherwise. ``vncunused`` lets QEMU take
-    the first free display from ``vncdisplay`` (or 0) upwards with ``to=`` -- no race with
-    other guests or programs; otherwise the display is ``vncdisplay``, or the domain ID as
-    in Xen. The daemon reads the display QEMU took back with ``query-vnc``."""
-    host = escape(vfb.vnclisten)
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    if plan.vnc_display is not None:
-        opts = f"{host}:{plan.vnc_display}"
-    elif vfb.vncunused:
-        opts = f"{host}:{vfb.vncdisplay or 0},to=99"
-    else:
-        opts = f"{host}:{vfb.vncdisplay if vfb.vncdisplay is not None else plan.domid}"
+    """A VNC display that listens on nothing (``none``): the daemon binds HOST:5900+N
+    itself and hands each connection to QEMU (hvmctl.daemon.vncserve), which still does
+    the RFB handshake, the password (``password-secret``) and the keymap."""
+    opts = "none"
     args: list[str] = []
     if vfb.vncpasswd:
         args += ["-object", f"secret,id=vncpass,file={escape(str(plan.vnc_secret_file))}"]

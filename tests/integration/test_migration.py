@@ -22,6 +22,7 @@ import pytest
 
 from tests.integration.hvenv import HvEnv, tiny_profile
 from tests.integration.migration_hosts import PORT, Hosts, two_hosts
+from tests.integration.sockets import tcp_listeners
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
 MAC = "00:16:3e:6d:00:01"
@@ -248,6 +249,8 @@ def test_destination_killed_mid_migration() -> None:
         proc = _start_slow_migration(h, "fk1")
         _wait_prepared(h, "fk1")
         pids = _dst_qemu_pids(h.dst)
+        # mid-stream: no QEMU listens on a port of its own (the daemons made the connection)
+        assert pids and all(tcp_listeners(pid) == [] for pid in [*pids, h.src.domain("fk1")["pid"]])
         assert h.dst.daemon is not None
         h.dst.daemon.kill()  # the destination host dies: daemon and its QEMU
         h.dst.daemon.wait(10)

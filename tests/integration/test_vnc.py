@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import random
 import socket
+from pathlib import Path
 
 import pytest
 
 from tests.fixtures.guests import installer_iso, tiny_guest
 from tests.integration.hvenv import HvEnv
 from tests.integration.rfb import AuthFailed, RfbClient
+from tests.integration.sockets import tcp_listeners
 from tests.integration.screen import decode_png, png_text, screen_text
 from tests.integration.seedprof import wait_log
 
@@ -141,3 +143,61 @@ def test_vncpasswd_is_enforced(hv: HvEnv) -> None:
         assert vnc.name == "QEMU (locked)"
         text = screen_text(vnc.capture())
     assert "SeaBIOS" in text, text  # the guest's real screen, behind the password
+
+
+def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv: HvEnv) -> None:
+    # a fixed display well above the low ones other tests' vncunused guests take: while our
+    # daemon is dead its port is free, and a stranger's guest must not take it meanwhile
+    n = _free_display()
+    hv.write_profile("owned", _direct("owned", f'vfb = ["type=vnc,vncunused=0,vncdisplay={n},vncpasswd=s3cr3t"]'))
+    hv.hv("create", "owned")
+    wait_log(hv, "owned", "HVMCTL-READY", timeout=120)
+    dom = hv.domain("owned")
+    host, port = _vnc(hv, "owned")
+    assert port == 5900 + n
+    # QEMU listens on no TCP port at all; the daemon holds the VNC one
+    assert tcp_listeners(dom["pid"]) == []
+    assert hv.daemon is not None and port in tcp_listeners(hv.daemon.pid)
+    argv = (Path(f"/proc/{dom['pid']}/cmdline").read_bytes()).split(b"\0")
+    assert argv[argv.index(b"-vnc") + 1] == b"none,password-secret=vncpass"
+    with pytest.raises(AuthFailed, match="requires authentication"):
+        RfbClient(host, port)  # QEMU still asks for the password: security type 2 only
+    with pytest.raises(AuthFailed):
+        RfbClient(host, port, password="wrong")
+
+    with RfbClient(host, port, password="s3cr3t") as session:
+        assert session.name == "QEMU (owned)"
+        hv.kill_daemon()  # kill -9: QEMU holds the session's fd, a keeper the listening socket
+        assert "SeaBIOS" in screen_text(session.capture())  # the open session goes on
+        with socket.create_connection((host, port), timeout=5) as waiting:  # accepted by the kernel...
+            waiting.settimeout(1.0)
+            with pytest.raises(socket.timeout):
+                waiting.recv(12)  # ...but nobody hands it to QEMU while the daemon is away
+            hv.start_daemon()
+            waiting.settimeout(30)
+            assert waiting.recv(12) == b"RFB 003.008\n"  # the same connection, served after re-attach
+        with RfbClient(host, port, password="s3cr3t") as again:
+            assert again.name == "QEMU (owned)"
+        assert "SeaBIOS" in screen_text(session.capture())
+    assert hv.domain("owned")["vnc"] == f"{host}:{port}"
+    hv.hv("destroy", "owned")
+    with pytest.raises(ConnectionRefusedError):  # the port goes with the guest, keeper and all
+        socket.create_connection((host, port), timeout=5).close()
+
+
+def test_save_restore_keeps_the_display_and_serves_it(hv: HvEnv) -> None:
+    hv.write_profile("kept", _direct("kept", 'vfb = ["type=vnc,vncunused=1"]'))
+    hv.hv("create", "kept")
+    wait_log(hv, "kept", "HVMCTL-READY", timeout=120)
+    before = hv.domain("kept")["vnc"]
+    save = hv.base / "kept.save"
+    hv.hv("save", "kept", str(save))
+    restored = hv.hv("restore", "--json", str(save)).json()
+    host, port = _vnc(hv, "kept")
+    if restored["vnc"] != before:  # only if another program took the display in the gap
+        with socket.socket() as s, pytest.raises(OSError):
+            s.bind(("127.0.0.1", int(before.rsplit(":", 1)[1])))
+    with RfbClient(host, port) as vnc:
+        assert vnc.name == "QEMU (kept)"
+        assert "SeaBIOS" in screen_text(vnc.capture())
+    assert tcp_listeners(hv.domain("kept")["pid"]) == []

@@ -168,16 +168,16 @@ def test_xl_serial_list_gives_several_ports() -> None:
     assert DomainConfig.from_dict(cfg.to_dict()) == cfg
 
 
-def test_vnc_display_choices() -> None:
-    plan = LaunchPlan(domid=4, run_dir=PurePath("/r"))
-    assert vnc_args(VfbSpec(), plan, None) == ["-vnc", "127.0.0.1:0,to=99"]
-    assert vnc_args(VfbSpec(vncunused=False, vncdisplay=7), plan, None) == ["-vnc", "127.0.0.1:7"]
-    assert vnc_args(VfbSpec(vncunused=False), plan, None) == ["-vnc", "127.0.0.1:4"]  # Xen: the domain ID
+def test_vnc_listens_nowhere_the_daemon_binds_the_display() -> None:
+    # whatever the display settings: QEMU opens no port (hvmctl.daemon.vncserve binds it)
+    plan = LaunchPlan(domid=4, run_dir=PurePath("/r"), vnc_display=3)
+    assert vnc_args(VfbSpec(), plan, None) == ["-vnc", "none"]
+    assert vnc_args(VfbSpec(vncunused=False, vncdisplay=7), plan, None) == ["-vnc", "none"]
     assert vnc_args(VfbSpec(vnclisten="::1", vncunused=False, vncdisplay=1), plan, "de") == [
-        "-vnc", "[::1]:1", "-k", "de"
+        "-vnc", "none", "-k", "de"
     ]
     secret = vnc_args(VfbSpec(vncpasswd="s3cret"), plan, None)
-    assert secret[:2] == ["-object", "secret,id=vncpass,file=/r/vnc.secret"]
+    assert secret == ["-object", "secret,id=vncpass,file=/r/vnc.secret", "-vnc", "none,password-secret=vncpass"]
     assert "s3cret" not in " ".join(secret)  # never on the command line (ps shows it)
 
 

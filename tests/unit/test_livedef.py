@@ -63,6 +63,10 @@ class _FakeDom:
     def send_fd(self, fd: int) -> None:
         self.sent.append(os.readlink(f"/proc/self/fd/{fd}"))
 
+    async def pass_fd(self, fd: int, command: str, args: dict[str, Any], timeout: float = 30.0) -> Any:
+        self.send_fd(fd)
+        return await self.qmp(command, args, timeout)
+
     def persist(self, dom: Any) -> None:
         self.persisted += 1
 

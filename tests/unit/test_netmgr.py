@@ -79,6 +79,11 @@ class _FakeDomain:
     def require(self, action: str) -> None:
         check_action(self.name, self.state, action)
 
+    async def pass_fd(self, fd: int, command: str, args: dict[str, Any], timeout: float = 30.0) -> Any:
+        assert self.monitor is not None
+        self.monitor.send_fd(fd)
+        return await self.qmp(command, args, timeout)
+
     async def qmp(self, command: str, args: dict[str, Any] | None = None, timeout: float = 30.0) -> Any:
         self.qmp_log.append((command, args))
         if command in self.fail:

@@ -333,3 +333,18 @@ def test_event_stream_ends_at_once_when_its_token_is_revoked(tmp_path: Path, mon
     first, second, took = asyncio.run(main())
     assert first.startswith("event: state\n") and second.startswith("event: signed-out\n")
     assert took < 1.5
+
+
+def test_vnc_relay_speaks_to_qemu_over_a_handed_over_socketpair(site: tuple[TestClient, Daemon]) -> None:
+    """No TCP hop: the relay's end is a socketpair whose other end QEMU took (add_client);
+    the fake QEMU greets it with the RFB version, as QEMU's VNC server does."""
+    client, daemon = site
+    _create(client, daemon)
+    sign_in(client, daemon, "operator")
+    with ws_connect(client, "/ui/domain/demo/vnc") as ws:
+        assert ws.receive_bytes() == b"RFB 003.008\n"
+    assert isinstance(daemon.backend, FakeBackend)
+    (guest,) = daemon.backend.world.alive()
+    assert guest.commands.count("add_client") == 1
+    (client_sock,) = [s for k, s in guest.listeners.by_path.items() if k.startswith("vnc-client:")]
+    assert client_sock.family == socket.AF_UNIX

@@ -1,7 +1,8 @@
 """The console page's two WebSockets, relayed by the daemon.
 
-- VNC: binary frames to and from the guest's VNC server, which stays where QEMU put it
-  (127.0.0.1 unless the profile's ``vnclisten`` says otherwise); noVNC speaks RFB itself.
+- VNC: binary frames to and from the guest's VNC server over one end of a socketpair whose
+  other end the daemon hands to QEMU as a client (hvmctl.daemon.vncserve; no TCP hop, so
+  ``vnclisten`` does not matter); noVNC speaks RFB itself.
 - Serial: the guest's output is the console log (``LOG_DIR/NAME.console.log``, which QEMU
   writes whoever is attached), tailed from its last few KiB; keys go into the serial socket
   on a connection held only while the user types (closed after ``SERIAL_IDLE`` s), the
@@ -138,27 +139,21 @@ async def run(ws: WebSocket, *pumps: Pump) -> None:
         await ws.close(code, reason)
 
 
-def vnc_address(dom: "Domain") -> tuple[str, int]:
-    rt = dom.runtime
-    if rt is None or not rt.vnc_port:
-        raise Closed(CLOSE_GONE, f"domain '{dom.name}' has no VNC console")
-    host = rt.vnc_host or "127.0.0.1"
-    if host in ("0.0.0.0", "::", "*"):  # listening everywhere: this host's loopback reaches it
-        host = "127.0.0.1"
-    return host, rt.vnc_port
-
-
 def vnc_endpoint(daemon: "Daemon") -> Callable[[WebSocket], Awaitable[None]]:
     async def vnc(ws: WebSocket) -> None:
         admitted = await admit(daemon, ws)
         if admitted is None:
             return
         principal, dom = admitted
+        from hvmctl.daemon import vncserve
+
         try:
-            host, port = vnc_address(dom)
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 10)
-        except (Closed, OSError, asyncio.TimeoutError) as exc:
-            why = exc if isinstance(exc, Closed) else Closed(1011, f"cannot reach the guest's VNC: {exc}")
+            if dom.config.vfb is None or dom.config.vfb.type != "vnc" or dom.monitor is None:
+                raise Closed(CLOSE_GONE, f"domain '{dom.name}' has no VNC console")
+            sock = await vncserve.open_client(dom)
+            reader, writer = await asyncio.open_connection(sock=sock)
+        except (Closed, HvmctlError, OSError) as exc:
+            why = exc if isinstance(exc, Closed) else Closed(1011, f"cannot reach the guest's VNC: {one_line(str(exc))}")
             await ws.close(why.code, why.reason)
             return
 
