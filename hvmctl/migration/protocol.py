@@ -20,14 +20,17 @@ import json
 import os
 import secrets
 import socket
-import ssl
 import struct
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hvmctl import tlsload
 from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
+
+if TYPE_CHECKING:
+    import ssl
 
 MAX_MESSAGE = 16 << 20
 CONNECT_TIMEOUT = 10.0
@@ -88,7 +91,7 @@ class Channel:
                 reply = await read_msg(self.reader, timeout)
             except asyncio.TimeoutError as exc:
                 raise DaemonError(f"destination {self.peer} did not answer '{op}' within {timeout:.0f} s") from exc
-            except (OSError, asyncio.IncompleteReadError, ssl.SSLError, ValueError) as exc:
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:  # ssl.SSLError is an OSError
                 raise DaemonError(f"lost the connection to {self.peer} during '{op}': "
                                   f"{exc.__class__.__name__}: {exc}") from exc
         if "error" in reply:
@@ -99,7 +102,7 @@ class Channel:
         try:
             self.writer.close()
             await asyncio.wait_for(self.writer.wait_closed(), 2.0)
-        except (OSError, asyncio.TimeoutError, ssl.SSLError):
+        except (OSError, asyncio.TimeoutError):  # ssl.SSLError included
             pass
 
 
@@ -116,6 +119,9 @@ async def connect_tls(host: str, port: int, *, token: str, ca_pem: str | None) -
 
     The destination's certificate must verify against ``ca_pem`` (its self-signed cert, or
     the CA that signed it); the system trust store is used when none is given."""
+    tlsload.load()
+    import ssl
+
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     if ca_pem:
         ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=ca_pem)
@@ -273,7 +279,10 @@ def _ensure_dh_params(out: Path) -> None:
     os.replace(tmp, path)
 
 
-def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+def server_context(cert: Path, key: Path) -> "ssl.SSLContext":
+    tlsload.load()
+    import ssl
+
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(cert, key)
