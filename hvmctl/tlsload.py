@@ -48,8 +48,9 @@ class _Stub(types.ModuleType):
 
 @contextmanager
 def names_only() -> Iterator[None]:
-    """For importing a library whose ``from ssl import SSLContext`` only annotates (qemu.qmp):
-    while ssl is blocked, it gets a stand-in for that name; the real ssl is left unloaded."""
+    """For importing a library that names ssl at its import only in annotations (qemu.qmp,
+    anyio): while ssl is blocked, it gets a stand-in module with ``SSLContext``; the real ssl
+    is left unloaded, and :func:`load` puts it in place of every stand-in."""
     with _lock:
         if sys.modules.get("ssl", False) is not None:
             stub = None
@@ -80,9 +81,24 @@ def load() -> types.ModuleType:
             module = sys.modules.get(name)
             if module is not None and getattr(module, "ssl", None) is None:
                 module.ssl = ssl  # type: ignore[attr-defined]
+        _replace_stand_ins(ssl)
         sslproto = sys.modules.get("asyncio.sslproto")
         if sslproto is not None and not hasattr(sslproto, "SSLAgainErrors"):
             # computed at its import, only when ssl was there
             sslproto.SSLAgainErrors = (ssl.SSLWantReadError, ssl.SSLSyscallError)  # type: ignore[attr-defined]
         return ssl
+
+
+def _replace_stand_ins(ssl: types.ModuleType) -> None:
+    """A module imported under :func:`names_only` holds the stand-ins: the real ones now."""
+    me = sys.modules[__name__]
+    for module in list(sys.modules.values()):
+        names = getattr(module, "__dict__", None)
+        if module is me or not isinstance(names, dict):
+            continue
+        for key, value in list(names.items()):
+            if isinstance(value, _Stub):
+                names[key] = ssl
+            elif value is _NoTLS:
+                names[key] = ssl.SSLContext
 

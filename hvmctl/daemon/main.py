@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,8 +79,13 @@ def _activated_socket() -> socket.socket | None:
 def _import_full_api() -> Any:
     """The full API (its app and routes): most of a start's import time, so loaded in a
     thread while the early server (api/early.py) already answers on the socket."""
-    from hvmctl.api.app import create_app
+    from hvmctl import tlsload
 
+    with tlsload.names_only():
+        from hvmctl.api.app import create_app
+
+        if "anyio" in sys.modules:  # starlette's task groups import anyio's backend at first use,
+            import anyio._backends._asyncio  # noqa: F401  # and it imports ssl (annotations only)
     return create_app
 
 

@@ -23,6 +23,8 @@ assert asyncio.sslproto.ssl is None and not hasattr(asyncio.sslproto, "SSLAgainE
 tlsload.load()
 import ssl
 assert asyncio.base_events.ssl is ssl and asyncio.selector_events.ssl is ssl and asyncio.sslproto.ssl is ssl
+import qemu.qmp.protocol
+assert qemu.qmp.protocol.SSLContext is ssl.SSLContext  # the stand-in was replaced
 cert, key = sys.argv[1], sys.argv[2]
 
 async def main():
