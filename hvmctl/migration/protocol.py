@@ -15,10 +15,8 @@ Where the endpoint keeps its material (generated on first use, mode 0600):
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import os
-import secrets
 import socket
 import struct
 import subprocess
@@ -69,6 +67,8 @@ def error_from(msg: dict[str, Any]) -> HvmctlError:
 
 
 def token_ok(given: object, expected: str) -> bool:
+    import hmac  # here, not at import: hmac loads libcrypto (3.6 MiB of RSS)
+
     return isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())
 
 
@@ -167,6 +167,8 @@ def ensure_token(state_dir: Path) -> str:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
+            import secrets
+
             fh.write(secrets.token_urlsafe(32) + "\n")
     token = path.read_text().strip()
     if len(token) < 16:
