@@ -1,11 +1,14 @@
-"""ssl only when something speaks TLS: 4.5 MiB of the daemon's RSS (libssl + libcrypto).
+"""ssl only when something speaks TLS: ~1.5 MiB of the daemon's RSS, plus libcrypto's.
 
 asyncio and http.client import ssl on their own, inside ``try: import ssl except
-ImportError``. The daemon calls :func:`block` before it imports asyncio, so they load
-without it; every TLS user of the daemon (the migration endpoint, the remote HTTPS
-listener, the pool's relay and its etcd client) calls :func:`load` first, which imports the
-real module and gives it to asyncio's modules that hold ``ssl = None`` since. The CLI never
-calls :func:`block`.
+ImportError``. The daemon calls :func:`block` before it imports asyncio, so asyncio loads
+without it; then :func:`defer`, so a library imported later that names ssl at its import
+(qemu.qmp, pyroute2, anyio: in annotations, or for a function it never calls here) gets a
+stand-in, which loads the real module the moment anything of it is used. Every TLS user of
+the daemon (the migration endpoint, the remote HTTPS listener, the pool's relay) calls
+:func:`load` first: it imports the real module, gives it to asyncio's modules that hold
+``ssl = None`` since their import, and puts it in place of every stand-in. The CLI calls
+none of these: it keeps the ordinary ssl.
 """
 
 from __future__ import annotations
@@ -13,58 +16,53 @@ from __future__ import annotations
 import sys
 import threading
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager
-# asyncio's modules with a module-level ``ssl`` (3.11: the three imports of it)
+from typing import Any
+
+# asyncio's modules with a module-level ``ssl`` (3.11: the three that import it)
 ASYNCIO_HOLDERS = ("asyncio.base_events", "asyncio.selector_events", "asyncio.sslproto")
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
-class _NoTLS:
-    """Stands for ssl.SSLContext in a library that names it in annotations only."""
+class _StandInContext:
+    """ssl.SSLContext's stand-in (``from ssl import SSLContext`` at a library's import):
+    making one loads ssl and makes a real one."""
 
-    def __init__(self, *_args: object, **_kwargs: object) -> None:
-        raise RuntimeError("ssl is not loaded: call hvmctl.tlsload.load() first")
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return load().SSLContext(*args, **kwargs)
+
+
+class _StandIn(types.ModuleType):
+    """sys.modules["ssl"] until something uses it: any attribute loads the real module."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "SSLContext":
+            return _StandInContext
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(load(), name)
 
 
 def block() -> bool:
-    """Keep ssl out of the modules imported from here on; False if it is loaded already."""
+    """Keep ssl out of the modules imported from here on (``import ssl`` raises
+    ImportError); False if it is loaded already (nothing changes then)."""
     with _lock:
         if "ssl" in sys.modules:
             return sys.modules["ssl"] is None
-        sys.modules["ssl"] = None  # type: ignore[assignment]  # `import ssl` -> ImportError
+        sys.modules["ssl"] = None  # type: ignore[assignment]
         return True
 
 
-def blocked() -> bool:
-    current = sys.modules.get("ssl", False)
-    return current is None or isinstance(current, _Stub)
-
-
-class _Stub(types.ModuleType):
-    pass
-
-
-@contextmanager
-def names_only() -> Iterator[None]:
-    """For importing a library that names ssl at its import only in annotations (qemu.qmp,
-    anyio): while ssl is blocked, it gets a stand-in module with ``SSLContext``; the real ssl
-    is left unloaded, and :func:`load` puts it in place of every stand-in."""
+def defer() -> None:
+    """After asyncio's import: a blocked ssl becomes the stand-in (see the module docstring)."""
     with _lock:
-        if sys.modules.get("ssl", False) is not None:
-            stub = None
-        else:
-            stub = _Stub("ssl")
-            stub.SSLContext = _NoTLS  # type: ignore[attr-defined]
-            sys.modules["ssl"] = stub
-    try:
-        yield
-    finally:
-        if stub is not None:
-            with _lock:
-                if sys.modules.get("ssl") is stub:
-                    sys.modules["ssl"] = None  # type: ignore[assignment]
+        if "ssl" in sys.modules and sys.modules["ssl"] is None:
+            sys.modules["ssl"] = _StandIn("ssl")
+
+
+def loaded() -> bool:
+    current = sys.modules.get("ssl")
+    return current is not None and not isinstance(current, _StandIn)
 
 
 def load() -> types.ModuleType:
@@ -72,7 +70,7 @@ def load() -> types.ModuleType:
     ``import ssl`` (typed) and get this one."""
     with _lock:
         current = sys.modules.get("ssl")
-        if current is not None and not isinstance(current, _Stub):
+        if current is not None and not isinstance(current, _StandIn):
             return current
         sys.modules.pop("ssl", None)
         import ssl
@@ -81,24 +79,24 @@ def load() -> types.ModuleType:
             module = sys.modules.get(name)
             if module is not None and getattr(module, "ssl", None) is None:
                 module.ssl = ssl  # type: ignore[attr-defined]
-        _replace_stand_ins(ssl)
         sslproto = sys.modules.get("asyncio.sslproto")
         if sslproto is not None and not hasattr(sslproto, "SSLAgainErrors"):
             # computed at its import, only when ssl was there
             sslproto.SSLAgainErrors = (ssl.SSLWantReadError, ssl.SSLSyscallError)  # type: ignore[attr-defined]
+        _replace_stand_ins(ssl)
         return ssl
 
 
 def _replace_stand_ins(ssl: types.ModuleType) -> None:
-    """A module imported under :func:`names_only` holds the stand-ins: the real ones now."""
+    """Modules imported while the stand-in was there hold it (or its SSLContext): the real
+    ones from now on."""
     me = sys.modules[__name__]
     for module in list(sys.modules.values()):
         names = getattr(module, "__dict__", None)
         if module is me or not isinstance(names, dict):
             continue
         for key, value in list(names.items()):
-            if isinstance(value, _Stub):
+            if isinstance(value, _StandIn):
                 names[key] = ssl
-            elif value is _NoTLS:
+            elif value is _StandInContext:
                 names[key] = ssl.SSLContext
-

@@ -24,11 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hvmctl import tlsload
-
-with tlsload.names_only():  # qemu.qmp's `from ssl import SSLContext` annotates only
-    from qemu.qmp import EventListener
-    from qemu.qmp.message import Message
+from qemu.qmp import EventListener
+from qemu.qmp.message import Message
 
 from hvmctl.daemon.backend import GuestMonitor, GuestProcess, argv_uuid
 from hvmctl.daemon.qemuuser import Identity

@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import stat
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,13 +78,8 @@ def _activated_socket() -> socket.socket | None:
 def _import_full_api() -> Any:
     """The full API (its app and routes): most of a start's import time, so loaded in a
     thread while the early server (api/early.py) already answers on the socket."""
-    from hvmctl import tlsload
+    from hvmctl.api.app import create_app
 
-    with tlsload.names_only():
-        from hvmctl.api.app import create_app
-
-        if "anyio" in sys.modules:  # starlette's task groups import anyio's backend at first use,
-            import anyio._backends._asyncio  # noqa: F401  # and it imports ssl (annotations only)
     return create_app
 
 
@@ -236,7 +230,7 @@ def _apply_config_file() -> None:
 def run() -> None:
     from hvmctl import tlsload
 
-    tlsload.block()  # before asyncio: ssl (4.5 MiB) loads only for a TLS listener or client
+    tlsload.block()  # before asyncio: ssl (1.5 MiB + libcrypto) loads only for a TLS listener or client
     from hvmctl.daemon.codestamp import CodeStamp
 
     stamp = CodeStamp()  # first: the code this process runs is the code on disk now
@@ -259,4 +253,5 @@ def run() -> None:
     _become_subreaper()
     import asyncio
 
+    tlsload.defer()  # libraries imported from here on get ssl's stand-in (the real one on use)
     asyncio.run(serve(paths, sock, activated is not None, first, stamp))

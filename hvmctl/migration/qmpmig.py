@@ -18,10 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from hvmctl import tlsload
-
-with tlsload.names_only():  # qemu.qmp's `from ssl import SSLContext` annotates only
-    from qemu.qmp import EventListener
+from qemu.qmp import EventListener
 
 from hvmctl.daemon.domain import Domain
 from hvmctl.daemon.state import DomainState

@@ -13,10 +13,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from hvmctl import tlsload
-
-with tlsload.names_only():  # qemu.qmp's `from ssl import SSLContext` annotates only
-    from qemu.qmp import EventListener, ExecuteError, QMPClient, QMPError
+from qemu.qmp import EventListener, ExecuteError, QMPClient, QMPError
 
 from hvmctl.errors import QemuError, TimeoutError_
 

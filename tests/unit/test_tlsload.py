@@ -13,18 +13,18 @@ from hvmctl import tlsload
 
 assert tlsload.block()
 import asyncio
+tlsload.defer()
 import http.client  # noqa: F401  (imports ssl inside try/except, as asyncio does)
-with tlsload.names_only():
-    import qemu.qmp  # noqa: F401  (`from ssl import SSLContext`)
-assert "_ssl" not in sys.modules and sys.modules["ssl"] is None, "ssl got loaded"
+import qemu.qmp.protocol  # `from ssl import SSLContext`, for annotations
+import pyroute2.netlink.rtnl.probe_msg  # `import ssl`, for a function the daemon never calls
+assert "_ssl" not in sys.modules and not tlsload.loaded(), "ssl got loaded"
 import asyncio.sslproto
 assert asyncio.sslproto.ssl is None and not hasattr(asyncio.sslproto, "SSLAgainErrors")
 
 tlsload.load()
 import ssl
 assert asyncio.base_events.ssl is ssl and asyncio.selector_events.ssl is ssl and asyncio.sslproto.ssl is ssl
-import qemu.qmp.protocol
-assert qemu.qmp.protocol.SSLContext is ssl.SSLContext  # the stand-in was replaced
+assert qemu.qmp.protocol.SSLContext is ssl.SSLContext and pyroute2.netlink.rtnl.probe_msg.ssl is ssl
 cert, key = sys.argv[1], sys.argv[2]
 
 async def main():
@@ -61,6 +61,26 @@ def test_blocked_asyncio_does_a_real_tls_handshake_after_load(tmp_path: Path) ->
                           timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split()[:2] == ["got", "hello"] and proc.stdout.split()[2].startswith("TLSv1.")
+
+
+USE_LOADS = r"""
+import sys
+from hvmctl import tlsload
+
+tlsload.block()
+import asyncio
+tlsload.defer()
+import ssl as early  # what a library imported now gets
+assert not tlsload.loaded()
+assert early.PROTOCOL_TLS_CLIENT  # any use loads the real module
+assert tlsload.loaded() and "_ssl" in sys.modules and asyncio.sslproto.ssl is sys.modules["ssl"]
+print("ok")
+"""
+
+
+def test_using_the_stand_in_loads_the_real_module() -> None:
+    proc = subprocess.run([sys.executable, "-c", USE_LOADS], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
 
 
 def test_block_is_refused_once_ssl_is_loaded() -> None:
