@@ -177,28 +177,47 @@ class HttpConnection:
         pending_head = b""
         watcher: asyncio.Task[None] | None = None
 
-        async def receive() -> dict[str, Any]:
+        def arrived(event: Any) -> dict[str, Any] | None:
+            """The body bytes h11 holds already, from ``event`` on, as one message (None:
+            nothing yet); once the body is complete, the watch for a disconnect starts."""
             nonlocal body_read, watcher
-            if not body_read and not self.gone.is_set():
+            body = b""
+            while isinstance(event, h11.Data):
+                body += bytes(event.data)
+                event = self.h11.next_event()
+            if isinstance(event, h11.EndOfMessage):
+                body_read = True
+                watcher = asyncio.create_task(self._watch())
+                return {"type": "http.request", "body": body, "more_body": False}
+            if event is h11.NEED_DATA:
+                return {"type": "http.request", "body": body, "more_body": True} if body else None
+            self.gone.set()  # ConnectionClosed mid-body
+            return None
+
+        # a body sent with the head (the CLI's, an empty one) is there already: so the watch
+        # starts before the app runs, whether or not it ever calls receive()
+        try:
+            ready = arrived(self.h11.next_event())
+        except h11.RemoteProtocolError:
+            ready = None
+            self.gone.set()
+
+        async def receive() -> dict[str, Any]:
+            nonlocal ready
+            if ready is not None:
+                first, ready = ready, None
+                return first
+            while not body_read and not self.gone.is_set():
                 if self.h11.they_are_waiting_for_100_continue:
                     await self._write(self.h11.send(h11.InformationalResponse(status_code=100, headers=[],
                                                                               reason=b"Continue")) or b"")
-                body = b""
                 try:
-                    event = await self._next_event()
-                    while isinstance(event, h11.Data):  # all that has arrived, in one message
-                        body += bytes(event.data)
-                        event = self.h11.next_event()
+                    message = arrived(await self._next_event())
                 except (_Gone, h11.RemoteProtocolError):
                     self.gone.set()
-                    return {"type": "http.disconnect"}
-                if isinstance(event, h11.EndOfMessage):
-                    body_read = True
-                    watcher = asyncio.create_task(self._watch())
-                    return {"type": "http.request", "body": body, "more_body": False}
-                if event is h11.NEED_DATA:
-                    return {"type": "http.request", "body": body, "more_body": True}
-                self.gone.set()
+                    break
+                if message is not None:
+                    return message
             await self.gone.wait()
             return {"type": "http.disconnect"}
 
