@@ -129,7 +129,13 @@ class HttpConnection:
             self.closing = True
             await self._answer(400, {"error": "invalid-request", "message": WEBSOCKET_REFUSED})
             return
-        how = await self.route(method, path, query, headers)
+        try:
+            how = await self.route(method, path, query, headers)
+        except Exception as exc:  # a bug: the one error shape, the traceback in the log
+            log.error("API: unhandled error in %s %s", method, path, exc_info=exc)
+            self.closing = True
+            await self._answer(500, {"error": "internal", "message": one_line(f"internal error: {exc}")})
+            return
         if isinstance(how, tuple):
             await self._answer(*how)
             return

@@ -271,3 +271,30 @@ def test_stop_closes_idle_connections_lets_short_requests_finish_and_cancels_lon
             sock.close()
 
     asyncio.run(run())
+
+
+def test_a_failing_fast_read_is_a_500_in_the_one_error_shape(monkeypatch: Any) -> None:
+    from hvmctl.api import early
+
+    def broken(_paths: Any, _started: float) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(early.listing, "disk_list", broken)
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "api.sock")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(path)
+            sock.listen(4)
+            server = EarlyServer(Paths.from_env(), time.time())
+            await server.start(sock)
+            client = await Client.open(path)
+            status, _, body = await client.get("/v1/domains")
+            assert status == 500 and json.loads(body) == {"error": "internal",
+                                                          "message": "internal error: disk on fire"}
+            client.close()
+            await server.close()
+            sock.close()
+
+    asyncio.run(run())
