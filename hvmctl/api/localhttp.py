@@ -241,6 +241,14 @@ class HttpConnection:
                 status = int(message["status"])
                 pending_head = self.h11.send(h11.Response(status_code=status, headers=out_headers,
                                                           reason=REASONS.get(status, b""))) or b""
+                if not any(k.lower() == b"content-length" for k, _ in out_headers):
+                    # a stream: its head goes now (a console's first byte may wait for the
+                    # client, which waits for the head); with a length the body follows at once
+                    out, pending_head = pending_head, b""
+                    try:
+                        await self._write(out)
+                    except _Gone:
+                        return
             elif message["type"] == "http.response.body":
                 if not started:
                     raise RuntimeError("ASGI: http.response.body before http.response.start")

@@ -158,11 +158,13 @@ def test_a_stream_flows_per_message_and_ends_when_its_reader_goes_away() -> None
 
     async def run() -> None:
         may_go_on = asyncio.Event()
+        may_send_first = asyncio.Event()
 
         async def stream_app(scope: Any, receive: Any, send: Any) -> None:
             # never calls receive(): the server notices the reader going away on its own
             await send({"type": "http.response.start", "status": 200, "headers": []})
             try:
+                await may_send_first.wait()  # a console: nothing until the client has typed
                 await send({"type": "http.response.body", "body": b"line 1\n", "more_body": True})
                 state["sent"] = 1
                 await may_go_on.wait()
@@ -176,8 +178,10 @@ def test_a_stream_flows_per_message_and_ends_when_its_reader_goes_away() -> None
         async with serving(stream_app) as (server, path):
             client = await Client.open(path)
             await client.send(h11.Request(method="GET", target="/v1/s", headers=[("host", "x")]), h11.EndOfMessage())
-            head = await client.event()
+            head = await client.event()  # the head alone, before any of the stream's bytes
             assert head.status_code == 200 and dict(head.headers)[b"transfer-encoding"] == b"chunked"
+            assert state["sent"] == 0
+            may_send_first.set()
             data = await client.event()
             assert bytes(data.data) == b"line 1\n"  # flushed while the app still holds the stream
             may_go_on.set()
