@@ -1,1 +1,1 @@
-"""The daemon's HTTP/JSON API (FastAPI, on a Unix socket)."""
+"""The daemon's HTTP/JSON API (its own small ASGI app over the action table, on a Unix socket)."""

@@ -8,40 +8,46 @@ handlers disagree (an action with no handler, or one handler too many).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter
-
+from hvmctl.api.binding import Binding
 from hvmctl.api.wire import ACTIONS
-from hvmctl.daemon.state import ACTIONS as STATE_ACTIONS
 from hvmctl.errors import DaemonError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_PARAM = re.compile(r"\{([a-z_]+)\}")
+
+
+class Action:
+    """One action's handler, bound from its signature once, and what its documentation
+    adds (``response_class``, ``responses``: how a non-JSON answer is described)."""
+
+    def __init__(self, name: str, handler: Callable[..., Any], options: dict[str, Any]) -> None:
+        self.name = name
+        self.wire = ACTIONS[name]
+        self.handler = handler
+        self.binding = Binding(handler, set(_PARAM.findall(self.wire.path)))
+        self.options = options
+
 
 class ActionRouter:
-    """An APIRouter whose routes are named actions of the table."""
+    """The handlers of one feature area, each a named action of the table."""
 
     def __init__(self) -> None:
-        self.api = APIRouter()
-        self.names: list[str] = []
+        self.actions: list[Action] = []
 
-    def __call__(self, name: str, **route: Any) -> Callable[[F], F]:
-        wire = ACTIONS[name]  # a KeyError here is a handler for an action nobody declared
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.actions]
+
+    def __call__(self, name: str, **options: Any) -> Callable[[F], F]:
+        ACTIONS[name]  # a KeyError here is a handler for an action nobody declared
 
         def register(handler: F) -> F:
-            extra: dict[str, Any] = {"x-hvmctl-action": name, "x-hvmctl-role": wire.role}
-            description = f"Action `{name}` (role: {wire.role})."
-            if wire.states is not None:
-                states = sorted(s.value for s in STATE_ACTIONS[wire.states])
-                extra["x-hvmctl-states"] = states
-                description += f" Allowed while the domain is {', '.join(states)}."
-            if handler.__doc__:
-                description += " " + " ".join(handler.__doc__.split())
-            self.api.add_api_route(wire.path, handler, methods=[wire.method], name=name, summary=wire.summary,
-                                   description=description, openapi_extra=extra, **route)
-            self.names.append(name)
+            self.actions.append(Action(name, handler, options))
             return handler
 
         return register

@@ -4,26 +4,22 @@
 from __future__ import annotations
 
 import importlib
-import logging
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
+import msgspec
+from msgspec import Meta
 
 from hvmctl import __version__
 from hvmctl.api import reads
 from hvmctl.api.actions import ActionRouter, check_complete
-from hvmctl.api.bodylimit import BodyLimit
 from hvmctl.api.bodylimit import body_limit as default_body_limit
+from hvmctl.api.messages import PlainTextResponse, Request, Response
+from hvmctl.api.web import ActionApp
 from hvmctl.daemon import resources
 from hvmctl.daemon.service import Daemon
-from hvmctl.errors import HvmctlError, one_line
 
 
-# feature areas, each in its own module exposing ``router(daemon) -> APIRouter``
+# feature areas, each in its own module exposing ``router(daemon) -> ActionRouter``
 ROUTER_MODULES = (
     "hvmctl.api.routes_network",
     "hvmctl.api.routes_storage",
@@ -38,76 +34,47 @@ ROUTER_MODULES = (
 )
 
 
-log = logging.getLogger("hvmctl.api")
-
-
-class CreateRequest(BaseModel):
-    profile: str = Field(description="the profile's text, as read from the file")
-    filename: str = Field(default="<profile>", description="where it came from, for error messages")
-    overrides: list[str] = Field(default_factory=list, description="xm create's key=value arguments")
+class CreateRequest(msgspec.Struct, kw_only=True):
+    profile: Annotated[str, Meta(description="the profile's text, as read from the file")]
+    filename: Annotated[str, Meta(description="where it came from, for error messages")] = "<profile>"
+    overrides: Annotated[list[str], Meta(description="xm create's key=value arguments")] = msgspec.field(
+        default_factory=list)
     dry_run: bool = False
     paused: bool = False
-    host: str | None = Field(default=None, description="the pool member to start it on (xm create --host)")
-    allow_any_path: bool = Field(default=False, description="local root only: system files too (never remotely)")
+    host: Annotated[str | None, Meta(description="the pool member to start it on (xm create --host)")] = None
+    allow_any_path: Annotated[bool, Meta(description="local root only: system files too (never remotely)")] = False
 
 
-class ShutdownRequest(BaseModel):
+Timeout = Annotated[float, Meta(gt=0, le=3600)]
+LIVE = Meta(description="change the running guest only (virsh --live)")
+CONFIG = Meta(description="change the managed definition only (virsh --config); both: both")
+
+
+class ShutdownRequest(msgspec.Struct, kw_only=True):
     wait: bool = False
-    timeout: float = Field(default=60.0, gt=0, le=3600)
+    timeout: Timeout = 60.0
     force: bool = False
 
 
-class RebootRequest(BaseModel):
+class RebootRequest(msgspec.Struct, kw_only=True):
     wait: bool = False
-    timeout: float = Field(default=60.0, gt=0, le=3600)
+    timeout: Timeout = 60.0
 
 
-class MemSetRequest(BaseModel):
-    mib: int = Field(gt=0, le=1 << 24)
-    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
-    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
+class MemSetRequest(msgspec.Struct, kw_only=True):
+    mib: Annotated[int, Meta(gt=0, le=1 << 24)]
+    live: Annotated[bool, LIVE] = False
+    config: Annotated[bool, CONFIG] = False
 
 
-class VcpuSetRequest(BaseModel):
-    count: int = Field(gt=0, le=288)
-    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
-    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
+class VcpuSetRequest(msgspec.Struct, kw_only=True):
+    count: Annotated[int, Meta(gt=0, le=288)]
+    live: Annotated[bool, LIVE] = False
+    config: Annotated[bool, CONFIG] = False
 
 
-class ErrorBody(BaseModel):
-    error: str
-    message: str
-
-
-def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
-    app = FastAPI(title="hvmctl", version=__version__, responses={400: {"model": ErrorBody}})
-    app.add_middleware(BodyLimit, limit=body_limit if body_limit is not None else default_body_limit())
+def create_app(daemon: Daemon, *, body_limit: int | None = None) -> ActionApp:
     act = ActionRouter()
-
-    @app.exception_handler(HvmctlError)
-    async def _hvmctl_error(_: Request, exc: HvmctlError) -> JSONResponse:
-        return JSONResponse({"error": exc.kind, "message": one_line(exc.message)}, status_code=exc.http_status)
-
-    @app.exception_handler(Exception)
-    async def _bug(_: Request, exc: Exception) -> JSONResponse:
-        # a bug, not a refusal: keep the wire shape, say what it was, log the traceback
-        log.error("unhandled error in the API", exc_info=exc)
-        return JSONResponse(
-            {"error": "internal", "message": one_line(f"internal error: {type(exc).__name__}: {exc}")},
-            status_code=500,
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = "not-found" if exc.status_code == 404 else "http"
-        return JSONResponse({"error": kind, "message": one_line(str(exc.detail))}, status_code=exc.status_code)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}" for err in exc.errors()
-        )
-        return JSONResponse({"error": "invalid-request", "message": one_line(problems)}, status_code=422)
 
     @act("host")
     async def host() -> dict[str, Any]:
@@ -196,9 +163,9 @@ def create_app(daemon: Daemon, *, body_limit: int | None = None) -> FastAPI:
 
     areas = [importlib.import_module(module).router(daemon) for module in ROUTER_MODULES]
     check_complete(act.names + [name for area in areas for name in area.names])
-    for router in (act, *areas):
-        app.include_router(router.api)
     from hvmctl.api.ui import LazyUI  # a few lines; the console itself loads on its first request
 
-    app.mount("/ui", LazyUI(daemon))
+    app = ActionApp([a for router in (act, *areas) for a in router.actions], LazyUI(daemon),
+                    title="hvmctl", version=__version__,
+                    body_limit=body_limit if body_limit is not None else default_body_limit())
     return app

@@ -6,42 +6,42 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi.responses import StreamingResponse
-
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import StreamingResponse
 from hvmctl.daemon import dumpcore, guestops, resources, sched, vcpus
 from hvmctl.errors import HvmctlError
 from hvmctl.daemon.service import Daemon
 
 
-class TriggerRequest(BaseModel):
-    trigger: str = Field(description="nmi, reset, init, power or s3resume")
+class TriggerRequest(msgspec.Struct, kw_only=True):
+    trigger: Annotated[str, Meta(description="nmi, reset, init, power or s3resume")]
 
 
-class SysrqRequest(BaseModel):
-    key: str = Field(min_length=1, max_length=1, description="the SysRq key (h: help)")
+class SysrqRequest(msgspec.Struct, kw_only=True):
+    key: Annotated[str, Meta(min_length=1, max_length=1, description="the SysRq key (h: help)")]
 
 
-class RenameRequest(BaseModel):
-    name: str = Field(description="the new name")
+class RenameRequest(msgspec.Struct, kw_only=True):
+    name: Annotated[str, Meta(description="the new name")]
 
 
-class MemMaxRequest(BaseModel):
-    mib: int = Field(gt=0, le=1 << 24)
+class MemMaxRequest(msgspec.Struct, kw_only=True):
+    mib: Annotated[int, Meta(gt=0, le=1 << 24)]
 
 
-class VcpuPinRequest(BaseModel):
-    vcpu: str = Field(description="the vCPU number, or 'all'")
-    cpus: str = Field(description="host CPUs: '0-1,3' or 'all'")
+class VcpuPinRequest(msgspec.Struct, kw_only=True):
+    vcpu: Annotated[str, Meta(description="the vCPU number, or 'all'")]
+    cpus: Annotated[str, Meta(description="host CPUs: '0-1,3' or 'all'")]
 
 
-class DumpCoreRequest(BaseModel):
-    file: str = Field(description="absolute path of the ELF core file to write (must not exist)")
-    live: bool = Field(default=False, description="xm's -L (QEMU pauses the guest during a dump regardless)")
+class DumpCoreRequest(msgspec.Struct, kw_only=True):
+    file: Annotated[str, Meta(description="absolute path of the ELF core file to write (must not exist)")]
+    live: Annotated[bool, Meta(description="xm's -L (QEMU pauses the guest during a dump regardless)")] = False
 
 
 async def _dump_lines(dom: Any, req: DumpCoreRequest) -> AsyncIterator[bytes]:
@@ -53,24 +53,27 @@ async def _dump_lines(dom: Any, req: DumpCoreRequest) -> AsyncIterator[bytes]:
         yield (json.dumps({"error": exc.kind, "message": exc.message}) + "\n").encode()
 
 
-class SchedCreditRequest(BaseModel):
-    weight: int | None = Field(default=None, ge=1, le=65535)
-    cap: int | None = Field(default=None, ge=0, le=12800)
+class SchedCreditRequest(msgspec.Struct, kw_only=True):
+    weight: Annotated[int, Meta(ge=1, le=65535)] | None = None
+    cap: Annotated[int, Meta(ge=0, le=12800)] | None = None
 
 
-class PciAttachRequest(BaseModel):
-    bdf: str = Field(description="host PCI function [DDDD:]BB:DD.F")
-    vslot: str | None = Field(default=None, description="guest slot on pci.0, hex (xm's VSLOT); default: lowest free")
+BDF = Meta(description="host PCI function [DDDD:]BB:DD.F")
 
 
-class PciDetachRequest(BaseModel):
-    bdf: str = Field(description="host PCI function [DDDD:]BB:DD.F")
-    timeout: float = Field(default=30.0, gt=0, le=600, description="seconds the guest has to let go")
+class PciAttachRequest(msgspec.Struct, kw_only=True):
+    bdf: Annotated[str, BDF]
+    vslot: Annotated[str | None, Meta(description="guest slot on pci.0, hex (xm's VSLOT); default: lowest free")] = None
 
 
-class PciAssignableRequest(BaseModel):
-    bdf: str = Field(description="host PCI function [DDDD:]BB:DD.F")
-    rebind: bool = Field(default=True, description="remove: bind it back to the driver it had (or probe)")
+class PciDetachRequest(msgspec.Struct, kw_only=True):
+    bdf: Annotated[str, BDF]
+    timeout: Annotated[float, Meta(gt=0, le=600, description="seconds the guest has to let go")] = 30.0
+
+
+class PciAssignableRequest(msgspec.Struct, kw_only=True):
+    bdf: Annotated[str, BDF]
+    rebind: Annotated[bool, Meta(description="remove: bind it back to the driver it had (or probe)")] = True
 
 
 def router(daemon: Daemon) -> ActionRouter:

@@ -3,25 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import Request
 from hvmctl.api.pathguard import guard_config
 from hvmctl.daemon import managed
 from hvmctl.daemon.service import Daemon
 
 
-class NewRequest(BaseModel):
-    profile: str = Field(description="the profile's text, as read from the file")
-    filename: str = Field(default="<profile>", description="where it came from, for error messages")
-    overrides: list[str] = Field(default_factory=list, description="key=value arguments, as for xm create")
-    allow_any_path: bool = Field(default=False, description="local root only: system files too (never remotely)")
+class NewRequest(msgspec.Struct, kw_only=True):
+    profile: Annotated[str, Meta(description="the profile's text, as read from the file")]
+    filename: Annotated[str, Meta(description="where it came from, for error messages")] = "<profile>"
+    overrides: Annotated[list[str], Meta(description="key=value arguments, as for xm create")] = msgspec.field(
+        default_factory=list)
+    allow_any_path: Annotated[bool, Meta(description="local root only: system files too (never remotely)")] = False
 
 
-class StartRequest(BaseModel):
+class StartRequest(msgspec.Struct, kw_only=True):
     paused: bool = False
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import Request
 from hvmctl.api.pathguard import guard_use
-from fastapi import Request
-from pydantic import BaseModel, Field
-
 from hvmctl.config.model import DiskSpec, DomainConfig
 from hvmctl.daemon import fdtable
 from hvmctl.daemon.domain import Domain
@@ -29,22 +30,22 @@ from hvmctl.errors import ConfigError, ConflictError, NotFoundError, QemuError, 
 log = logging.getLogger("hvmctl.media")
 
 
-class BlockConfigureRequest(BaseModel):
-    uname: str = Field(description="the new medium: 'file:/path.iso', 'phy:/dev/sr0', or 'file:' to eject")
-    vdev: str = Field(description="the guest device, e.g. 'hdc' or 'hdc:cdrom'")
-    mode: str = Field(default="r", description="access mode; removable media are read-only")
-    force: bool = Field(default=False, description="take the old medium out even if the guest locked the tray")
+class BlockConfigureRequest(msgspec.Struct, kw_only=True):
+    uname: Annotated[str, Meta(description="the new medium: 'file:/path.iso', 'phy:/dev/sr0', or 'file:' to eject")]
+    vdev: Annotated[str, Meta(description="the guest device, e.g. 'hdc' or 'hdc:cdrom'")]
+    mode: Annotated[str, Meta(description="access mode; removable media are read-only")] = "r"
+    force: Annotated[bool, Meta(description="take the old medium out even if the guest locked the tray")] = False
 
 
-class EjectRequest(BaseModel):
+class EjectRequest(msgspec.Struct, kw_only=True):
     vdev: str
-    force: bool = Field(default=False, description="eject even if the guest locked the tray")
+    force: Annotated[bool, Meta(description="eject even if the guest locked the tray")] = False
 
 
-class InsertRequest(BaseModel):
+class InsertRequest(msgspec.Struct, kw_only=True):
     vdev: str
-    path: str = Field(description="absolute path of the image to insert (on the daemon's host)")
-    format: str | None = Field(default=None, description="image format; detected from the file when absent")
+    path: Annotated[str, Meta(description="absolute path of the image to insert (on the daemon's host)")]
+    format: Annotated[str | None, Meta(description="image format; detected from the file when absent")] = None
     force: bool = False
 
 

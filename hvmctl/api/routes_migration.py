@@ -4,50 +4,59 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import Request
 from hvmctl.api.pathguard import guard_config, guard_path
-from fastapi import Request
-from pydantic import BaseModel, Field
-
 from hvmctl.daemon.service import Daemon
 
 
-#: a path or name from a client: no control characters (a NUL cannot reach open())
-NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+#: a path or name from a client: no control characters (a NUL cannot reach open()); the
+#: ``(?!\n)``: Python's ``$`` would let one trailing newline through, JSON Schema's does not
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$(?!\n)"
 
 
-class SaveRequest(BaseModel):
-    file: str = Field(description="absolute path of the save file to write (on the daemon's host)", pattern=NO_CONTROL)
-    checkpoint: bool = Field(default=False, description="leave the domain running after saving")
+class SaveRequest(msgspec.Struct, kw_only=True):
+    file: Annotated[str, Meta(description="absolute path of the save file to write (on the daemon's host)",
+                              pattern=NO_CONTROL)]
+    checkpoint: Annotated[bool, Meta(description="leave the domain running after saving")] = False
 
 
-class RestoreRequest(BaseModel):
-    file: str = Field(description="absolute path of a save file", pattern=NO_CONTROL)
+class RestoreRequest(msgspec.Struct, kw_only=True):
+    file: Annotated[str, Meta(description="absolute path of a save file", pattern=NO_CONTROL)]
     paused: bool = False
 
 
-class MigrateRequestBody(BaseModel):
-    host: str = Field(description="destination host (address or name)")
-    port: int | None = Field(default=None, ge=1, le=65535, description="remote endpoint / ssh port")
-    transport: str = Field(default="ssh", pattern="^(ssh|tls)$")
+def _remote_hvmctl() -> list[str]:
+    return ["hvmctl"]
+
+
+class MigrateRequestBody(msgspec.Struct, kw_only=True):
+    host: Annotated[str, Meta(description="destination host (address or name)")]
+    port: Annotated[Annotated[int, Meta(ge=1, le=65535)] | None, Meta(description="remote endpoint / ssh port")] = None
+    transport: Annotated[str, Meta(pattern=r"^(ssh|tls)$(?!\n)")] = "ssh"
     live: bool = False
     copy_storage: bool = False
     dry_run: bool = False
-    token: str = Field(default="", description="the destination endpoint's token (tls)")
-    ca_pem: str | None = Field(default=None, description="PEM the destination's certificate must verify against")
+    token: Annotated[str, Meta(description="the destination endpoint's token (tls)")] = ""
+    ca_pem: Annotated[str | None, Meta(description="PEM the destination's certificate must verify against")] = None
     ssh_user: str | None = None
-    ssh_options: list[str] = Field(default_factory=list, description="extra ssh -o options (KEY=VALUE)")
-    remote_hvmctl: list[str] = Field(default_factory=lambda: ["hvmctl"], min_length=1,
-                                     description="argv that runs hvmctl on the destination (ssh)")
-    downtime_ms: int = Field(default=30, ge=1, le=60000)
-    bandwidth: int | None = Field(default=None, gt=0, description="bytes/s; default: no limit")
-    stall_timeout: float = Field(default=10.0, gt=0, le=3600)
+    ssh_options: Annotated[list[str], Meta(description="extra ssh -o options (KEY=VALUE)")] = msgspec.field(
+        default_factory=list)
+    remote_hvmctl: Annotated[list[str], Meta(min_length=1, description="argv that runs hvmctl on the destination (ssh)")
+                             ] = msgspec.field(default_factory=_remote_hvmctl)
+    downtime_ms: Annotated[int, Meta(ge=1, le=60000)] = 30
+    bandwidth: Annotated[Annotated[int, Meta(gt=0)] | None, Meta(description="bytes/s; default: no limit")] = None
+    stall_timeout: Annotated[float, Meta(gt=0, le=3600)] = 10.0
 
 
-class AutostartRequest(BaseModel):
-    ref: str = Field(description="a domain (its profile is linked) or a profile name/path", pattern=NO_CONTROL)
+class AutostartRequest(msgspec.Struct, kw_only=True):
+    ref: Annotated[str, Meta(description="a domain (its profile is linked) or a profile name/path",
+                             pattern=NO_CONTROL)]
     enable: bool = True
 
 

@@ -4,37 +4,43 @@ port forwards)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
-from pydantic import BaseModel, Field
-
 from hvmctl.daemon import netmgr
 from hvmctl.daemon.service import Daemon
 
 
-class NetworkBridgeRequest(BaseModel):
-    args: list[str] = Field(description="network-bridge's words: start|stop|status, then key=value")
-    force: bool = Field(default=False, description="stop even while guest interfaces are attached")
+LIVE = Meta(description="change the running guest only (virsh --live)")
+CONFIG = Meta(description="change the managed definition only (virsh --config); both: both")
 
 
-class AttachRequest(BaseModel):
-    spec: list[str] = Field(default_factory=list, description="vif key=value words (xm network-attach)")
-    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
-    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
+class NetworkBridgeRequest(msgspec.Struct, kw_only=True):
+    args: Annotated[list[str], Meta(description="network-bridge's words: start|stop|status, then key=value")]
+    force: Annotated[bool, Meta(description="stop even while guest interfaces are attached")] = False
 
 
-class DetachRequest(BaseModel):
-    device: str = Field(description="device number (Idx) or MAC address")
+class AttachRequest(msgspec.Struct, kw_only=True):
+    spec: Annotated[list[str], Meta(description="vif key=value words (xm network-attach)")] = msgspec.field(
+        default_factory=list)
+    live: Annotated[bool, LIVE] = False
+    config: Annotated[bool, CONFIG] = False
+
+
+class DetachRequest(msgspec.Struct, kw_only=True):
+    device: Annotated[str, Meta(description="device number (Idx) or MAC address")]
     force: bool = False
-    timeout: float = Field(default=15.0, gt=0, le=600)
-    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
-    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
+    timeout: Annotated[float, Meta(gt=0, le=600)] = 15.0
+    live: Annotated[bool, LIVE] = False
+    config: Annotated[bool, CONFIG] = False
 
 
-class ForwardRequest(BaseModel):
-    rule: str = Field(description="QEMU hostfwd rule, e.g. tcp::8080-:80")
-    device: int | None = Field(default=None, description="which user-mode NIC (default: the first)")
+class ForwardRequest(msgspec.Struct, kw_only=True):
+    rule: Annotated[str, Meta(description="QEMU hostfwd rule, e.g. tcp::8080-:80")]
+    device: Annotated[int | None, Meta(description="which user-mode NIC (default: the first)")] = None
     remove: bool = False
 
 

@@ -6,25 +6,26 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import StreamingResponse
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import HvmctlError
 from hvmctl.pool import PoolError
 
 
-class PoolMigrateRequest(BaseModel):
-    member: str = Field(description="the pool member to move the guest to", min_length=1, max_length=253)
+class PoolMigrateRequest(msgspec.Struct, kw_only=True):
+    member: Annotated[str, Meta(description="the pool member to move the guest to", min_length=1, max_length=253)]
     live: bool = False
 
 
-class EvacuateRequest(BaseModel):
-    member: str = Field(description="the pool member to empty", min_length=1, max_length=253)
-    copy_storage: bool = Field(False, description="copy each guest's disks too (no shared storage)")
+class EvacuateRequest(msgspec.Struct, kw_only=True):
+    member: Annotated[str, Meta(description="the pool member to empty", min_length=1, max_length=253)]
+    copy_storage: Annotated[bool, Meta(description="copy each guest's disks too (no shared storage)")] = False
 
 
 def _member(daemon: Daemon) -> Any:

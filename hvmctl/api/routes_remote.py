@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi.responses import Response
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import Response
 from hvmctl.daemon.service import Daemon
 
 
-class TokenCreateRequest(BaseModel):
+#: ``(?!\n)``: Python's ``$`` would let one trailing newline into a token's name
+TokenName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$(?!\n)")]
+
+
+class TokenCreateRequest(msgspec.Struct, kw_only=True):
     role: Literal["viewer", "operator", "admin"]
-    name: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$",
-                             description="a name to revoke it by (default ROLE-N)")
+    name: Annotated[TokenName | None, Meta(description="a name to revoke it by (default ROLE-N)")] = None
 
 
 def router(daemon: Daemon) -> ActionRouter:

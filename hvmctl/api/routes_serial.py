@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import StreamingResponse
 from hvmctl.daemon.service import Daemon
 from hvmctl.daemon.state import ACTIONS as STATE_ACTIONS
 from hvmctl.errors import HostError, StateError
@@ -27,8 +29,8 @@ MAX_KEYS = 64 * 1024  # characters in one serial-in call
 HOLD = 1.0  # seconds a serial connection is kept after the last keys
 
 
-class SerialKeys(BaseModel):
-    keys: str = Field(description="bytes for the guest's ttyS0, as latin-1 text", max_length=MAX_KEYS)
+class SerialKeys(msgspec.Struct, kw_only=True):
+    keys: Annotated[str, Meta(description="bytes for the guest's ttyS0, as latin-1 text", max_length=MAX_KEYS)]
 
 
 def _paths(daemon: Daemon, ref: str) -> tuple[str, str]:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
 from hvmctl.daemon.service import Daemon
 from hvmctl.storage import snapshots
 
 
-class CreateRequest(BaseModel):
-    snapshot: str = Field(description="the snapshot's name")
-    disk_only: bool = Field(default=False, description="disks only, no memory (revert offline)")
-    description: str = Field(default="", max_length=1000)
+class CreateRequest(msgspec.Struct, kw_only=True):
+    snapshot: Annotated[str, Meta(description="the snapshot's name")]
+    disk_only: Annotated[bool, Meta(description="disks only, no memory (revert offline)")] = False
+    description: Annotated[str, Meta(max_length=1000)] = ""
 
 
-class NameRequest(BaseModel):
+class NameRequest(msgspec.Struct, kw_only=True):
     snapshot: str
 
 

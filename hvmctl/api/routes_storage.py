@@ -10,14 +10,14 @@ import json
 import threading
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
 
 from hvmctl.api.actions import ActionRouter
+from hvmctl.api.messages import Request, StreamingResponse
 from hvmctl.api.pathguard import guard_path, guard_use
-from fastapi import Request
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
-
 from hvmctl.daemon.service import Daemon
 from hvmctl.errors import HvmctlError
 from hvmctl.storage import actions
@@ -25,26 +25,30 @@ from hvmctl.storage import actions
 PROGRESS_INTERVAL = 0.2  # seconds between progress lines
 
 
-class AttachRequest(BaseModel):
-    uname: str = Field(description="the disk as in a profile: file:/path, phy:/dev/sdb2, tap:aio:/path")
-    vdev: str = Field(description="guest device: xvdb, sdb...")
-    mode: str = Field(default="w", description="r, w or w!")
-    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
-    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
-    allow_any_path: bool = Field(default=False, description="local root only: system files too (never remotely)")
+LIVE = Meta(description="change the running guest only (virsh --live)")
+CONFIG = Meta(description="change the managed definition only (virsh --config); both: both")
 
 
-class DetachRequest(BaseModel):
+class AttachRequest(msgspec.Struct, kw_only=True):
+    uname: Annotated[str, Meta(description="the disk as in a profile: file:/path, phy:/dev/sdb2, tap:aio:/path")]
+    vdev: Annotated[str, Meta(description="guest device: xvdb, sdb...")]
+    mode: Annotated[str, Meta(description="r, w or w!")] = "w"
+    live: Annotated[bool, LIVE] = False
+    config: Annotated[bool, CONFIG] = False
+    allow_any_path: Annotated[bool, Meta(description="local root only: system files too (never remotely)")] = False
+
+
+class DetachRequest(msgspec.Struct, kw_only=True):
     vdev: str
-    timeout: float = Field(default=actions.UNPLUG_TIMEOUT, gt=0, le=600)
-    live: bool = Field(default=False, description="change the running guest only (virsh --live)")
-    config: bool = Field(default=False, description="change the managed definition only (virsh --config); both: both")
+    timeout: Annotated[float, Meta(gt=0, le=600)] = actions.UNPLUG_TIMEOUT
+    live: Annotated[bool, LIVE] = False
+    config: Annotated[bool, CONFIG] = False
 
 
-class ExportRequest(BaseModel):
-    bundle: str = Field(description="absolute path of the bundle to write (.tar, .tar.zst, .tar.gz)")
-    live: bool = Field(default=False, description="consistent copy of a running guest (temporary overlay)")
-    force: bool = Field(default=False, description="replace an existing bundle file")
+class ExportRequest(msgspec.Struct, kw_only=True):
+    bundle: Annotated[str, Meta(description="absolute path of the bundle to write (.tar, .tar.zst, .tar.gz)")]
+    live: Annotated[bool, Meta(description="consistent copy of a running guest (temporary overlay)")] = False
+    force: Annotated[bool, Meta(description="replace an existing bundle file")] = False
 
 
 def router(daemon: Daemon) -> ActionRouter:

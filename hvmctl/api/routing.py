@@ -34,3 +34,8 @@ def match(method: str, path: str) -> tuple[str, dict[str, str]] | None:
         if found:
             return name, {k: unquote(v) for k, v in found.groupdict().items()}
     return None
+
+
+def methods(path: str) -> list[str]:
+    """The methods some action has at ``path`` (a request with another one is a 405)."""
+    return sorted({wanted for _, wanted, pattern in _patterns() if pattern.match(path)})

@@ -60,7 +60,7 @@ def _started_daemon_modules(tmp: Path, **more: str) -> set[str]:
 
 def test_a_daemon_with_no_guests_imports_neither_pyroute2_nor_uvicorn_nor_ssl(tmp_path: Path) -> None:
     loaded = _started_daemon_modules(tmp_path)
-    assert "hvmctl.api.app" in loaded  # the check ran against the full daemon
+    assert "hvmctl.api.app" in loaded and "msgspec" in loaded  # the check ran against the full daemon
     assert "pyroute2" not in loaded
     assert "uvicorn" not in loaded  # the Unix socket is served by api/localhttp.py
     assert "_ssl" not in loaded  # (sys.modules["ssl"] is tlsload's stand-in: no libssl)

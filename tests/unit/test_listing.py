@@ -140,7 +140,7 @@ def test_an_unreadable_record_is_skipped_not_fatal(paths: Paths) -> None:
 def test_the_disk_path_imports_nothing_heavy() -> None:
     """The early answer must come before the daemon's modules load (that is its point)."""
     code = ("import sys, hvmctl.api.early; heavy = [m for m in ('hvmctl.daemon.service', 'hvmctl.daemon.domain',"
-            " 'hvmctl.config.model', 'pydantic', 'fastapi', 'pyroute2') if m in sys.modules];"
+            " 'hvmctl.config.model', 'pydantic', 'fastapi', 'msgspec', 'pyroute2') if m in sys.modules];"
             " print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True)
     assert out.stdout.strip() == "[]"

@@ -259,7 +259,7 @@ def test_cli_import_path_stays_lean() -> None:
 
     code = ("import sys, hvmctl.cli.main, hvmctl.storage.bundle; "
             "print(' '.join(sorted(m for m in ('tempfile', 'concurrent.futures', 'logging', 'dataclasses', "
-            "'gzip', 'hvmctl.config', 'fastapi', 'pydantic', 'rich') if m in sys.modules)))")
+            "'gzip', 'hvmctl.config', 'fastapi', 'pydantic', 'msgspec', 'rich') if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])))
     assert out.stdout.strip() == ""

@@ -84,7 +84,7 @@ def test_info_cli_and_no_heavy_imports(tmp_path: Path) -> None:
     assert json.loads(out.stdout)["virtual_size"] == 1 << 30
     assert image_info(str(path))["allocated"] == 0
     probe = ("import sys, hvmctl.cli.main as m; "
-             "print(sorted(k for k in ('rich', 'fastapi', 'zstandard', 'pydantic') if k in sys.modules)); "
+             "print(sorted(k for k in ('rich', 'fastapi', 'zstandard', 'pydantic', 'msgspec') if k in sys.modules)); "
              "print(sorted(c for c in m.COMMANDS if c in ('image', 'convert', 'export', 'import', "
              "'block-attach', 'block-detach', 'block-list')))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60, check=True)
