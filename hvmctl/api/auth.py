@@ -19,11 +19,8 @@ Stdlib only, imported lazily by the daemon (its start must stay fast).
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import hmac
 import json
 import os
-import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -33,6 +30,28 @@ from typing import Any
 
 from hvmctl.atomic import write_json_atomic
 from hvmctl.errors import ConfigError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
+
+
+# hashlib, hmac and secrets load libcrypto (3.6 MiB of the daemon's RSS): imported when a
+# token or session is checked or made, not by a daemon that only serves its Unix socket
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _same(a: Any, b: Any) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a, b)
+
+
+def _random_text() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
 
 ROLES = ("viewer", "operator", "admin")
 SESSION_COOKIE = "hvmctl_session"
@@ -70,7 +89,7 @@ ROOT = Principal("root", "admin", "unix")
 
 
 def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return _sha256(secret.encode("utf-8", "surrogatepass"))
 
 
 def check_name(name: str) -> str:
@@ -146,13 +165,13 @@ class TokenStore:
         given = _digest(secret)
         found: dict[str, Any] | None = None
         for entry in self._load():
-            if hmac.compare_digest(given, str(entry["sha256"])):
+            if _same(given, str(entry["sha256"])):
                 found = entry
         return Principal(str(found["name"]), str(found["role"]), "token") if found else None
 
     def alive(self, name: str, sha256: str) -> bool:
         """True while the token ``name`` with this hash exists (sessions and WebSockets ask)."""
-        return any(t["name"] == name and hmac.compare_digest(str(t["sha256"]), sha256) for t in self._load())
+        return any(t["name"] == name and _same(str(t["sha256"]), sha256) for t in self._load())
 
     # ---- changing (read-modify-write under a file lock: the CLI and the daemon may both) -
     def _change(self, edit: Callable[[Entries], Entries]) -> None:
@@ -172,7 +191,7 @@ class TokenStore:
         check_role(role)
         if name is not None:
             check_name(name)
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        secret = TOKEN_PREFIX + _random_text()
         chosen: list[str] = []
 
         def add(tokens: list[dict[str, Any]]) -> Entries:
@@ -243,7 +262,7 @@ class SessionStore:
         if len(self._sessions) >= MAX_SESSIONS:  # the oldest goes
             oldest = min(self._sessions.values(), key=lambda s: s.expires)
             self._sessions.pop(oldest.sid, None)
-        session = Session(sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),
+        session = Session(sid=_random_text(), csrf=_random_text(),
                           principal=Principal(principal.name, principal.role, "session"),
                           expires=self.clock() + self.ttl, token_sha256=self.tokens.hash_of(secret))
         self._sessions[session.sid] = session
@@ -343,7 +362,7 @@ def principal_of(conn: Any) -> Principal | None:
         return session.principal if _same_origin(scope) else None
     if str(scope.get("method", "GET")).upper() not in SAFE_METHODS:
         given = _header(scope, CSRF_HEADER.lower().encode()) or ""
-        if not hmac.compare_digest(given.encode(), session.csrf.encode()):
+        if not _same(given.encode(), session.csrf.encode()):
             return None
     return session.principal
 

@@ -23,11 +23,12 @@ TLS only: a plain-HTTP client fails the handshake and is disconnected. The certi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from hvmctl.api import auth, routing
@@ -276,6 +277,9 @@ class Listener:
     async def start(self) -> None:
         import socket
 
+        from hvmctl import tlsload
+
+        tlsload.load()  # before uvicorn, which imports ssl itself (the daemon blocks it till now)
         import uvicorn
 
         from hvmctl.api.audit import Audit
@@ -302,7 +306,7 @@ class Listener:
             ws_max_size=_int_env(WS_FRAME_ENV, DEFAULT_WS_MAX_FRAME), h11_max_incomplete_event_size=HEAD_LIMIT,
             timeout_keep_alive=30,
         )
-        self.server = uvicorn.Server(config)
+        self.server = _server_class()(config)
         self.task = asyncio.create_task(self.server.serve(sockets=[sock]), name="remote-api")
         while not self.server.started and not self.task.done():
             await asyncio.sleep(0.005)
@@ -318,6 +322,20 @@ class Listener:
                 await asyncio.wait_for(self.task, 5.0)
             except (asyncio.TimeoutError, Exception):
                 self.task.cancel()
+
+
+def _server_class() -> Any:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn without its signal handlers: SIGTERM is the daemon's (daemon/main.py),
+        which closes this listener as part of its own stop."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server
 
 
 async def start_listener(daemon: "Daemon", app: ASGIApp, address: str) -> Listener:

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import socket
-import ssl
 import struct
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -160,7 +159,7 @@ class RemoteEndpoint:
                                                       f"{type(exc).__name__}: {exc}"})
                     continue
                 await protocol.write_msg(writer, {"ok": result})
-        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, OSError, ssl.SSLError, ValueError):
+        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, OSError, ValueError):  # ssl.SSLError is an OSError
             pass
         except Exception:
             log.exception("remote endpoint: connection from %s failed", peer)

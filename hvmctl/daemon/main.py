@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from hvmctl.daemon.codestamp import CodeStamp
     from hvmctl.daemon.prelude import Prelude
 
-# asyncio (~25 ms: it imports ssl) and ctypes are imported only once the socket answers
-# lists (hvmctl.daemon.prelude): a restarted daemon's first `xm list` does not wait for them
+# asyncio (~20 ms) and ctypes are imported only once the socket answers lists
+# (hvmctl.daemon.prelude): a restarted daemon's first `xm list` does not wait for them
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -75,14 +75,12 @@ def _activated_socket() -> socket.socket | None:
     return sock
 
 
-def _import_full_api() -> tuple[Any, Any]:
-    """FastAPI and uvicorn: most of a start's import time, so loaded in a thread while the
-    early server (api/early.py) already answers on the socket."""
-    import uvicorn
-
+def _import_full_api() -> Any:
+    """The full API (its app and routes): most of a start's import time, so loaded in a
+    thread while the early server (api/early.py) already answers on the socket."""
     from hvmctl.api.app import create_app
 
-    return uvicorn, create_app
+    return create_app
 
 
 async def _start_remote_api(daemon: Any, app: Any) -> Any:
@@ -134,7 +132,7 @@ async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prel
     daemon = Daemon(paths)
     loaded = asyncio.Event()
 
-    async def load_full_api() -> tuple[Any, Any]:
+    async def load_full_api() -> Any:
         # only once the records are loaded: an import thread shares the GIL with the loop,
         # and the first answers (the waiting `xm list`) come first
         await loaded.wait()
@@ -146,7 +144,7 @@ async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prel
     await daemon.start(loaded=loaded, reattached=lambda: early.attach(daemon))
     await _join_pool(daemon)
     migration = await on_daemon_start(daemon)  # remote endpoint; xendomains start
-    uvicorn, create_app = await full_api
+    create_app = await full_api
     from hvmctl.api.audit import Audit
 
     from hvmctl.api.codeguard import CodeGuard
@@ -157,26 +155,20 @@ async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prel
 
         api = Forward(api, daemon)
     app = Audit(api, paths.log_dir)  # every state-changing call, on either listener
-    early.take_over(app)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    # uvicorn catches SIGTERM/SIGINT to stop serving, then re-raises them against the
-    # handlers it found: make those harmless so our clean-up below still runs.
+    early.take_over(app)  # the early server runs every request through it from now on
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: None)
+        loop.add_signal_handler(sig, stop.set)
     log.info("hvmctl daemon listening on %s (pid %d)", paths.socket, os.getpid())
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
     remote_api: Any = None
     try:
-        while not server.started and not serving.done():
-            await asyncio.sleep(0.005)
-        await early.close()  # uvicorn accepts on the socket now
         remote_api = await _start_remote_api(daemon, api)
         if remote_api is not None and daemon.pool is not None:
             await asyncio.to_thread(daemon.pool.publish_api, remote_api)
-        await serving
+        await stop.wait()
     finally:
-        await early.close()
+        await early.close()  # no new requests; those under way get 2 s
         if remote_api is not None:
             await remote_api.close()
         await migration.close()
@@ -236,6 +228,9 @@ def _apply_config_file() -> None:
 
 
 def run() -> None:
+    from hvmctl import tlsload
+
+    tlsload.block()  # before asyncio: ssl (1.5 MiB + libcrypto) loads only for a TLS listener or client
     from hvmctl.daemon.codestamp import CodeStamp
 
     stamp = CodeStamp()  # first: the code this process runs is the code on disk now
@@ -258,4 +253,5 @@ def run() -> None:
     _become_subreaper()
     import asyncio
 
+    tlsload.defer()  # libraries imported from here on get ssl's stand-in (the real one on use)
     asyncio.run(serve(paths, sock, activated is not None, first, stamp))

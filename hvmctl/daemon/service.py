@@ -424,7 +424,7 @@ class Daemon:
         for dom in self.domains.values():
             if dom.name == ref or dom.uuid == ref.lower():
                 return dom
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():  # "²".isdigit() is True, int("²") fails
             for dom in self.domains.values():
                 if dom.domid == int(ref):
                     return dom

@@ -15,19 +15,20 @@ Where the endpoint keeps its material (generated on first use, mode 0600):
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import os
-import secrets
 import socket
-import ssl
 import struct
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hvmctl import tlsload
 from hvmctl.errors import ERROR_KINDS, DaemonError, HostError, HvmctlError
+
+if TYPE_CHECKING:
+    import ssl
 
 MAX_MESSAGE = 16 << 20
 CONNECT_TIMEOUT = 10.0
@@ -66,6 +67,8 @@ def error_from(msg: dict[str, Any]) -> HvmctlError:
 
 
 def token_ok(given: object, expected: str) -> bool:
+    import hmac  # here, not at import: hmac loads libcrypto (3.6 MiB of RSS)
+
     return isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())
 
 
@@ -88,7 +91,7 @@ class Channel:
                 reply = await read_msg(self.reader, timeout)
             except asyncio.TimeoutError as exc:
                 raise DaemonError(f"destination {self.peer} did not answer '{op}' within {timeout:.0f} s") from exc
-            except (OSError, asyncio.IncompleteReadError, ssl.SSLError, ValueError) as exc:
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:  # ssl.SSLError is an OSError
                 raise DaemonError(f"lost the connection to {self.peer} during '{op}': "
                                   f"{exc.__class__.__name__}: {exc}") from exc
         if "error" in reply:
@@ -99,7 +102,7 @@ class Channel:
         try:
             self.writer.close()
             await asyncio.wait_for(self.writer.wait_closed(), 2.0)
-        except (OSError, asyncio.TimeoutError, ssl.SSLError):
+        except (OSError, asyncio.TimeoutError):  # ssl.SSLError included
             pass
 
 
@@ -116,6 +119,9 @@ async def connect_tls(host: str, port: int, *, token: str, ca_pem: str | None) -
 
     The destination's certificate must verify against ``ca_pem`` (its self-signed cert, or
     the CA that signed it); the system trust store is used when none is given."""
+    tlsload.load()
+    import ssl
+
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     if ca_pem:
         ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=ca_pem)
@@ -161,6 +167,8 @@ def ensure_token(state_dir: Path) -> str:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
+            import secrets
+
             fh.write(secrets.token_urlsafe(32) + "\n")
     token = path.read_text().strip()
     if len(token) < 16:
@@ -273,7 +281,10 @@ def _ensure_dh_params(out: Path) -> None:
     os.replace(tmp, path)
 
 
-def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+def server_context(cert: Path, key: Path) -> "ssl.SSLContext":
+    tlsload.load()
+    import ssl
+
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(cert, key)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
-import ssl
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hvmctl import tlsload
 from hvmctl.api import routing
 
 if TYPE_CHECKING:
@@ -147,6 +147,9 @@ class Forward:
         return host, (api or None)
 
     async def _relay(self, scope: "Scope", receive: "Receive", send: "Send", host: str, api: dict[str, Any]) -> None:
+        tlsload.load()  # before httpx, which imports ssl itself
+        import ssl
+
         import httpx
 
         body = b""

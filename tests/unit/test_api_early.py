@@ -73,21 +73,21 @@ def test_reads_first_then_everything_through_the_full_api(monkeypatch: pytest.Mo
             early = EarlyServer(Paths.from_env(), time.time())
             await early.start(sock)
             # a list before the daemon is there is answered from the records on disk (none here)
-            status, headers, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert status == 200 and json.loads(body)["domains"] == []
             assert json.loads(body)["host"]["daemon_pid"] == os.getpid()
             # xm info waits for the daemon; once it is attached, both reads are the daemon's
-            pending = asyncio.create_task(_ask(path, b"GET /v1/host HTTP/1.1\r\nHost: x\r\n\r\n"))
+            pending = asyncio.create_task(_ask(path, b"GET /v1/host HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
             await asyncio.sleep(0.05)
             assert not pending.done()
             early.attach(_Daemon())  # type: ignore[arg-type]  # duck-typed stand-in
             status, headers, body = await asyncio.wait_for(pending, 5)
             assert status == 200 and json.loads(body) == {"host": "h"}
-            status, headers, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert status == 200 and json.loads(body)["domains"] == [{"name": "demo1", "id": 3}]
             # a write waits for the full API, then runs through it (chunked out: no length given)
             post = asyncio.create_task(_ask(
-                path, b"POST /v1/domains/demo1/pause?x=1 HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"))
+                path, b"POST /v1/domains/demo1/pause?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"))
             await asyncio.sleep(0.05)
             assert not post.done()
             early.take_over(_app)
@@ -114,7 +114,7 @@ def test_oversized_body_is_refused_in_the_one_error_shape() -> None:
             sock.listen(4)
             early = EarlyServer(Paths.from_env(), time.time())
             await early.start(sock)
-            status, _, body = await _ask(path, b"POST /v1/domains HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
+            status, _, body = await _ask(path, b"POST /v1/domains HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 999999999\r\n\r\n")
             assert status == 413 and json.loads(body)["error"] == "too-large"
             await early.close()
             sock.close()
@@ -143,11 +143,11 @@ def test_the_prelude_lists_from_disk_and_hands_everything_else_to_the_early_serv
             sock.listen(16)
             first = Prelude(sock, paths, time.time())
             first.start()
-            status, _, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, _, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert status == 200 and [d["name"] for d in json.loads(body)["domains"]] == ["web"]
             assert first.answered == 1
             post = asyncio.create_task(_ask(
-                path, b"POST /v1/domains/web/start HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"))
+                path, b"POST /v1/domains/web/start HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"))
             while not first.held:
                 await asyncio.sleep(0.01)
             early = EarlyServer(paths, first.started_at)

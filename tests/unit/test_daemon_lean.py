@@ -1,10 +1,12 @@
 """The daemon's start stays lean: modules only a network operation needs (pyroute2, ~13 MiB
-of RSS) are not imported by a daemon whose host has no tap of ours to reconcile."""
+of RSS) are not imported by a daemon whose host has no tap of ours to reconcile; uvicorn
+and ssl (4.5 MiB) only by one with a remote HTTPS listener (HVMCTL_LISTEN)."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +31,9 @@ def watch():
             pass
         time.sleep(0.05)
     time.sleep(0.3)  # the start's reconcile runs after the first answers
-    loaded = sorted({m.split(".")[0] for m in sys.modules})
+    while os.environ.get("HVMCTL_LISTEN") and "uvicorn.server" not in sys.modules and time.monotonic() < deadline:
+        time.sleep(0.05)  # the remote listener starts once the full API answers
+    loaded = sorted(m for m, mod in list(sys.modules.items()) if mod is not None)
     print(json.dumps(loaded), flush=True)
     os._exit(0)
 
@@ -39,19 +43,33 @@ run()
 """
 
 
-def _started_daemon_modules(tmp: Path) -> list[str]:
+def _started_daemon_modules(tmp: Path, **more: str) -> set[str]:
+    """The modules a started daemon has loaded, top-level names and dotted ones."""
     env = dict(os.environ, HVMCTL_STATE_DIR=str(tmp / "state"), HVMCTL_RUN_DIR=str(tmp / "run"),
                HVMCTL_SOCKET=str(tmp / "run" / "api.sock"), HVMCTL_LOG_DIR=str(tmp / "log"),
                HVMCTL_PROFILE_DIR=str(tmp / "xen"), HVMCTL_CONFIG="/dev/null")
-    for name in ("HVMCTL_LISTEN", "HVMCTL_POOL_ETCD", "HVMCTL_NETWORK_SCRIPT"):
+    for name in ("HVMCTL_LISTEN", "HVMCTL_POOL_ETCD", "HVMCTL_NETWORK_SCRIPT", "HVMCTL_REMOTE_LISTEN"):
         env.pop(name, None)
+    env.update(more)
     proc = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120,
                           check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    names: list[str] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return set(names) | {m.split(".")[0] for m in names}
 
 
-def test_a_daemon_with_no_guests_does_not_import_pyroute2(tmp_path: Path) -> None:
+def test_a_daemon_with_no_guests_imports_neither_pyroute2_nor_uvicorn_nor_ssl(tmp_path: Path) -> None:
     loaded = _started_daemon_modules(tmp_path)
-    assert "msgspec" in loaded and "uvicorn" in loaded  # the check ran against the full daemon
+    assert "hvmctl.api.app" in loaded and "msgspec" in loaded  # the check ran against the full daemon
     assert "pyroute2" not in loaded
+    assert "uvicorn" not in loaded  # the Unix socket is served by api/localhttp.py
+    assert "_ssl" not in loaded  # (sys.modules["ssl"] is tlsload's stand-in: no libssl)
+
+
+def test_a_remote_listener_loads_ssl_and_uvicorn(tmp_path: Path) -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    loaded = _started_daemon_modules(tmp_path, HVMCTL_LISTEN=f"127.0.0.1:{port}")
+    assert {"uvicorn", "_ssl", "uvicorn.server"} <= loaded
