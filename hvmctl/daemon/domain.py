@@ -27,7 +27,7 @@ from hvmctl.daemon import listing
 from hvmctl.daemon.process import cpu_seconds
 from hvmctl.daemon.qemuuser import Identity
 from hvmctl.daemon.state import DomainState, check_action, check_transition
-from hvmctl.daemon import fdtable, sched, vcpus, vnckeeper, vncserve
+from hvmctl.daemon import fdtable, sched, vcpus, vncserve
 from hvmctl.devices import memory
 from hvmctl.errors import HostError, HvmctlError, QemuError, StateError, TimeoutError_
 from hvmctl.daemon.fdtable import FdTable
@@ -96,7 +96,7 @@ class Runtime:
     started_at: float = field(default_factory=time.time)
     vnc_host: str | None = None
     vnc_port: int | None = None
-    vnc_keeper: list[int] | None = None  # [pid, start ticks, fd]: keeps the VNC port open (vnckeeper)
+    vnc_listen_fd: int | None = None  # QEMU's copy of the VNC listening socket (unused by it; vncserve)
     nics: list[dict[str, Any]] = field(default_factory=list)
     accel: str = "tcg"
     console_log: str = ""
@@ -263,8 +263,11 @@ class Domain:
                 qemu_gid=self.qemu_ident.gid if self.qemu_ident is not None else None,
             )
             self.vnc = vncserve.listen(self, domid, plan.vnc_display)  # HOST:5900+N, bound by us
-            if self.vnc is not None:
+            vnc_fd: tuple[int, ...] = ()
+            if self.vnc is not None:  # QEMU holds a copy too: the port outlives a killed daemon
                 self.runtime.vnc_host, self.runtime.vnc_port = self.vnc.host, self.vnc.port
+                vnc_fd = (self.vnc.sock.fileno(),)
+                self.runtime.vnc_listen_fd = vnc_fd[0]  # inherited under the same number
             # write-ahead: a QEMU may exist from now on. Not fsynced (create's latency): a
             # killed daemon's successor reads it all the same, and a host crash that could
             # lose it ends the QEMU too; the record written after the spawn is durable
@@ -274,7 +277,8 @@ class Domain:
             self.host.crash_point("launch:granted")
             try:
                 self.process = self.host.backend.spawn(argv, Path(self.runtime.qemu_log),
-                                                       logs=[Path(self.runtime.console_log)], pass_fds=fds.fds,
+                                                       logs=[Path(self.runtime.console_log)],
+                                                       pass_fds=(*fds.fds, *vnc_fd),
                                                        identity=self.qemu_ident,
                                                        prefix=self.host.jail_prefix(self, plan, argv))
             finally:
@@ -282,8 +286,6 @@ class Domain:
             self.host.crash_point("launch:spawned")
             self.runtime.pid = self.process.pid
             self.runtime.start_ticks = self.process.start_ticks
-            if self.vnc is not None:  # the port stays open should the daemon die (vnckeeper)
-                self.runtime.vnc_keeper = self.vnc.keep(self.process.pid)
             sched.apply_at_start(self)  # its own cgroup, before it runs long
             self.host.persist(self)
             self.host.crash_point("launch:pid")
@@ -369,10 +371,8 @@ class Domain:
         if self.vnc is not None:
             self.vnc.close()
             self.vnc = None
-        elif self.runtime is not None and self.runtime.vnc_keeper:  # a predecessor's, never taken back
-            vnckeeper.stop(self.runtime.vnc_keeper)
         if self.runtime is not None:
-            self.runtime.vnc_keeper = None
+            self.runtime.vnc_listen_fd = None
 
     # ---- re-attach after a daemon restart -----------------------------------------------
     def _find_process(self) -> GuestProcess | None:
@@ -875,7 +875,9 @@ class Domain:
         dom.state = DomainState(data["state"])
         dom.intent = data.get("intent")
         if data.get("runtime"):
-            dom.runtime = Runtime(**data["runtime"])
+            runtime = dict(data["runtime"])
+            runtime.pop("vnc_keeper", None)  # a record of the keeper-process version: re-bound at re-attach
+            dom.runtime = Runtime(**runtime)
             if dom.runtime.qemu_uid is not None:
                 dom.qemu_ident = Identity(dom.runtime.qemu_uid, dom.runtime.qemu_gid or dom.runtime.qemu_uid)
         dom.managed = bool(data.get("managed", False))

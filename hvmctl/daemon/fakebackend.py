@@ -308,6 +308,14 @@ class FakeProcess:
         except asyncio.TimeoutError:
             return False
 
+    def take_fd(self, fd: int) -> int | None:
+        """As ``pidfd_getfd``: a copy of a listening socket it was passed at spawn as ``fd``."""
+        guest = self.world.guests.get(self.pid)
+        if guest is None or not self.alive:
+            return None
+        sock = guest.listener(guest.sockets.get(fd, ""))
+        return os.dup(sock.fileno()) if sock is not None else None
+
 
 class FakeMonitor:
     """A QMP connection to a fake guest: answers what the daemon asks, queues events."""

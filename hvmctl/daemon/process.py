@@ -8,6 +8,7 @@ alike (and does not wait for a slow init to reap a zombie).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import signal
 import subprocess
@@ -23,6 +24,8 @@ from hvmctl.daemon.procfs import process_alive as process_alive
 from hvmctl.daemon.procfs import process_start_ticks as process_start_ticks
 from hvmctl.daemon.procfs import thread_running as thread_running
 from hvmctl.errors import QemuError
+
+SYS_PIDFD_GETFD = 438  # the same number on every architecture (the unified syscall table)
 
 
 def rss_kib(pid: int) -> int:
@@ -133,6 +136,16 @@ class QemuProcess:
             os.kill(self.pid, sig)
         except ProcessLookupError:
             pass
+
+    def take_fd(self, fd: int) -> int | None:
+        """A copy of this QEMU's fd number ``fd`` as one of ours (``pidfd_getfd``, on the
+        pidfd opened when it was spawned or adopted -- the pid and start ticks it was checked
+        against -- so a reused pid cannot answer); None: it ended, or holds no such fd."""
+        if self._pidfd is None or not self.alive:
+            return None
+        libc = ctypes.CDLL(None, use_errno=True)
+        got = int(libc.syscall(SYS_PIDFD_GETFD, self._pidfd, fd, 0))
+        return got if got >= 0 else None
 
     async def wait(self, timeout: float) -> bool:
         """True if the process ended within ``timeout`` seconds."""

@@ -6,9 +6,11 @@ takes the first display it can bind from ``vncdisplay`` (or 0) to 99, race-free 
 bound socket is the claim. Each accepted connection is handed to QEMU over QMP (``getfd`` +
 ``add_client protocol=vnc skipauth=false``): QEMU then does the RFB handshake and the
 password itself, and holds the connection, so a daemon killed with ``kill -9`` leaves the
-open sessions running; a keeper (hvmctl.daemon.vnckeeper) holds the listening socket
-meanwhile, so new clients wait in its backlog until a restarted daemon takes the socket
-back at re-attach. The web console's relay gets one end of a socketpair handed over
+open sessions running. QEMU also holds a copy of the listening socket, passed at spawn as
+one more fd it never uses (the socket is bound before every spawn: create, restore,
+migrate-in), so the port stays listening while the daemon is away: new clients wait in
+its backlog until a restarted daemon takes the socket back from QEMU (``pidfd_getfd``,
+its number in the record) at re-attach, and it closes when QEMU ends. The web console's relay gets one end of a socketpair handed over
 the same way (no TCP hop). Hand-overs are done one at a time (``BACKLOG`` connections wait);
 QMP answers while a guest is paused, restoring or migrating, so those get theirs too.
 """
@@ -20,11 +22,11 @@ import contextlib
 import errno
 import itertools
 import logging
+import os
 import socket
 from typing import TYPE_CHECKING
 
 from hvmctl.config.model import VfbSpec
-from hvmctl.daemon import vnckeeper
 from hvmctl.errors import HostError, HvmctlError
 
 if TYPE_CHECKING:
@@ -85,9 +87,8 @@ class VncListener:
     """One guest's listening socket and the task accepting on it; the task owns the socket
     (cancelling it closes the socket) and accepts only once :meth:`start` is called (QMP up)."""
 
-    def __init__(self, dom: "Domain", sock: socket.socket, keeper: list[int] | None = None) -> None:
+    def __init__(self, dom: "Domain", sock: socket.socket) -> None:
         self.sock = sock
-        self.keeper = keeper  # [pid, start ticks, fd] of the process keeping it open (vnckeeper)
         name = sock.getsockname()
         self.host, self.port = str(name[0]), int(name[1])
         self._ready = asyncio.Event()
@@ -107,20 +108,15 @@ class VncListener:
     def _on_exit(self, _: object) -> None:
         self.close()
 
-    def keep(self, qemu_pid: int) -> list[int] | None:
-        """Have the port kept listening while the daemon is away (until this QEMU ends)."""
-        if self.keeper is None:
-            self.keeper = vnckeeper.start(self.sock.fileno(), qemu_pid)
-        return self.keeper
-
     def close(self) -> None:
-        """Closed for good (the guest stops): the keeper ends too. A daemon that dies
-        never gets here: its keeper holds the port for the next one."""
+        """Closed for good (the guest stops, or is preserved without a console): shut down,
+        so QEMU's copy stops listening too and the port is free at once. A daemon that
+        dies never gets here: QEMU's copy keeps the port for the next one."""
         self._forget_exit()
         self._task.cancel()
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
-        vnckeeper.stop(self.keeper)
-        self.keeper = None
 
     def _forget_exit(self) -> None:
         if self._exited is not None:  # no callback left on the future (its loop may end first)
@@ -155,30 +151,46 @@ def listen(dom: "Domain", domid: int, pinned: int | None) -> VncListener | None:
 
 
 def relisten(dom: "Domain") -> VncListener | None:
-    """A restarted daemon takes the listening socket back from its keeper (the clients
-    that connected meanwhile are in its backlog), else binds the port its record names
-    again. The QEMU's open sessions went on meanwhile. None when it cannot (a QEMU of
-    before still listening itself)."""
+    """A restarted daemon takes the listening socket back from the guest's QEMU (the
+    clients that connected meanwhile are in its backlog), else (a QEMU started without
+    it) binds the port its record names again. The QEMU's open sessions went on meanwhile.
+    None when it cannot (the port is taken)."""
     rt = dom.runtime
     vfb = dom.config.vfb
     if rt is None or not rt.vnc_port or vfb is None or vfb.type != "vnc":
         return None
-    if rt.vnc_keeper:
-        sock = vnckeeper.take(rt.vnc_keeper)
-        if sock is not None and sock.getsockname()[1] == rt.vnc_port:
-            return VncListener(dom, sock, keeper=rt.vnc_keeper)
-        if sock is not None:
-            sock.close()
-        vnckeeper.stop(rt.vnc_keeper)
-        rt.vnc_keeper = None
+    sock = _take_back(dom, rt.vnc_listen_fd, rt.vnc_port)
+    if sock is not None:
+        return VncListener(dom, sock)
+    rt.vnc_listen_fd = None  # this one is not QEMU's: it does not outlive the daemon
     try:
-        listener = VncListener(dom, bind(rt.vnc_host or vfb.vnclisten, [rt.vnc_port - VNC_BASE_PORT]))
+        return VncListener(dom, bind(rt.vnc_host or vfb.vnclisten, [rt.vnc_port - VNC_BASE_PORT]))
     except HostError as exc:
         log.warning("domain %s: VNC not served by the daemon: %s", dom.name, exc.message)
         return None
-    if dom.process is not None:
-        rt.vnc_keeper = listener.keep(dom.process.pid)
-    return listener
+
+
+def _take_back(dom: "Domain", fd: int | None, port: int) -> socket.socket | None:
+    """QEMU's copy of the listening socket (fd ``fd`` in it), if it is one on ``port``."""
+    if fd is None or dom.process is None:
+        return None
+    got = dom.process.take_fd(fd)
+    if got is None:
+        log.warning("domain %s: cannot take the VNC socket back from QEMU (its fd %d)", dom.name, fd)
+        return None
+    try:
+        sock = socket.socket(fileno=got)
+    except OSError:  # not a socket (that number was reused in QEMU)
+        os.close(got)
+        return None
+    try:
+        if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and sock.getsockname()[1] == port:
+            sock.setblocking(False)
+            return sock
+    except OSError:
+        pass
+    sock.close()
+    return None
 
 
 async def hand_over(dom: "Domain", conn: socket.socket) -> None:

@@ -18,7 +18,7 @@ import pytest
 from tests.fixtures.guests import installer_iso, tiny_guest
 from tests.integration.hvenv import HvEnv
 from tests.integration.rfb import AuthFailed, RfbClient
-from tests.integration.sockets import tcp_listeners
+from tests.integration.sockets import children, holders, listening_sockets, tcp_listeners
 from tests.integration.screen import decode_png, png_text, screen_text
 from tests.integration.seedprof import wait_log
 
@@ -155,9 +155,13 @@ def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv:
     dom = hv.domain("owned")
     host, port = _vnc(hv, "owned")
     assert port == 5900 + n
-    # QEMU listens on no TCP port at all; the daemon holds the VNC one
-    assert tcp_listeners(dom["pid"]) == []
+    # QEMU listens on no TCP port of its own; the daemon holds the VNC one, and QEMU a copy of
+    # that very socket (never accepted on: -vnc none) -- no other process, no keeper
     assert hv.daemon is not None and port in tcp_listeners(hv.daemon.pid)
+    assert tcp_listeners(dom["pid"], besides=hv.daemon.pid) == []
+    (inode,) = [i for i, p in listening_sockets(dom["pid"]).items() if p == port]
+    assert holders(inode) == {hv.daemon.pid, dom["pid"]}
+    assert children(hv.daemon.pid) == {dom["pid"]}  # no child but its QEMU
     argv = (Path(f"/proc/{dom['pid']}/cmdline").read_bytes()).split(b"\0")
     assert argv[argv.index(b"-vnc") + 1] == b"none,password-secret=vncpass"
     with pytest.raises(AuthFailed, match="requires authentication"):
@@ -167,7 +171,8 @@ def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv:
 
     with RfbClient(host, port, password="s3cr3t") as session:
         assert session.name == "QEMU (owned)"
-        hv.kill_daemon()  # kill -9: QEMU holds the session's fd, a keeper the listening socket
+        hv.kill_daemon()  # kill -9: QEMU holds the session's fd and the listening socket
+        assert holders(inode) == {dom["pid"]}  # QEMU alone keeps the port
         assert "SeaBIOS" in screen_text(session.capture())  # the open session goes on
         with socket.create_connection((host, port), timeout=5) as waiting:  # accepted by the kernel...
             waiting.settimeout(1.0)
@@ -176,13 +181,16 @@ def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv:
             hv.start_daemon()
             waiting.settimeout(30)
             assert waiting.recv(12) == b"RFB 003.008\n"  # the same connection, served after re-attach
+        assert hv.daemon is not None and holders(inode) == {hv.daemon.pid, dom["pid"]}  # taken back
+        assert children(hv.daemon.pid) <= {dom["pid"]}  # nothing started for it (QEMU is init's now)
         with RfbClient(host, port, password="s3cr3t") as again:
             assert again.name == "QEMU (owned)"
         assert "SeaBIOS" in screen_text(session.capture())
     assert hv.domain("owned")["vnc"] == f"{host}:{port}"
     hv.hv("destroy", "owned")
-    with pytest.raises(ConnectionRefusedError):  # the port goes with the guest, keeper and all
+    with pytest.raises(ConnectionRefusedError):  # the port goes with the guest
         socket.create_connection((host, port), timeout=5).close()
+    assert holders(inode) == set()
 
 
 def test_save_restore_keeps_the_display_and_serves_it(hv: HvEnv) -> None:
@@ -200,4 +208,4 @@ def test_save_restore_keeps_the_display_and_serves_it(hv: HvEnv) -> None:
     with RfbClient(host, port) as vnc:
         assert vnc.name == "QEMU (kept)"
         assert "SeaBIOS" in screen_text(vnc.capture())
-    assert tcp_listeners(hv.domain("kept")["pid"]) == []
+    assert hv.daemon is not None and tcp_listeners(hv.domain("kept")["pid"], besides=hv.daemon.pid) == []

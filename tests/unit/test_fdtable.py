@@ -144,7 +144,11 @@ def test_create_passes_exactly_the_argv_fds_and_keeps_none(tmp_path: Path) -> No
         assert sorted(p for p in guest.passed if p.startswith(img)) == [f"{img}/a.img", f"{img}/b.img"]
         named = [a for i, a in enumerate(guest.argv[1:]) if guest.argv[i] in ("-add-fd", "-chardev", "-netdev")
                  and ("fd=" in a.split(",")[0] or ",fd=" in a)]
-        assert len(guest.passed) == len(named) == 5  # exactly the fds the argv names: 3 files, QMP, serial
+        # exactly the fds the argv names (3 files, QMP, serial), and the VNC listening socket
+        # QEMU only holds (the port outlives a killed daemon; vncserve)
+        assert len(named) == 5 and len(guest.passed) == 6
+        rt = daemon.lookup("demo").runtime
+        assert rt is not None and guest.sockets[rt.vnc_listen_fd or -1] == str(("127.0.0.1", rt.vnc_port))
         assert not [a for a in guest.argv if img in a and "opaque=" not in a]
         assert not [f for f in open_fds() - before if img in f], "the daemon kept an image open"
 

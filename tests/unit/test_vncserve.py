@@ -103,13 +103,25 @@ def test_a_restarted_daemon_serves_the_port_of_the_record_again(tmp_path: Path) 
         ports.append(rt.vnc_port)
         assert await _banner(rt.vnc_port) == b"RFB 003.008\n"
 
-    _, world = ck.run_until_crash(root, create, _noop, None)  # the daemon is gone: no listener
+    _, world = ck.run_until_crash(root, create, _noop, None)  # the daemon is gone, its QEMU holds the port
+    (guest,) = world.alive_with_uuid(ck.UUID)
+    waiting = socket.create_connection(("127.0.0.1", ports[0]), timeout=2)  # in the backlog meanwhile
 
     async def after(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
         rt = daemon.lookup("demo").runtime
-        assert rt is not None and rt.vnc_port == ports[0]
+        assert rt is not None and rt.vnc_port == ports[0] and rt.vnc_listen_fd is not None
+        assert guest.sockets[rt.vnc_listen_fd] == str(("127.0.0.1", ports[0]))  # passed at spawn
+        waiting.settimeout(5)
+        assert await asyncio.to_thread(waiting.recv, 12) == b"RFB 003.008\n"  # served after re-attach
+        waiting.close()
         assert await _banner(ports[0]) == b"RFB 003.008\n"
-        daemon.lookup("demo")._close_vnc()
+        dom = daemon.lookup("demo")
+        dom._close_vnc()
+        assert dom.runtime is not None and dom.runtime.vnc_listen_fd is None
+        record = dom.to_record()  # one written by the keeper-process version still loads
+        record["runtime"] = dict(record["runtime"], vnc_keeper=[4242, 7, 9], vnc_listen_fd=None)
+        old = type(dom).from_record(daemon, record)
+        assert old.runtime is not None and old.runtime.vnc_port == ports[0] and not hasattr(old.runtime, "vnc_keeper")
 
     out = ck.restart(root, world, after)
     assert ck.check_one_or_none(root, world, out) is True
@@ -135,39 +147,35 @@ async def _noop(daemon: ck.Daemon, world: ck.FakeWorld) -> None:
     return None
 
 
-def test_a_keeper_holds_the_port_hands_it_back_and_ends_with_its_qemu() -> None:
-    import subprocess
-    import time
+def test_qemu_holds_the_port_while_the_daemon_is_away_and_it_goes_with_qemu(tmp_path: Path) -> None:
+    from hvmctl.daemon.process import QemuProcess
 
-    from hvmctl.daemon import vnckeeper
-    from hvmctl.daemon.procfs import process_alive
-
-    qemu = subprocess.Popen(["sleep", "30"])  # stands in for the guest's QEMU process
-    try:
+    async def scenario() -> None:
         sock = vncserve.bind("127.0.0.1", [_free_display()])
-        port = sock.getsockname()[1]
-        keeper = vnckeeper.start(sock.fileno(), qemu.pid)
-        assert keeper is not None and process_alive(keeper[0], keeper[1])
-        sock.close()  # the daemon dies: its copy is gone, the keeper's is not
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as waiting:  # in the backlog
-            back = vnckeeper.take(keeper)
-            assert back is not None and back.getsockname()[1] == port
-            back.setblocking(True)
-            conn, _ = back.accept()  # the very connection made while nobody served
-            conn.sendall(b"hi")
-            assert waiting.recv(2) == b"hi"
-            conn.close()
-            back.close()
-        qemu.kill()
-        qemu.wait(5)
-        deadline = time.monotonic() + 5  # tail --pid looks once a second
-        while process_alive(keeper[0], keeper[1]) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not process_alive(keeper[0], keeper[1]), "the keeper outlived its QEMU"
-        vnckeeper.stop(keeper)  # reaped
-        with pytest.raises(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        assert vnckeeper.start(3, 5_000_000) is None  # no such process (a fake QEMU): no keeper
-    finally:
-        qemu.kill()
-        qemu.wait(5)
+        port, fd = sock.getsockname()[1], sock.fileno()
+        qemu = QemuProcess.spawn(["sleep", "30"], tmp_path / "q.log", pass_fds=(fd,))  # stands in for QEMU
+        try:
+            sock.close()  # the daemon dies: its copy is gone, QEMU's is not
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as waiting:  # in the backlog
+                assert QemuProcess.adopt(qemu.pid, (qemu.start_ticks or 0) + 1) is None  # not that process
+                again = QemuProcess.adopt(qemu.pid, qemu.start_ticks)  # the restarted daemon's
+                assert again is not None
+                got = again.take_fd(fd)
+                assert got is not None
+                back = socket.socket(fileno=got)
+                assert back.getsockname()[1] == port
+                conn, _ = back.accept()  # the very connection made while nobody served
+                conn.sendall(b"hi")
+                assert waiting.recv(2) == b"hi"
+                conn.close()
+                back.close()
+            assert again.take_fd(999) is None  # no such fd in it
+            qemu.kill()
+            assert await qemu.wait(5) and await again.wait(5)
+            assert again.take_fd(fd) is None  # it ended
+            with pytest.raises(OSError):  # nothing else held the socket: the port closed with QEMU
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        finally:
+            qemu.kill()
+
+    asyncio.run(scenario())
