@@ -71,3 +71,19 @@ def children(pid: int) -> set[int]:
         if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
             found.add(int(proc.name))
     return found
+
+
+def free_vnc_display(low: int = 40, high: int = 95) -> int:
+    """A display in [low, high) whose port nothing listens on now (other tests run beside
+    us; a random pick makes two of them collide less)."""
+    import random
+    import socket
+
+    for n in random.sample(range(low, high), high - low):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", 5900 + n))
+                return n
+            except OSError:
+                continue
+    raise RuntimeError(f"no free VNC display in {low}..{high - 1}")

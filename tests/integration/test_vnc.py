@@ -9,7 +9,6 @@ gets the screen).
 
 from __future__ import annotations
 
-import random
 import socket
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from tests.fixtures.guests import installer_iso, tiny_guest
 from tests.integration.hvenv import HvEnv
 from tests.integration.rfb import AuthFailed, RfbClient
-from tests.integration.sockets import children, holders, listening_sockets, tcp_listeners
+from tests.integration.sockets import children, free_vnc_display, holders, listening_sockets, tcp_listeners
 from tests.integration.screen import decode_png, png_text, screen_text
 from tests.integration.seedprof import wait_log
 
@@ -37,18 +36,6 @@ def _vnc(hv: HvEnv, name: str) -> tuple[str, int]:
 def _without_cursor(text: str) -> str:
     """The text cursor blinks: an underscore at the end of a line comes and goes."""
     return "\n".join(line.removesuffix("_").rstrip() for line in text.splitlines())
-
-
-def _free_display() -> int:
-    """A display whose port nothing listens on now (other tests run beside us)."""
-    for n in random.sample(range(40, 95), 55):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", 5900 + n))
-                return n
-            except OSError:
-                continue
-    raise RuntimeError("no free VNC display in 40..94")
 
 
 def test_screen_of_the_iso_boot_over_vnc_and_screendump(hv: HvEnv) -> None:
@@ -101,7 +88,7 @@ def test_vncunused_guests_get_distinct_displays(hv: HvEnv) -> None:
 
 
 def test_vncdisplay_is_honoured_and_a_clash_refused(hv: HvEnv) -> None:
-    n = _free_display()
+    n = free_vnc_display()
     hv.write_profile("fixed", _direct("fixed", f'vfb = ["type=vnc,vncdisplay={n},vncunused=0"]'))
     hv.hv("create", "fixed")
     assert _vnc(hv, "fixed") == ("127.0.0.1", 5900 + n)
@@ -117,7 +104,7 @@ def test_vncdisplay_is_honoured_and_a_clash_refused(hv: HvEnv) -> None:
 
     # a display held by another program is refused clearly too
     with socket.socket() as other:
-        m = _free_display()
+        m = free_vnc_display()
         other.bind(("127.0.0.1", 5900 + m))
         other.listen()
         hv.write_profile("busy", _direct("busy", f'vfb = ["type=vnc,vncdisplay={m},vncunused=0"]'))
@@ -148,7 +135,7 @@ def test_vncpasswd_is_enforced(hv: HvEnv) -> None:
 def test_the_daemon_listens_qemu_serves_and_sessions_outlive_a_killed_daemon(hv: HvEnv) -> None:
     # a fixed display well above the low ones other tests' vncunused guests take: while our
     # daemon is dead its port is free, and a stranger's guest must not take it meanwhile
-    n = _free_display()
+    n = free_vnc_display()
     hv.write_profile("owned", _direct("owned", f'vfb = ["type=vnc,vncunused=0,vncdisplay={n},vncpasswd=s3cr3t"]'))
     hv.hv("create", "owned")
     wait_log(hv, "owned", "HVMCTL-READY", timeout=120)

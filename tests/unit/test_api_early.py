@@ -15,6 +15,7 @@ import pytest
 
 from hvmctl.api.early import EarlyServer
 from hvmctl.paths import Paths
+from tests.unit.unixsock import listening
 
 
 class _Dom:
@@ -67,9 +68,7 @@ def test_reads_first_then_everything_through_the_full_api(monkeypatch: pytest.Mo
         with tempfile.TemporaryDirectory() as tmp:
             monkeypatch.setenv("HVMCTL_STATE_DIR", os.path.join(tmp, "state"))
             path = os.path.join(tmp, "api.sock")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.bind(path)
-            sock.listen(16)
+            sock = listening(path)
             early = EarlyServer(Paths.from_env(), time.time())
             await early.start(sock)
             # a list before the daemon is there is answered from the records on disk (none here)
@@ -109,9 +108,7 @@ def test_oversized_body_is_refused_in_the_one_error_shape() -> None:
     async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "api.sock")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.bind(path)
-            sock.listen(4)
+            sock = listening(path, 4)
             early = EarlyServer(Paths.from_env(), time.time())
             await early.start(sock)
             status, _, body = await _ask(path, b"POST /v1/domains HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 999999999\r\n\r\n")
@@ -138,9 +135,7 @@ def test_the_prelude_lists_from_disk_and_hands_everything_else_to_the_early_serv
                                  "on_crash": "restart"}, "state": "inactive", "runtime": None, "managed": True}
             (paths.domains_dir / "web.json").write_text(json.dumps(record))
             path = os.path.join(tmp, "api.sock")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.bind(path)
-            sock.listen(16)
+            sock = listening(path)
             first = Prelude(sock, paths, time.time())
             first.start()
             status, _, body = await _ask(path, b"GET /v1/domains HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

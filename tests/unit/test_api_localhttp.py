@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,6 +18,7 @@ import h11
 from hvmctl.api.bodylimit import BodyLimit
 from hvmctl.api.early import EarlyServer
 from hvmctl.paths import Paths
+from tests.unit.unixsock import listening
 
 App = Callable[[Any, Any, Any], Awaitable[None]]
 
@@ -27,9 +27,7 @@ App = Callable[[Any, Any, Any], Awaitable[None]]
 async def serving(app: App) -> AsyncIterator[tuple[EarlyServer, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "api.sock")
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.bind(path)
-        sock.listen(16)
+        sock = listening(path)
         server = EarlyServer(Paths.from_env(), time.time())
         await server.start(sock)
         server.take_over(app)
@@ -249,9 +247,7 @@ def test_stop_closes_idle_connections_lets_short_requests_finish_and_cancels_lon
 
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "api.sock")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.bind(path)
-            sock.listen(16)
+            sock = listening(path)
             server = EarlyServer(Paths.from_env(), time.time())
             await server.start(sock)
             server.take_over(slow_app)
@@ -288,9 +284,7 @@ def test_a_failing_fast_read_is_a_500_in_the_one_error_shape(monkeypatch: Any) -
     async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "api.sock")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.bind(path)
-            sock.listen(4)
+            sock = listening(path, 4)
             server = EarlyServer(Paths.from_env(), time.time())
             await server.start(sock)
             client = await Client.open(path)

@@ -15,6 +15,7 @@ import pytest
 from hvmctl.config.model import VfbSpec
 from hvmctl.daemon import vncserve
 from hvmctl.errors import HostError
+from tests.integration.sockets import free_vnc_display
 from tests.unit import crashkit as ck
 
 OTHER = "8a3e4d5c-0000-4000-8000-00000000cccc"
@@ -32,19 +33,8 @@ def test_display_choices() -> None:
     assert vncserve.displays(VfbSpec(vncdisplay=150), domid=4) == [150]
 
 
-def _free_display() -> int:
-    for n in range(60, 99):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", 5900 + n))
-                return n
-            except OSError:
-                continue
-    raise RuntimeError("no free display in 60..98")
-
-
 def test_bind_takes_the_first_free_display_and_refuses_a_busy_fixed_one() -> None:
-    n = _free_display()
+    n = free_vnc_display()
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 5900 + n))
         busy.listen()
@@ -151,7 +141,7 @@ def test_qemu_holds_the_port_while_the_daemon_is_away_and_it_goes_with_qemu(tmp_
     from hvmctl.daemon.process import QemuProcess
 
     async def scenario() -> None:
-        sock = vncserve.bind("127.0.0.1", [_free_display()])
+        sock = vncserve.bind("127.0.0.1", [free_vnc_display()])
         port, fd = sock.getsockname()[1], sock.fileno()
         qemu = QemuProcess.spawn(["sleep", "30"], tmp_path / "q.log", pass_fds=(fd,))  # stands in for QEMU
         try:
