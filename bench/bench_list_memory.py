@@ -11,20 +11,20 @@ Figures, each with its baseline from the same run:
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import HvEnv, median, tiny_profile, wait_full_api
+from common import HvEnv, median, timed, tiny_profile, wait_full_api
 
 from hvmctl.daemon.process import rss_kib
 
 
 def _once(argv: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True, timeout=60)
-    return time.perf_counter() - start
+    took, code = timed(argv, env)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({code})")
+    return took
 
 
 def time_pair(argv: list[str], base: list[str], env: dict[str, str], rounds: int) -> tuple[float, float]:
