@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
@@ -15,6 +14,8 @@ from hvmctl.errors import DaemonError
 from hvmctl.paths import Paths
 
 if TYPE_CHECKING:
+    import logging
+
     from hvmctl.daemon.codestamp import CodeStamp
     from hvmctl.daemon.prelude import Prelude
 
@@ -23,7 +24,20 @@ if TYPE_CHECKING:
 
 PR_SET_CHILD_SUBREAPER = 36
 
-log = logging.getLogger("hvmctl.daemon")
+
+
+def _log() -> "logging.Logger":
+    """logging (~5 ms with traceback, string, re) is imported once the prelude answers."""
+    import logging
+
+    return logging.getLogger("hvmctl.daemon")
+
+
+def _setup_logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
 
 
 def _become_subreaper() -> None:
@@ -96,7 +110,7 @@ async def _start_remote_api(daemon: Any, app: Any) -> Any:
     try:
         return await start_listener(daemon, app, address)
     except HvmctlError as exc:
-        log.error("remote API not started: %s", exc.message)
+        _log().error("remote API not started: %s", exc.message)
         return None
 async def _join_pool(daemon: Any) -> None:
     """A pool member (HVMCTL_POOL_ETCD): joins in the background; etcd's client is
@@ -160,7 +174,7 @@ async def serve(paths: Paths, sock: socket.socket, activated: bool, first: "Prel
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    log.info("hvmctl daemon listening on %s (pid %d)", paths.socket, os.getpid())
+    _log().info("hvmctl daemon listening on %s (pid %d)", paths.socket, os.getpid())
     remote_api: Any = None
     try:
         remote_api = await _start_remote_api(daemon, api)
@@ -210,9 +224,10 @@ def _private_files(paths: Paths) -> None:
         os.close(filemodes.open_log(log_file))
 
 
-def _apply_config_file() -> None:
+def _apply_config_file() -> list[str]:
     """HVMCTL_CONFIG (hvmctl/daemonconf.py) fills in the environment before anything reads
-    it; a bad line stops the start, said on stderr with its file:line."""
+    it; a bad line stops the start, said on stderr with its file:line. Returns the settings
+    it applied (logged once logging is set up)."""
     import sys
 
     from hvmctl.daemonconf import ConfigFileError, load
@@ -222,9 +237,13 @@ def _apply_config_file() -> None:
     except ConfigFileError as exc:
         print(f"hvmctl daemon: not started: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from None
+    return sorted(applied)
+
+
+def _say_settings(applied: list[str]) -> None:
     if applied:
-        log.info("settings from %s: %s", os.environ.get("HVMCTL_CONFIG") or "/etc/hvmctl/hvmctl.conf",
-                 ", ".join(sorted(k[len("HVMCTL_"):].lower() for k in applied)))
+        _log().info("settings from %s: %s", os.environ.get("HVMCTL_CONFIG") or "/etc/hvmctl/hvmctl.conf",
+                    ", ".join(k[len("HVMCTL_"):].lower() for k in applied))
 
 
 def run() -> None:
@@ -234,12 +253,11 @@ def run() -> None:
     from hvmctl.daemon.codestamp import CodeStamp
 
     stamp = CodeStamp()  # first: the code this process runs is the code on disk now
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)  # our Monitor reports what matters
-    _apply_config_file()
+    applied = _apply_config_file()
     paths = Paths.from_env()
     if _single_instance(paths) is None:
-        log.info("another hvmctl daemon already runs for %s", paths.state_dir)
+        _setup_logging()
+        _log().info("another hvmctl daemon already runs for %s", paths.state_dir)
         return
     _private_files(paths)
     (paths.run_dir / "daemon.pid").write_text(f"{os.getpid()}\n")  # for init scripts and tests
@@ -250,6 +268,8 @@ def run() -> None:
 
     first = Prelude(sock, paths, time.time())
     first.start()
+    _setup_logging()  # after the prelude answers: nothing before it logs
+    _say_settings(applied)
     _become_subreaper()
     import asyncio
 

@@ -73,3 +73,20 @@ def test_a_remote_listener_loads_ssl_and_uvicorn(tmp_path: Path) -> None:
     probe.close()
     loaded = _started_daemon_modules(tmp_path, HVMCTL_LISTEN=f"127.0.0.1:{port}")
     assert {"uvicorn", "_ssl", "uvicorn.server"} <= loaded
+
+
+def test_the_config_files_settings_are_logged_once_logging_is_up(tmp_path: Path) -> None:
+    """logging is set up after the prelude answers; what the config file applied before is
+    still said, once."""
+    conf = tmp_path / "hvmctl.conf"
+    conf.write_text("qemu_mount_namespace = no\n")
+    env = dict(os.environ, HVMCTL_STATE_DIR=str(tmp_path / "state"), HVMCTL_RUN_DIR=str(tmp_path / "run"),
+               HVMCTL_SOCKET=str(tmp_path / "run" / "api.sock"), HVMCTL_LOG_DIR=str(tmp_path / "log"),
+               HVMCTL_PROFILE_DIR=str(tmp_path / "xen"), HVMCTL_CONFIG=str(conf))
+    for name in ("HVMCTL_LISTEN", "HVMCTL_POOL_ETCD", "HVMCTL_REMOTE_LISTEN", "HVMCTL_QEMU_MOUNT_NAMESPACE"):
+        env.pop(name, None)
+    proc = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    said = [line for line in proc.stderr.splitlines() if "settings from" in line]
+    assert len(said) == 1 and said[0].endswith(f"settings from {conf}: qemu_mount_namespace"), proc.stderr[-2000:]
