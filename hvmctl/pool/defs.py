@@ -103,7 +103,7 @@ class PoolDefs:
         """``xm delete`` of a pool definition: out of etcd before the local record goes."""
         if dom.uuid not in self.m.defs and dom.uuid not in self.seen:
             return
-        self.m.require()
+        await self.m.ready()
         holder = await self.m.etcd.get(self.m.key("run", dom.uuid))
         if holder not in (None, self.m.host):
             raise ConflictError(f"domain '{dom.name}' runs on pool member '{holder}'; stop it there first")

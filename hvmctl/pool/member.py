@@ -62,6 +62,7 @@ FACTS_EVERY = 5.0  # seconds between two publications of the member's facts
 MAX_EVENTS = 500  # kept in etcd (hvmctl pool events)
 MAX_ATTEMPTS = 3  # HA restarts of one guest before the manager gives up (pool events says so)
 POLL_EVERY = 2.0  # seconds between two full passes while the watch works (the fallback poll)
+JOIN_WAIT = 10.0  # seconds a command sent to a daemon just started waits for its first join attempt
 PROGRESS_EVERY = 0.25  # seconds between two progress reports of an evacuation
 Progress = Callable[[int, int], Awaitable[None]]  # (bytes moved, bytes to move)
 NOT_RUNNING = (DomainState.INACTIVE, DomainState.SUSPENDED, DomainState.SHUTDOWN, DomainState.CRASHED)
@@ -80,6 +81,7 @@ class PoolMember:
         self.lease: int | None = None
         self.healthy = False
         self.error: str | None = "not joined yet"
+        self._first_step = asyncio.Event()  # the first join attempt has ended (either way)
         self.is_leader = False
         self.left = False
         self.watchdog = Feeder(str(daemon.paths.state_dir / "watchdog.log"))
@@ -153,6 +155,7 @@ class PoolMember:
             except Exception as exc:  # a bug must not end membership: logged, tried again
                 log.exception("pool: step failed")
                 self.healthy, self.error = False, f"internal error: {type(exc).__name__}: {exc}"
+            self._first_step.set()
             delay = max(0.02, self.tick - (time.monotonic() - began))
             try:  # a watched change or a due timer ends the wait at once
                 await asyncio.wait_for(self._wake.wait(), max(0.0, min(delay, self._due - time.monotonic())))
@@ -548,7 +551,7 @@ class PoolMember:
                               progress: Progress | None = None) -> dict[str, Any]:
         """Evacuate pool member ``host``: here, or asked through etcd and waited for (its
         progress read back from there)."""
-        self.require()
+        await self.ready()
         if host == self.host:
             return await evacuate(self, copy_storage=copy_storage, progress=progress)
         if host not in await self.members():
@@ -692,6 +695,17 @@ class PoolMember:
         rows = await self.etcd.get_prefix(self.key("members", ""))
         return {k.rsplit("/", 1)[1]: json.loads(v) for k, v, _ in rows}
 
+    async def ready(self) -> None:
+        """:meth:`require`, after the first join attempt of a daemon just started: a command
+        sent the moment the member's socket answers waits for the join (at most
+        ``JOIN_WAIT`` s) instead of being told "not joined yet"."""
+        if not self._first_step.is_set() and not self.left:
+            try:
+                await asyncio.wait_for(self._first_step.wait(), JOIN_WAIT)
+            except asyncio.TimeoutError:
+                pass
+        self.require()
+
     def require(self) -> None:
         if self.left:
             raise PoolError(f"this daemon left the pool (restart it to join {', '.join(self.s.endpoints)} again)")
@@ -699,7 +713,7 @@ class PoolMember:
             raise PoolError(f"the pool cannot answer: {self.error}")
 
     async def status(self) -> dict[str, Any]:
-        self.require()
+        await self.ready()
         members = await self.members()
         leader = await self.etcd.get(self.key("leader"))
         try:
@@ -714,7 +728,7 @@ class PoolMember:
 
     async def domains(self) -> dict[str, Any]:
         """Every domain of every member (what each published), with its host."""
-        self.require()
+        await self.ready()
         rows = []
         for key, value, _ in await self.etcd.get_prefix(self.key("domains", "")):
             host = key.rsplit("/", 1)[1]
@@ -722,14 +736,14 @@ class PoolMember:
         return {"domains": rows, "host": self.host}
 
     async def events(self, limit: int = 100) -> list[dict[str, Any]]:
-        self.require()
+        await self.ready()
         rows = await self.etcd.get_prefix(self.key("events", ""))
         return [json.loads(v) for _, v, _ in rows[-limit:]]
 
     async def leave(self) -> dict[str, Any]:
         """Leave the pool: refused while pool domains run here (their HA would restart them
         elsewhere at once); the lease is revoked, the watchdog stands down."""
-        self.require()
+        await self.ready()
         running = [d.name for d in self.daemon.domains.values() if self.pooled(d) and d.state not in NOT_RUNNING]
         if running:
             raise ConflictError(f"pool domains run on {self.host}: {', '.join(running)}; "
@@ -747,7 +761,7 @@ class PoolMember:
     async def create(self, cfg: "DomainConfig", *, host: str | None, paused: bool = False) -> dict[str, Any]:
         """Create a pool domain: on ``host``, or on the member with the most free memory
         (that has the profile's ``host_tags``). Its definition goes into etcd first."""
-        self.require()
+        await self.ready()
         members = await self.members()
         for uuid, d in self.defs.items():
             if d.get("name") == cfg.name and uuid != cfg.uuid and d.get("want") == "running":
@@ -790,7 +804,7 @@ async def migrate(member: PoolMember, dom: "Domain", target: str, *, live: bool 
     (address, certificate and token from its facts); the run lock moves when it runs there."""
     from hvmctl.migration import live as livemig
 
-    member.require()
+    await member.ready()
     members = await member.members()
     if target not in members:
         raise NotFoundError(f"pool member '{target}' is not in the pool (members: {', '.join(sorted(members))})")
@@ -845,7 +859,7 @@ async def evacuate(member: PoolMember, *, copy_storage: bool = False,
     ``progress`` hears (bytes moved, bytes to move) of the whole evacuation as it goes."""
     from hvmctl.migration import live as livemig
 
-    member.require()
+    await member.ready()
     if member._evacuating:
         raise ConflictError(f"{member.host} is already being evacuated")
     member._evacuating = True

@@ -43,8 +43,11 @@ def _member(tmp_path: Path) -> Any:
     async def event(text: str) -> None:
         events.append(text)
 
+    async def ready() -> None:
+        pass
+
     return SimpleNamespace(daemon=daemon, host="ha", defs={}, runs={}, etcd=FakeEtcd(), events=events, event=event,
-                           key=lambda *parts: "/p/" + "/".join(parts), require=lambda: None,
+                           key=lambda *parts: "/p/" + "/".join(parts), ready=ready,
                            _definition=lambda cfg, owner, want: {"uuid": cfg.uuid, "owner": owner, "want": want,
                                                                  "managed": True, "config": {}})
 

@@ -56,7 +56,10 @@ def test_progress_covers_every_guest_and_copy_storage_reaches_each_migration(
 
     monkeypatch.setattr(pm, "migrate", migrate)
     monkeypatch.setattr("hvmctl.migration.live.get_job", lambda job: jobs[job])
-    member = SimpleNamespace(host="here", _evacuating=False, require=lambda: None, members=members, event=event,
+    async def ready() -> None:
+        pass
+
+    member = SimpleNamespace(host="here", _evacuating=False, ready=ready, members=members, event=event,
                              daemon=SimpleNamespace(all=lambda: doms),
                              _definition=lambda cfg, owner: {"name": "x", "memory": cfg.memory})
     seen: list[tuple[int, int]] = []

@@ -82,3 +82,36 @@ def test_what_the_watch_wakes_the_loop_for(tmp_path: Path) -> None:
     assert acts("DELETE", "leader") and not acts("PUT", "leader")
     assert acts("PUT", "evacuate/h1") and not acts("PUT", "evacuate/h2")
     assert not acts("PUT", "domains/h2") and not acts("PUT", "events/0001-h2")  # views, not work
+
+
+def test_a_command_sent_while_the_member_joins_waits_for_the_first_attempt(tmp_path: Path) -> None:
+    """A daemon just started answers at once; a pool command then waits for the first join
+    attempt instead of "not joined yet", and gets that attempt's own error if it failed."""
+    import pytest
+
+    from hvmctl.pool import PoolError
+
+    async def joined_late() -> float:
+        m, _ = _member(tmp_path)
+        started = time.monotonic()
+
+        async def join() -> None:
+            await asyncio.sleep(0.2)
+            m.healthy, m.error = True, None
+            m._first_step.set()
+
+        task = asyncio.create_task(join())
+        await m.ready()
+        await task
+        return time.monotonic() - started
+
+    assert 0.15 < asyncio.run(joined_late()) < 5
+
+    async def failed() -> None:
+        m, _ = _member(tmp_path)
+        m.healthy, m.error = False, "etcd at http://127.0.0.1:9 does not answer"
+        m._first_step.set()
+        await m.ready()
+
+    with pytest.raises(PoolError, match="the pool cannot answer: etcd at .* does not answer"):
+        asyncio.run(failed())
