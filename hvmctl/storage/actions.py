@@ -126,6 +126,26 @@ def _attach_to_definition(daemon: "Daemon", dom: "Domain", uname: str, vdev: str
             "result": "added to the definition"}
 
 
+NODE_RELEASE_TIMEOUT = 5.0  # seconds a detached device's block node may stay in use
+
+
+async def _delete_node(dom: "Domain", node: str) -> None:
+    """``blockdev-del`` of a hot-plugged disk's node. The device leaves QEMU's tree a moment
+    before it lets go of its node, and a node still in use refuses: without a retry the
+    node (and the image's fd) stayed open for the guest's life. A boot-time ``-drive`` has
+    no such node: it went away with its device."""
+    deadline = time.monotonic() + NODE_RELEASE_TIMEOUT
+    while True:
+        try:
+            await dom.qmp("blockdev-del", {"node-name": node})
+            return
+        except QemuError as exc:
+            absent = any(word in exc.message.lower() for word in ("find", "found"))  # QEMU: "Failed to find node"
+            if absent or time.monotonic() > deadline:
+                return  # no such node (a -drive), or still held: its fd set is given back anyway
+            await asyncio.sleep(0.05)
+
+
 async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: float = UNPLUG_TIMEOUT) -> dict[str, Any]:
     if dom.state is DomainState.INACTIVE:  # the definition only (see _attach_to_definition)
         disk = next((d for d in dom.config.disks if d.vdev == vdev), None)
@@ -150,10 +170,7 @@ async def block_detach(daemon: "Daemon", dom: "Domain", vdev: str, timeout: floa
                     raise TimeoutError_(f"domain '{dom.name}' did not release {vdev} within {timeout:.0f} s "
                                         "(the guest must support PCI hot-unplug)")
                 await asyncio.sleep(0.1)
-        try:  # a hot-plugged disk's node; a boot-time -drive went away with its device
-            await dom.qmp("blockdev-del", {"node-name": f"drive-{vdev}"})
-        except QemuError:
-            pass
+        await _delete_node(dom, f"drive-{vdev}")
         await fdtable.remove_fdsets(dom, f"disk:{vdev}")  # its fds: QEMU closes them now
         # the controller of an sdX stays (the guest has it; a migration stream carries it)
         dom.config = replace(dom.config, disks=tuple(d for d in dom.config.disks if d.vdev != vdev),
