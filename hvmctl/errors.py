@@ -56,6 +56,14 @@ class ConfigError(HvmctlError):
         super().__init__(f"{where}{what}{message}", cause=cause)
 
 
+class InvalidRequestError(HvmctlError):
+    """An API request that does not fit its action (a body field of the wrong type, a
+    missing query parameter): the message names the field."""
+
+    kind = "invalid-request"
+    http_status = 422
+
+
 class NotFoundError(HvmctlError):
     """A domain, profile, image or other named thing does not exist."""
 

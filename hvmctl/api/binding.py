@@ -4,7 +4,7 @@
 of the action's path is that path parameter; the one parameter annotated with a
 ``msgspec.Struct`` is the JSON body, decoded and checked against it; one annotated
 :class:`Request` is the request itself; any other is a query parameter (converted to its
-type, its default when absent). A request that does not fit is :class:`Invalid` (422).
+type, its default when absent). A request that does not fit is an InvalidRequestError (422).
 """
 
 from __future__ import annotations
@@ -17,18 +17,11 @@ from typing import Any
 import msgspec
 
 from hvmctl.api.messages import Request
+from hvmctl.errors import InvalidRequestError
 
 #: the default of a query parameter that has none: it must be given
 REQUIRED = object()
 _AT = re.compile(r"^(.*?)(?: - at `\$(.*)`)?$", re.S)
-
-
-class Invalid(Exception):
-    """The request does not fit the handler: ``message`` names the field."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _where(exc: msgspec.MsgspecError, root: str) -> str:
@@ -75,22 +68,22 @@ class Binding:
         for name, hint, default in self.query:
             if name not in query:
                 if default is REQUIRED:
-                    raise Invalid(f"query.{name}: field required")
+                    raise InvalidRequestError(f"query.{name}: field required")
                 kwargs[name] = default
                 continue
             try:
                 kwargs[name] = msgspec.convert(query[name], hint, strict=False)
             except msgspec.ValidationError as exc:
-                raise Invalid(_where(exc, f"query.{name}")) from None
+                raise InvalidRequestError(_where(exc, f"query.{name}")) from None
         if self.body is not None:
             name, _, decoder = self.body
             raw = await request.body()
             if not raw.strip():
-                raise Invalid("body: field required (a JSON object)")
+                raise InvalidRequestError("body: field required (a JSON object)")
             try:
                 kwargs[name] = decoder.decode(raw)
             except msgspec.MsgspecError as exc:
-                raise Invalid(_where(exc, "body")) from None
+                raise InvalidRequestError(_where(exc, "body")) from None
         if self.request is not None:
             kwargs[self.request] = request
         return await self.handler(**kwargs)

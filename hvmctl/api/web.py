@@ -17,7 +17,6 @@ from typing import Any
 
 from hvmctl.api import routing
 from hvmctl.api.actions import Action
-from hvmctl.api.binding import Invalid
 from hvmctl.api.bodylimit import DEFAULT_LIMIT, BodyLimit
 from hvmctl.api.messages import JSONResponse, Receive, Request, Response, Scope, Send
 from hvmctl.errors import HvmctlError, one_line
@@ -94,8 +93,6 @@ class ActionApp:
             name, params = found
             result = await self.actions[name].binding(Request(scope, receive), params)
             return result if isinstance(result, Response) else JSONResponse(result)
-        except Invalid as exc:
-            return error(422, "invalid-request", exc.message)
         except HvmctlError as exc:
             return error(exc.http_status, exc.kind, exc.message)
         except Exception as exc:
