@@ -4,12 +4,11 @@ mode, formats detected, VNC displays free. Errors name the profile file and line
 from __future__ import annotations
 
 import os
-import socket
 import stat
 from pathlib import Path
 
 from hvmctl.config.model import DiskSpec, DomainConfig
-from hvmctl.errors import ConfigError, ConflictError
+from hvmctl.errors import ConfigError, ConflictError, HostError
 from hvmctl.storage.images import detect_format as detect_format  # re-exported for callers here
 from hvmctl.storage.images import qcow2_external_refs
 
@@ -141,15 +140,12 @@ def check_kernel_files(cfg: DomainConfig) -> None:
 
 
 def check_vnc_display_free(cfg: DomainConfig, display: int) -> None:
-    """A fixed vncdisplay that something already listens on is refused clearly."""
+    """A fixed vncdisplay that something already listens on is refused clearly, before
+    anything starts (the launch binds it for real: vncserve.bind, the same probe)."""
+    from hvmctl.daemon import vncserve
+
     assert cfg.vfb is not None
-    host = cfg.vfb.vnclisten or "127.0.0.1"
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, 5900 + display))
-        except OSError as exc:
-            raise ConflictError(
-                f"vncdisplay {display} (port {5900 + display} on {host}) is already in use", cause=exc
-            ) from exc
+    try:
+        vncserve.bind(cfg.vfb.vnclisten or "127.0.0.1", [display]).close()
+    except HostError as exc:
+        raise ConflictError(exc.message, cause=exc) from exc

@@ -27,6 +27,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from hvmctl.config.model import VfbSpec
+from hvmctl.daemon.registry import VNC_BASE_PORT
 from hvmctl.errors import HostError, HvmctlError
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-VNC_BASE_PORT = 5900
 LAST_DISPLAY = 99  # vncunused looks no further (QEMU's ``to=99`` before)
 BACKLOG = 8  # connections waiting for their hand-over
 HANDOVER_TIMEOUT = 10.0  # seconds QEMU may take to take one connection
